@@ -1,0 +1,19 @@
+// clerk-backend-cpp: the whole public API.
+#ifndef CLERK_BACKEND_HPP
+#define CLERK_BACKEND_HPP
+
+#include <clerk/client.hpp>
+#include <clerk/config.hpp>
+#include <clerk/error.hpp>
+#include <clerk/http.hpp>
+#include <clerk/media_type.hpp>
+#include <clerk/redact.hpp>
+#include <clerk/result.hpp>
+#include <clerk/retry_after.hpp>
+#include <clerk/secret.hpp>
+#include <clerk/sign_in_token.hpp>
+#include <clerk/sign_in_tokens.hpp>
+#include <clerk/transport.hpp>
+#include <clerk/version.hpp>
+
+#endif

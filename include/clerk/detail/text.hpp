@@ -1,0 +1,111 @@
+// Small byte-level helpers shared by the parsers and validators.
+#ifndef CLERK_DETAIL_TEXT_HPP
+#define CLERK_DETAIL_TEXT_HPP
+
+#include <clerk/version.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+namespace detail {
+
+constexpr char to_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (to_lower(a[i]) != to_lower(b[i]))
+      return false;
+  return true;
+}
+
+constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// C0 controls and DEL: never valid inside a header value or an id.
+constexpr bool is_control(char c) noexcept {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
+constexpr bool has_control(std::string_view s) noexcept {
+  for (char c : s)
+    if (is_control(c))
+      return true;
+  return false;
+}
+
+constexpr bool is_ascii(std::string_view s) noexcept {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return false;
+  return true;
+}
+
+constexpr bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+
+// Optional whitespace as HTTP defines it (SP and HTAB).
+constexpr std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing above U+10FFFF.
+constexpr bool is_valid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      n = 1;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      n = 2;
+      if (b0 == 0xe0)
+        lo = 0xa0;
+      if (b0 == 0xed)
+        hi = 0x9f;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      n = 3;
+      if (b0 == 0xf0)
+        lo = 0x90;
+      if (b0 == 0xf4)
+        hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n)
+      return false;
+    auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if (b1 < lo || b1 > hi)
+      return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < 0x80 || b > 0xbf)
+        return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+}  // namespace detail
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

@@ -1,0 +1,131 @@
+// Encoders for what goes on the wire: URL path segments and JSON strings.
+#ifndef CLERK_DETAIL_WIRE_HPP
+#define CLERK_DETAIL_WIRE_HPP
+
+#include <clerk/detail/text.hpp>
+#include <clerk/version.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+namespace detail {
+
+inline constexpr char hex_digits[] = "0123456789ABCDEF";
+
+// RFC 3986 unreserved characters: the only ones a path segment keeps as is.
+constexpr bool is_unreserved(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+// Appends `s` percent-encoded as exactly one path segment: '/', '?', '#',
+// '%', spaces and every non-ASCII byte become %XX.
+inline void append_path_segment(std::string& out, std::string_view s) {
+  for (char c : s) {
+    if (is_unreserved(c)) {
+      out += c;
+    } else {
+      auto u = static_cast<unsigned char>(c);
+      out += '%';
+      out += hex_digits[u >> 4];
+      out += hex_digits[u & 0xf];
+    }
+  }
+}
+
+constexpr int hex_value(char c) noexcept {
+  if (is_digit(c))
+    return c - '0';
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+// The bytes a percent-encoded string stands for, or nullopt when a '%' is not
+// followed by two hex digits.
+inline std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (s.size() - i < 3)
+      return std::nullopt;
+    int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+// Appends `s` as a JSON string literal. `s` must be valid UTF-8 (callers
+// check); quotes, backslashes and control characters are escaped.
+inline void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += hex_digits[static_cast<unsigned char>(c) >> 4];
+          out += hex_digits[static_cast<unsigned char>(c) & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+inline void append_integer(std::string& out, std::int64_t v) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  bool neg = v < 0;
+  // Work in unsigned so that the most negative value does not overflow.
+  std::uint64_t u = neg ? ~static_cast<std::uint64_t>(v) + 1 : static_cast<std::uint64_t>(v);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (neg)
+    *--p = '-';
+  out.append(p, end);
+}
+
+}  // namespace detail
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

@@ -1,0 +1,226 @@
+// Errors as values: one type whose kind tells what went wrong and keeps what
+// the server said.
+#ifndef CLERK_ERROR_HPP
+#define CLERK_ERROR_HPP
+
+#include <clerk/redact.hpp>
+#include <clerk/retry_after.hpp>
+#include <clerk/version.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+// Local validation failed: nothing was built and nothing was sent.
+struct invalid_request {
+  std::string field{};   // the option or operation field at fault, e.g. "user_id"
+  std::string reason{};  // what is wrong with it
+  friend bool operator==(const invalid_request&, const invalid_request&) = default;
+};
+
+// The transport could not get a response. A transport fills this in.
+struct transport_error {
+  std::error_code code{};  // the transport's own code (curl's, Asio's, ...)
+  std::string message{};   // the transport's own words
+  // True only when the transport knows the request never reached the server
+  // (connection refused, DNS failure): a retry then cannot duplicate it.
+  bool request_not_sent = false;
+  friend bool operator==(const transport_error&, const transport_error&) = default;
+};
+
+// One entry of a ClerkErrors body.
+struct clerk_error {
+  std::string code{};  // e.g. "form_param_missing"
+  std::string message{};
+  std::string long_message{};
+  boost::json::object meta{};  // e.g. {"param_name": "user_id"}
+  friend bool operator==(const clerk_error&, const clerk_error&) = default;
+};
+
+// Clerk answered with an error status and a ClerkErrors body.
+struct api_error {
+  int status = 0;
+  std::vector<clerk_error> errors;
+  std::string clerk_trace_id;  // from the body, else the Clerk-Trace-Id header
+  boost::json::object meta;
+  // Set when the response carried a valid Retry-After header.
+  std::optional<clerk::retry_after> retry_after;
+  friend bool operator==(const api_error&, const api_error&) = default;
+};
+
+// Anything else: a 2xx that is not what the operation returns, a body that is
+// not JSON, an error status without a ClerkErrors body.
+struct unexpected_response {
+  int status = 0;
+  std::string content_type;
+  std::string body_excerpt;  // the first bytes of the body, at most body_excerpt_limit
+  std::size_t body_size = 0;
+  std::string problem;  // what is missing or mistyped, naming the field
+  std::string clerk_trace_id;
+  // A proxy's 429 or 503 may carry Retry-After without a ClerkErrors body.
+  std::optional<clerk::retry_after> retry_after;
+  friend bool operator==(const unexpected_response&, const unexpected_response&) = default;
+};
+
+inline constexpr std::size_t body_excerpt_limit = 256;
+
+enum class error_kind { invalid_request, transport, api, unexpected_response };
+
+namespace detail {
+
+// Appends `text` on one line: redacted, controls turned to spaces, cut at
+// `limit` bytes on a UTF-8 boundary with "..." when longer.
+inline void append_one_line(std::string& out, std::string_view text, std::size_t limit) {
+  std::string clean = redact(text);
+  bool cut = clean.size() > limit;
+  std::size_t n = cut ? limit : clean.size();
+  while (cut && n > 0 && (static_cast<unsigned char>(clean[n]) & 0xc0) == 0x80)
+    --n;
+  for (std::size_t i = 0; i < n; ++i)
+    out += is_control(clean[i]) ? ' ' : clean[i];
+  if (cut)
+    out += "...";
+}
+
+inline void append_status(std::string& out, int status) {
+  out += "HTTP ";
+  out += std::to_string(status);
+}
+
+}  // namespace detail
+
+class error {
+ public:
+  error(invalid_request e) : v_(std::move(e)) {}
+  error(transport_error e) : v_(std::move(e)) {}
+  error(api_error e) : v_(std::move(e)) {}
+  error(unexpected_response e) : v_(std::move(e)) {}
+
+  error_kind kind() const noexcept { return static_cast<error_kind>(v_.index()); }
+
+  // Each returns the details when the error is of that kind, else nullptr.
+  const invalid_request* as_invalid_request() const noexcept {
+    return std::get_if<invalid_request>(&v_);
+  }
+  const transport_error* as_transport() const noexcept { return std::get_if<transport_error>(&v_); }
+  const api_error* as_api() const noexcept { return std::get_if<api_error>(&v_); }
+  const unexpected_response* as_unexpected_response() const noexcept {
+    return std::get_if<unexpected_response>(&v_);
+  }
+
+  // The HTTP status of the response, or 0 when there was none.
+  int http_status() const noexcept {
+    if (const auto* a = as_api())
+      return a->status;
+    if (const auto* u = as_unexpected_response())
+      return u->status;
+    return 0;
+  }
+
+  // The server's Retry-After, when the response had a valid one.
+  std::optional<clerk::retry_after> retry_after() const noexcept {
+    if (const auto* a = as_api())
+      return a->retry_after;
+    if (const auto* u = as_unexpected_response())
+      return u->retry_after;
+    return std::nullopt;
+  }
+
+  // Clerk's trace id, or empty when the response had none (or there was none).
+  std::string_view clerk_trace_id() const noexcept {
+    if (const auto* a = as_api())
+      return a->clerk_trace_id;
+    if (const auto* u = as_unexpected_response())
+      return u->clerk_trace_id;
+    return {};
+  }
+
+  // One line for a person: what went wrong, the status, Clerk's codes and
+  // messages, the trace id. Never holds a secret key, token or ticket.
+  std::string message() const {
+    std::string out;
+    if (const auto* r = as_invalid_request()) {
+      out += "invalid request: ";
+      detail::append_one_line(out, r->field, 64);
+      out += ": ";
+      detail::append_one_line(out, r->reason, 256);
+    } else if (const auto* t = as_transport()) {
+      out += "transport failed";
+      if (t->request_not_sent)
+        out += " (request not sent)";
+      out += ": ";
+      detail::append_one_line(out, t->message.empty() ? t->code.message() : t->message, 256);
+      if (t->code) {
+        out += " [code ";
+        out += std::to_string(t->code.value());
+        out += ']';
+      }
+    } else if (const auto* a = as_api()) {
+      out += "Clerk API error: ";
+      detail::append_status(out, a->status);
+      for (const auto& e : a->errors) {
+        out += "; ";
+        detail::append_one_line(out, e.code, 64);
+        out += ": ";
+        detail::append_one_line(out, e.long_message.empty() ? e.message : e.long_message, 256);
+      }
+      if (a->retry_after) {
+        out += "; retry after ";
+        if (const auto* d = std::get_if<std::chrono::seconds>(&a->retry_after->value)) {
+          out += std::to_string(d->count());
+          out += " s";
+        } else {
+          out += "a date";
+        }
+      }
+      append_trace(out, a->clerk_trace_id);
+    } else if (const auto* u = as_unexpected_response()) {
+      out += "unexpected response: ";
+      detail::append_status(out, u->status);
+      if (!u->content_type.empty()) {
+        out += " (";
+        detail::append_one_line(out, u->content_type, 64);
+        out += ')';
+      }
+      out += ": ";
+      detail::append_one_line(out, u->problem, 256);
+      if (!u->body_excerpt.empty()) {
+        out += "; body starts: ";
+        detail::append_one_line(out, u->body_excerpt, 120);
+      }
+      append_trace(out, u->clerk_trace_id);
+    }
+    return out;
+  }
+
+  friend bool operator==(const error&, const error&) = default;
+
+  friend std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
+
+ private:
+  static void append_trace(std::string& out, std::string_view trace) {
+    if (trace.empty())
+      return;
+    out += " (trace id ";
+    detail::append_one_line(out, trace, 128);
+    out += ')';
+  }
+
+  std::variant<invalid_request, transport_error, api_error, unexpected_response> v_;
+};
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

@@ -1,0 +1,139 @@
+// Plain descriptions of an HTTP request and response: what the library builds
+// and what a transport hands back. No I/O happens here.
+#ifndef CLERK_HTTP_HPP
+#define CLERK_HTTP_HPP
+
+#include <clerk/detail/text.hpp>
+#include <clerk/redact.hpp>
+#include <clerk/version.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+enum class http_method { get, post, put, patch, delete_ };
+
+constexpr std::string_view to_string(http_method m) noexcept {
+  switch (m) {
+    case http_method::get:
+      return "GET";
+    case http_method::post:
+      return "POST";
+    case http_method::put:
+      return "PUT";
+    case http_method::patch:
+      return "PATCH";
+    case http_method::delete_:
+      return "DELETE";
+  }
+  return "GET";
+}
+
+struct header {
+  std::string name{};
+  std::string value{};
+  friend bool operator==(const header&, const header&) = default;
+};
+
+// Headers in the order they were added. Repeated names are kept; lookup
+// ignores case, as HTTP field names do.
+class header_list {
+ public:
+  header_list() = default;
+  header_list(std::initializer_list<header> init) : items_(init) {}
+
+  void add(std::string name, std::string value) {
+    items_.push_back({std::move(name), std::move(value)});
+  }
+
+  // The value of the first header with this name, or nullopt when none has it.
+  std::optional<std::string_view> find(std::string_view name) const noexcept {
+    for (const auto& h : items_)
+      if (detail::iequals(h.name, name))
+        return std::string_view(h.value);
+    return std::nullopt;
+  }
+
+  void reserve(std::size_t n) { items_.reserve(n); }
+  std::size_t size() const noexcept { return items_.size(); }
+  bool empty() const noexcept { return items_.empty(); }
+  auto begin() const noexcept { return items_.begin(); }
+  auto end() const noexcept { return items_.end(); }
+  const header& operator[](std::size_t i) const noexcept { return items_[i]; }
+
+  friend bool operator==(const header_list&, const header_list&) = default;
+
+ private:
+  std::vector<header> items_;
+};
+
+struct http_request {
+  http_method method = http_method::get;
+  std::string url{};  // absolute: base URL + path
+  header_list headers{};
+  std::string body{};
+  // Hints for the transport.
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  // The request carries the secret key: a transport must not replay it to
+  // wherever a redirect points.
+  bool follow_redirects = false;
+
+  friend bool operator==(const http_request&, const http_request&) = default;
+};
+
+struct http_response {
+  int status = 0;
+  header_list headers{};
+  std::string body{};
+
+  friend bool operator==(const http_response&, const http_response&) = default;
+};
+
+namespace detail {
+
+inline bool is_sensitive_header(std::string_view name) noexcept {
+  return iequals(name, "authorization") || iequals(name, "proxy-authorization") ||
+         iequals(name, "cookie") || iequals(name, "set-cookie");
+}
+
+inline void print_headers(std::ostream& os, const header_list& headers) {
+  for (const auto& h : headers) {
+    os << '\n' << redact(h.name) << ": ";
+    if (is_sensitive_header(h.name))
+      os << redact_credential(h.value);
+    else
+      os << redact(h.value);
+  }
+}
+
+}  // namespace detail
+
+// Multi-line, human-readable, with credentials, tokens and tickets redacted.
+inline std::ostream& operator<<(std::ostream& os, const http_request& r) {
+  os << to_string(r.method) << ' ' << redact(r.url);
+  detail::print_headers(os, r.headers);
+  if (!r.body.empty())
+    os << "\n\n" << redact(r.body);
+  return os;
+}
+
+inline std::ostream& operator<<(std::ostream& os, const http_response& r) {
+  os << "HTTP " << r.status;
+  detail::print_headers(os, r.headers);
+  if (!r.body.empty())
+    os << "\n\n" << redact(r.body);
+  return os;
+}
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

@@ -1,0 +1,146 @@
+// Redaction of credentials in text that is about to be printed or logged.
+#ifndef CLERK_REDACT_HPP
+#define CLERK_REDACT_HPP
+
+#include <clerk/detail/text.hpp>
+#include <clerk/version.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+inline constexpr std::string_view redacted = "[redacted]";
+
+namespace detail {
+
+constexpr bool is_base64url(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_';
+}
+
+constexpr bool is_key_char(char c) noexcept {
+  return is_base64url(c);
+}
+
+// Length of a JWT-shaped run at s[i] ("eyJ" base64url, then '.' segments),
+// or 0 when there is none. A long run without a dot counts too: it may be a
+// token cut short by a truncated excerpt.
+constexpr std::size_t jwt_length(std::string_view s, std::size_t i) noexcept {
+  if (s.substr(i, 3) != "eyJ" || (i > 0 && is_base64url(s[i - 1])))
+    return 0;
+  std::size_t j = i;
+  std::size_t dots = 0;
+  while (j < s.size() && (is_base64url(s[j]) || s[j] == '.')) {
+    dots += s[j] == '.';
+    ++j;
+  }
+  return (dots >= 1 || j - i >= 16) ? j - i : 0;
+}
+
+inline constexpr std::array<std::string_view, 3> secret_key_prefixes = {"sk_live_", "sk_test_",
+                                                                        "sk_"};
+
+// Length of the prefix to keep when s[i] starts a Clerk secret key, else 0.
+constexpr std::size_t secret_key_prefix(std::string_view s, std::size_t i) noexcept {
+  if (i > 0 && is_key_char(s[i - 1]))
+    return 0;
+  for (auto p : secret_key_prefixes)
+    if (s.substr(i, p.size()) == p && i + p.size() < s.size() && is_key_char(s[i + p.size()]))
+      return p.size();
+  return 0;
+}
+
+inline constexpr std::array<std::string_view, 3> ticket_params = {
+    "__clerk_ticket=", "ticket=", "token="};
+
+// Length of a query parameter name whose value is a credential, else 0.
+constexpr std::size_t ticket_param(std::string_view s, std::size_t i) noexcept {
+  if (i == 0 || (s[i - 1] != '?' && s[i - 1] != '&'))
+    return 0;
+  for (auto p : ticket_params)
+    if (istarts_with(s.substr(i), p))
+      return p.size();
+  return 0;
+}
+
+constexpr bool ends_param(char c) noexcept {
+  return c == '&' || c == '#' || c == '"' || c == '\'' || c == ' ' || c == '<' || c == '>' ||
+         is_control(c);
+}
+
+}  // namespace detail
+
+// `text` with every Clerk secret key (sk_live_..., sk_test_...), every
+// JWT-shaped token and every ticket/token query parameter value replaced by
+// "[redacted]". Everything else is kept byte for byte.
+inline std::string redact(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (auto n = detail::jwt_length(text, i); n != 0) {
+      out += redacted;
+      i += n;
+    } else if (auto k = detail::secret_key_prefix(text, i); k != 0) {
+      out.append(text.substr(i, k));
+      out += redacted;
+      i += k;
+      while (i < text.size() && detail::is_key_char(text[i]))
+        ++i;
+    } else if (auto p = detail::ticket_param(text, i); p != 0) {
+      out.append(text.substr(i, p));
+      out += redacted;
+      i += p;
+      while (i < text.size() && !detail::ends_param(text[i]))
+        ++i;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+// A credential header value ("Bearer sk_test_abc") shown as its scheme and the
+// key's kind only ("Bearer sk_test_[redacted]").
+inline std::string redact_credential(std::string_view value) {
+  std::string out;
+  auto space = value.find(' ');
+  auto is_scheme = [](std::string_view w) {
+    for (char c : w)
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+        return false;
+    return !w.empty() && w.size() <= 16;
+  };
+  if (space != std::string_view::npos && is_scheme(value.substr(0, space))) {
+    out.append(value.substr(0, space + 1));
+    value.remove_prefix(space + 1);
+  }
+  for (auto p : detail::secret_key_prefixes) {
+    if (value.substr(0, p.size()) == p) {
+      out.append(p);
+      break;
+    }
+  }
+  out += redacted;
+  return out;
+}
+
+// A URL that may carry a ticket: scheme, host and path kept (themselves
+// redacted), query and fragment replaced.
+inline std::string redact_url(std::string_view url) {
+  auto cut = url.find_first_of("?#");
+  std::string out = redact(url.substr(0, cut));
+  if (cut != std::string_view::npos) {
+    out += url[cut];
+    out += redacted;
+  }
+  return out;
+}
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

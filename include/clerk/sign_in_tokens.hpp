@@ -1,0 +1,189 @@
+// Sign-in tokens: the create and revoke operations, their pure request
+// builders and their pure response parsers.
+#ifndef CLERK_SIGN_IN_TOKENS_HPP
+#define CLERK_SIGN_IN_TOKENS_HPP
+
+#include <clerk/config.hpp>
+#include <clerk/detail/response.hpp>
+#include <clerk/detail/text.hpp>
+#include <clerk/detail/wire.hpp>
+#include <clerk/error.hpp>
+#include <clerk/http.hpp>
+#include <clerk/result.hpp>
+#include <clerk/sign_in_token.hpp>
+#include <clerk/version.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+// POST /sign_in_tokens
+struct create_sign_in_token {
+  using response_type = sign_in_token;
+  // Not idempotent: a blind retry may leave a second valid token.
+  static constexpr bool idempotent = false;
+
+  std::string user_id;                  // required
+  std::optional<std::string> org_id{};  // organization to activate on sign-in
+  std::optional<std::chrono::seconds>
+      expires_in{};  // sent as expires_in_seconds; Clerk's default: 30 days
+
+  friend bool operator==(const create_sign_in_token&, const create_sign_in_token&) = default;
+};
+
+// POST /sign_in_tokens/{sign_in_token_id}/revoke
+struct revoke_sign_in_token {
+  using response_type = sign_in_token;
+  // Revoking twice leaves the same state (the second answer is a 400).
+  static constexpr bool idempotent = true;
+
+  std::string sign_in_token_id;
+
+  friend bool operator==(const revoke_sign_in_token&, const revoke_sign_in_token&) = default;
+};
+
+namespace detail {
+
+inline std::optional<invalid_request> check_id(std::string_view field, std::string_view v) {
+  if (v.empty())
+    return invalid_request{std::string(field), "must not be empty"};
+  if (has_control(v))
+    return invalid_request{std::string(field), "must not contain control characters"};
+  if (!is_valid_utf8(v))
+    return invalid_request{std::string(field), "must be valid UTF-8"};
+  return std::nullopt;
+}
+
+inline http_request make_post(const config& cfg, std::size_t header_count) {
+  http_request r;
+  r.method = http_method::post;
+  r.timeout = cfg.timeout();
+  r.headers.reserve(header_count);
+  r.headers.add("Authorization", std::string(cfg.authorization().reveal()));
+  r.headers.add("Clerk-API-Version", std::string(cfg.api_version()));
+  r.headers.add("User-Agent", std::string(cfg.user_agent()));
+  r.headers.add("Accept", "application/json");
+  return r;
+}
+
+inline std::string read_sign_in_token(const json::object& o, const response_limits& lim,
+                                      sign_in_token& t) {
+  std::optional<std::string> object, id, status, user_id, token, url;
+  std::string p;
+  if (!(p = read_string(o, "object", true, false, lim, object)).empty())
+    return p;
+  if (*object != "sign_in_token")
+    return "field \"object\" is " + quoted(*object) + ", expected \"sign_in_token\"";
+  if (!(p = read_string(o, "id", true, false, lim, id)).empty())
+    return p;
+  if (id->empty())
+    return "field \"id\" is empty";
+  if (!(p = read_string(o, "status", true, false, lim, status)).empty())
+    return p;
+  if (!(p = read_string(o, "user_id", true, false, lim, user_id)).empty())
+    return p;
+  if (!(p = read_string(o, "token", false, true, lim, token)).empty())
+    return p;
+  if (!(p = read_string(o, "url", false, true, lim, url)).empty())
+    return p;
+  std::int64_t created = 0, updated = 0;
+  constexpr auto lo = min_timestamp.time_since_epoch().count();
+  constexpr auto hi = max_timestamp.time_since_epoch().count();
+  if (!(p = read_integer(o, "created_at", lo, hi, created)).empty())
+    return p;
+  if (!(p = read_integer(o, "updated_at", lo, hi, updated)).empty())
+    return p;
+  t.object = std::move(*object);
+  t.id = std::move(*id);
+  t.status = sign_in_token_status(*status);
+  t.user_id = std::move(*user_id);
+  if (token)
+    t.token.emplace(std::move(*token));
+  if (url)
+    t.url.emplace(std::move(*url));
+  t.created_at = timestamp(std::chrono::milliseconds(created));
+  t.updated_at = timestamp(std::chrono::milliseconds(updated));
+  return {};
+}
+
+inline result<sign_in_token> parse_sign_in_token(const http_response& r,
+                                                 const response_limits& lim) {
+  return parse_json_response<sign_in_token>(r, lim, [&](const json::object& o, sign_in_token& t) {
+    return read_sign_in_token(o, lim, t);
+  });
+}
+
+}  // namespace detail
+
+// The request that creates a sign-in token, or an invalid_request error
+// naming the field at fault (user_id, org_id, expires_in).
+inline result<http_request> build_request(const create_sign_in_token& op, const config& cfg) {
+  if (auto e = detail::check_id("user_id", op.user_id))
+    return error(std::move(*e));
+  if (op.org_id)
+    if (auto e = detail::check_id("org_id", *op.org_id))
+      return error(std::move(*e));
+  if (op.expires_in && op.expires_in->count() < 1)
+    return error(invalid_request{"expires_in", "must be at least 1 second"});
+
+  http_request r = detail::make_post(cfg, 5);
+  r.headers.add("Content-Type", "application/json");
+  r.url.reserve(cfg.base_url().size() + 16);
+  r.url.append(cfg.base_url());
+  r.url.append("/sign_in_tokens");
+  r.body.reserve(op.user_id.size() + (op.org_id ? op.org_id->size() : 0) + 64);
+  r.body += "{\"user_id\":";
+  detail::append_json_string(r.body, op.user_id);
+  if (op.org_id) {
+    r.body += ",\"org_id\":";
+    detail::append_json_string(r.body, *op.org_id);
+  }
+  if (op.expires_in) {
+    r.body += ",\"expires_in_seconds\":";
+    detail::append_integer(r.body, op.expires_in->count());
+  }
+  r.body += '}';
+  return r;
+}
+
+// The request that revokes a pending sign-in token, or an invalid_request
+// error naming sign_in_token_id. The id is percent-encoded as one path
+// segment; "." and ".." are refused since no encoding keeps them one.
+inline result<http_request> build_request(const revoke_sign_in_token& op, const config& cfg) {
+  if (auto e = detail::check_id("sign_in_token_id", op.sign_in_token_id))
+    return error(std::move(*e));
+  if (op.sign_in_token_id == "." || op.sign_in_token_id == "..")
+    return error(invalid_request{"sign_in_token_id", "must not be \".\" or \"..\""});
+
+  http_request r = detail::make_post(cfg, 4);
+  r.url.reserve(cfg.base_url().size() + op.sign_in_token_id.size() * 3 + 24);
+  r.url.append(cfg.base_url());
+  r.url.append("/sign_in_tokens/");
+  detail::append_path_segment(r.url, op.sign_in_token_id);
+  r.url.append("/revoke");
+  return r;
+}
+
+// The sign-in token a create response carries, or an api_error (Clerk said
+// no) or unexpected_response (anything else) error.
+inline result<sign_in_token> parse_response(const create_sign_in_token&, const http_response& r,
+                                            const response_limits& lim = {}) {
+  return detail::parse_sign_in_token(r, lim);
+}
+
+// The revoked sign-in token, or an api_error or unexpected_response error.
+inline result<sign_in_token> parse_response(const revoke_sign_in_token&, const http_response& r,
+                                            const response_limits& lim = {}) {
+  return detail::parse_sign_in_token(r, lim);
+}
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

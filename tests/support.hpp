@@ -1,0 +1,67 @@
+// Shared helpers for the unit tests: a valid config and canned responses.
+#ifndef CLERK_TESTS_SUPPORT_HPP
+#define CLERK_TESTS_SUPPORT_HPP
+
+#include <clerk/config.hpp>
+#include <clerk/http.hpp>
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+#include <utility>
+
+namespace clerk_test {
+
+inline constexpr const char* test_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+
+inline clerk::config make_config(std::string base_url = "https://api.clerk.com/v1") {
+  clerk::options o;
+  o.secret_key = test_key;
+  o.base_url = std::move(base_url);
+  auto c = clerk::config::make(std::move(o));
+  REQUIRE(c.has_value());
+  return *c;
+}
+
+inline clerk::http_response response(int status, std::string content_type, std::string body) {
+  clerk::http_response r;
+  r.status = status;
+  if (!content_type.empty())
+    r.headers.add("Content-Type", std::move(content_type));
+  r.body = std::move(body);
+  return r;
+}
+
+inline clerk::http_response json_response(int status, std::string body) {
+  return response(status, "application/json", std::move(body));
+}
+
+template <class T>
+std::string printed(const T& v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+// A realistic token: what Clerk answers to a create.
+inline constexpr const char* sample_jwt =
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6Imluc18yYWJjIiwidHlwIjoiSldUIn0."
+    "eyJleHAiOjE3MjI1NDQ2MTYsImlpZCI6Imluc18yYWJjIiwic2lkIjoic2l0XzJhYmMiLCJzdCI6InNpZ25faW5fdG9rZW"
+    "4ifQ."
+    "dGhpcy1pcy1ub3QtYS1yZWFsLXNpZ25hdHVyZS1idXQtaXQtaXMtbG9uZy1lbm91Z2g";
+
+inline std::string sample_token_json(std::string_view status = "pending") {
+  std::string s = R"({"object":"sign_in_token","id":"sit_2abcDEF","status":")";
+  s += status;
+  s += R"(","user_id":"user_2xyz","token":")";
+  s += sample_jwt;
+  s += R"(","url":"https://accounts.example.com/v1/tickets/accept?ticket=)";
+  s += sample_jwt;
+  s += R"(","created_at":1719952616214,"updated_at":1719952616215})";
+  return s;
+}
+
+}  // namespace clerk_test
+
+#endif

@@ -1,0 +1,137 @@
+#include <clerk/config.hpp>
+
+#include "support.hpp"
+
+#include <chrono>
+#include <string>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+clerk::invalid_request refused(clerk::options o) {
+  auto c = clerk::config::make(std::move(o));
+  REQUIRE(c.has_error());
+  REQUIRE(c.error().as_invalid_request() != nullptr);
+  return *c.error().as_invalid_request();
+}
+
+clerk::options with_key(std::string key = "sk_test_abc") {
+  clerk::options o;
+  o.secret_key = std::move(key);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("defaults are Clerk's production API, today's API version and this library's name") {
+  auto c = clerk::config::make(with_key());
+  REQUIRE(c.has_value());
+  CHECK(c->base_url() == "https://api.clerk.com/v1");
+  CHECK(c->api_version() == "2026-05-12");
+  CHECK(c->user_agent() == "clerk-backend-cpp/0.1.0");
+  CHECK(c->timeout() == 30s);
+  CHECK(c->limits() == clerk::response_limits{});
+  CHECK(c->limits().max_body_bytes == 1024 * 1024);
+  CHECK(c->secret_key().reveal() == "sk_test_abc");
+  CHECK(c->authorization().reveal() == "Bearer sk_test_abc");
+}
+
+TEST_CASE("trailing slashes of the base URL are dropped") {
+  auto o = with_key();
+  o.base_url = "http://localhost:8080/api//";
+  auto c = clerk::config::make(o);
+  REQUIRE(c.has_value());
+  CHECK(c->base_url() == "http://localhost:8080/api");
+}
+
+TEST_CASE("an empty secret key is refused") {
+  auto e = refused(with_key(""));
+  CHECK(e.field == "secret_key");
+  CHECK(e.reason == "must not be empty");
+}
+
+TEST_CASE("a secret key with CR, LF, spaces or other controls is refused") {
+  for (std::string k : {std::string("sk_test_a\r\nX-Injected: 1"), std::string("sk_test_a\n"),
+                        std::string("sk test"), std::string("sk\0x", 4), std::string("sk_\x7f"),
+                        std::string("sk_\t"), std::string("sk_\xc3\xa9")}) {
+    auto e = refused(with_key(k));
+    CHECK(e.field == "secret_key");
+    CHECK(e.reason.find("control characters") != std::string::npos);
+  }
+}
+
+TEST_CASE("the base URL must be http or https with a host and nothing that changes the target") {
+  struct row {
+    const char* url;
+    const char* reason;
+  };
+  for (auto [url, reason] : {
+           row{"", "must not be empty"},
+           row{"ftp://api.clerk.com", "must start with http:// or https://"},
+           row{"api.clerk.com/v1", "must start with http:// or https://"},
+           row{"https://", "must name a host"},
+           row{"https:///v1", "must name a host"},
+           row{"https://:443/v1", "must name a host"},
+           row{"https://user:pass@api.clerk.com/v1", "must not contain userinfo (user:password@)"},
+           row{"https://api.clerk.com/v1?x=1", "must not contain a query or a fragment"},
+           row{"https://api.clerk.com/v1#top", "must not contain a query or a fragment"},
+           row{"https://api.clerk.com/v1\r\nHost: evil",
+               "must be ASCII without spaces or control characters"},
+           row{"https://api.clerk.com /v1", "must be ASCII without spaces or control characters"},
+           row{"https://\xc3\xa9.example", "must be ASCII without spaces or control characters"},
+           row{"https://api.clerk.com\\@evil.example",
+               "must not contain userinfo (user:password@)"},
+       }) {
+    CAPTURE(url);
+    auto o = with_key();
+    o.base_url = url;
+    auto e = refused(o);
+    CHECK(e.field == "base_url");
+    CHECK(e.reason == reason);
+  }
+}
+
+TEST_CASE("scheme case does not matter and ports and paths are kept") {
+  auto o = with_key();
+  o.base_url = "HTTPS://api.clerk.com:8443/v1";
+  auto c = clerk::config::make(o);
+  REQUIRE(c.has_value());
+  CHECK(c->base_url() == "HTTPS://api.clerk.com:8443/v1");
+}
+
+TEST_CASE("API version and user agent must be clean header values") {
+  auto o = with_key();
+  o.api_version = "2026-05-12\r\nX: y";
+  CHECK(refused(o).field == "api_version");
+  o = with_key();
+  o.api_version = "";
+  CHECK(refused(o).reason == "must not be empty");
+  o = with_key();
+  o.user_agent = "agent\n";
+  CHECK(refused(o).field == "user_agent");
+  o = with_key();
+  o.user_agent = "agent \xe2\x9c\x93";
+  CHECK(refused(o).reason == "must be ASCII");
+  o = with_key();
+  o.user_agent = " padded";
+  CHECK(refused(o).reason == "must not start or end with a space");
+}
+
+TEST_CASE("timeout and limits must be positive") {
+  auto o = with_key();
+  o.timeout = 0ms;
+  CHECK(refused(o).field == "timeout");
+  o = with_key();
+  o.limits.max_depth = 0;
+  CHECK(refused(o).field == "limits");
+}
+
+TEST_CASE("a printed config never shows the secret key") {
+  auto c = clerk::config::make(with_key("sk_live_VerySecret123"));
+  REQUIRE(c.has_value());
+  auto s = clerk_test::printed(*c);
+  CHECK(s.find("VerySecret123") == std::string::npos);
+  CHECK(s.find("sk_live_[redacted]") != std::string::npos);
+  CHECK(clerk_test::printed(c->secret_key()) == "[redacted]");
+}

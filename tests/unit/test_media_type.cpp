@@ -1,0 +1,22 @@
+#include <clerk/media_type.hpp>
+
+#include <doctest/doctest.h>
+
+TEST_CASE("JSON media types are recognised whatever their case and parameters") {
+  for (const char* t : {"application/json", "application/json; charset=utf-8", "APPLICATION/JSON",
+                        " application/json ;charset=UTF-8", "application/problem+json",
+                        "application/vnd.api+JSON; v=2", "text/x+json"}) {
+    CAPTURE(t);
+    CHECK(clerk::is_json_media_type(t));
+  }
+}
+
+TEST_CASE("anything else is not JSON") {
+  for (const char* t : {"", "text/html", "text/json", "application/jsonp", "application/json-seq",
+                        "application/xjson", "application/+json", "+json", "/json", "application/",
+                        "application /json", "application/json/x", "json", "application/x-json",
+                        "multipart/form-data; boundary=json"}) {
+    CAPTURE(t);
+    CHECK_FALSE(clerk::is_json_media_type(t));
+  }
+}

@@ -1,0 +1,41 @@
+#include <clerk/redact.hpp>
+
+#include "support.hpp"
+
+#include <string>
+
+TEST_CASE("secret keys keep only their kind") {
+  CHECK(clerk::redact("key=sk_live_abc123XYZ!") == "key=sk_live_[redacted]!");
+  CHECK(clerk::redact("sk_test_abc") == "sk_test_[redacted]");
+  CHECK(clerk::redact("task_ids") == "task_ids");
+}
+
+TEST_CASE("JWT-shaped tokens are redacted whole") {
+  CHECK(clerk::redact(std::string("t=") + clerk_test::sample_jwt + ";") == "t=[redacted];");
+  CHECK(clerk::redact("eyJhbGciOiJIUzI1NiJ9") == "[redacted]");
+  CHECK(clerk::redact("eyJ short") == "eyJ short");
+}
+
+TEST_CASE("ticket and token query parameters are redacted") {
+  CHECK(clerk::redact("https://a.example/accept?ticket=abc.def&next=/home") ==
+        "https://a.example/accept?ticket=[redacted]&next=/home");
+  CHECK(clerk::redact("https://a.example/#/?__clerk_ticket=xyz") ==
+        "https://a.example/#/?__clerk_ticket=[redacted]");
+  CHECK(clerk::redact("?a=1&token=zzz") == "?a=1&token=[redacted]");
+  CHECK(clerk::redact("ticket=abc") == "ticket=abc");
+}
+
+TEST_CASE("credential header values keep the scheme and key kind only") {
+  CHECK(clerk::redact_credential("Bearer sk_test_abc") == "Bearer sk_test_[redacted]");
+  CHECK(clerk::redact_credential("Bearer opaque") == "Bearer [redacted]");
+  CHECK(clerk::redact_credential("sk_live_x y") == "sk_live_[redacted]");
+  CHECK(clerk::redact_credential("") == "[redacted]");
+}
+
+TEST_CASE("a URL keeps scheme, host and path; query and fragment go") {
+  CHECK(clerk::redact_url("https://acc.example/v1/tickets/accept?ticket=SECRET") ==
+        "https://acc.example/v1/tickets/accept?[redacted]");
+  CHECK(clerk::redact_url("https://acc.example/sign-in#SECRET") ==
+        "https://acc.example/sign-in#[redacted]");
+  CHECK(clerk::redact_url("https://acc.example/x") == "https://acc.example/x");
+}
