@@ -66,7 +66,7 @@ TEST_CASE("the base URL must be http or https with a host and nothing that chang
     const char* url;
     const char* reason;
   };
-  for (auto [url, reason] : {
+  for (const row& r : {
            row{"", "must not be empty"},
            row{"ftp://api.clerk.com", "must start with http:// or https://"},
            row{"api.clerk.com/v1", "must start with http:// or https://"},
@@ -83,12 +83,12 @@ TEST_CASE("the base URL must be http or https with a host and nothing that chang
            row{"https://api.clerk.com\\@evil.example",
                "must not contain userinfo (user:password@)"},
        }) {
-    CAPTURE(url);
+    CAPTURE(r.url);
     auto o = with_key();
-    o.base_url = url;
+    o.base_url = r.url;
     auto e = refused(o);
     CHECK(e.field == "base_url");
-    CHECK(e.reason == reason);
+    CHECK(e.reason == r.reason);
   }
 }
 
