@@ -19,12 +19,20 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "setup: installing ${missing[*]}" >&2
-if [ "${CLERK_SETUP_SKIP_UPDATE:-0}" != 1 ]; then
-  $sudo apt-get update -q >&2
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  if [ "${CLERK_SETUP_SKIP_UPDATE:-0}" != 1 ]; then
+    $sudo apt-get update -q >&2
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+
+# npm packages (Prism, for the conformance test), pinned by the lock file.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -f "$here/conformance/package-lock.json" ] && [ ! -d "$here/conformance/node_modules" ]; then
+  echo "setup: npm ci in tests/conformance" >&2
+  (cd "$here/conformance" && npm ci --no-audit --no-fund >&2)
+fi
