@@ -1,0 +1,477 @@
+// An in-memory Clerk for your own tests: the sign-in token endpoints with
+// Clerk's semantics, itself a clerk::transport. No I/O, no threads, no clock
+// but the one the test sets. Not part of <clerk/backend.hpp>: include it
+// explicitly from test code.
+#ifndef CLERK_TESTING_FAKE_CLERK_HPP
+#define CLERK_TESTING_FAKE_CLERK_HPP
+
+#include <clerk/detail/text.hpp>
+#include <clerk/detail/wire.hpp>
+#include <clerk/http.hpp>
+#include <clerk/media_type.hpp>
+#include <clerk/sign_in_token.hpp>
+#include <clerk/transport.hpp>
+#include <clerk/version.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+namespace testing {
+
+struct fake_clerk_options {
+  // The only key the fake accepts as "Authorization: Bearer <key>".
+  std::string secret_key = "sk_test_fake0clerk0secret0key000";
+  // Ids, tokens and trace ids are a function of the seed and of the order
+  // of the requests.
+  std::uint64_t seed = 0;
+  // The fake's clock until the test moves it (2024-07-02T20:36:56.214Z).
+  timestamp start_time{std::chrono::milliseconds(1719952616214)};
+  // What the request path must start with: the "/v1" of https://api.clerk.com/v1.
+  std::string path_prefix = "/v1";
+  // Where a token's url points; Clerk's would be the instance's accounts page.
+  std::string frontend_url = "https://accounts.fake-clerk.test";
+};
+
+// Why consume_ticket() refused a ticket.
+enum class ticket_problem { none, unknown, already_used, revoked, expired };
+
+// What consume_ticket() returns: the accepted token, or the problem and a
+// sentence saying what it is.
+struct ticket_result {
+  std::optional<sign_in_token> token;  // set when the ticket was accepted
+  ticket_problem problem = ticket_problem::none;
+  std::string reason;
+
+  explicit operator bool() const noexcept { return token.has_value(); }
+};
+
+// Clerk's default lifetime of a sign-in token: 30 days.
+inline constexpr std::chrono::seconds default_sign_in_token_lifetime{2592000};
+
+// A handle on one fake Clerk instance: copies share the same users,
+// organizations, tokens and clock, so a test can keep one copy while a
+// clerk::client holds another. Every member is const and locks one mutex,
+// so one fake may be shared across threads.
+//
+// Answers POST {prefix}/sign_in_tokens and POST
+// {prefix}/sign_in_tokens/{id}/revoke as Clerk does; anything else is a 404
+// resource_not_found. Every answer carries a Clerk-Trace-Id header, and error
+// bodies carry the same id as clerk_trace_id. It never returns a transport
+// error.
+class fake_clerk {
+ public:
+  explicit fake_clerk(fake_clerk_options o = {}) : s_(std::make_shared<state>()) {
+    s_->now = o.start_time;
+    s_->rng = o.seed;
+    s_->o = std::move(o);
+  }
+
+  std::string secret_key() const {
+    auto l = lock();
+    return s_->o.secret_key;
+  }
+
+  void add_user(std::string user_id) const {
+    auto l = lock();
+    s_->users.insert(std::move(user_id));
+  }
+
+  // Registers an organization with these members (who become known users).
+  void add_organization(std::string org_id, std::vector<std::string> members = {}) const {
+    auto l = lock();
+    auto& m = s_->orgs[std::move(org_id)];
+    for (auto& u : members) {
+      s_->users.insert(u);
+      m.insert(std::move(u));
+    }
+  }
+
+  // Makes a known user a member of a known organization; false when either
+  // is unknown.
+  bool add_membership(std::string_view org_id, std::string_view user_id) const {
+    auto l = lock();
+    auto org = s_->orgs.find(org_id);
+    if (org == s_->orgs.end() || !s_->users.contains(user_id))
+      return false;
+    org->second.emplace(user_id);
+    return true;
+  }
+
+  timestamp now() const {
+    auto l = lock();
+    return s_->now;
+  }
+  void set_time(timestamp t) const {
+    auto l = lock();
+    s_->now = t;
+  }
+  void advance(std::chrono::milliseconds d) const {
+    auto l = lock();
+    s_->now += d;
+  }
+
+  // Requests answered so far, whatever the answer: lets a test check that a
+  // request refused locally never got here.
+  std::size_t request_count() const {
+    auto l = lock();
+    return s_->requests;
+  }
+
+  // The token as the fake holds it now (token and url included while the
+  // token is pending or accepted), or nullopt for an unknown id.
+  std::optional<sign_in_token> find_token(std::string_view id) const {
+    auto l = lock();
+    auto it = s_->tokens.find(id);
+    if (it == s_->tokens.end())
+      return std::nullopt;
+    return it->second.token;
+  }
+
+  // What Clerk's Frontend API does with the `ticket` strategy: a pending,
+  // unexpired token's ticket is accepted once and the token becomes
+  // "accepted". Every other case says why it was refused.
+  ticket_result consume_ticket(std::string_view ticket) const {
+    auto l = lock();
+    auto refuse = [](ticket_problem p, std::string why) {
+      return ticket_result{std::nullopt, p, std::move(why)};
+    };
+    auto by_ticket = s_->by_ticket.find(ticket);
+    if (by_ticket == s_->by_ticket.end())
+      return refuse(ticket_problem::unknown, "no sign-in token has this ticket");
+    stored& t = s_->tokens.find(by_ticket->second)->second;
+    switch (t.token.status.value()) {
+      case sign_in_token_status::accepted:
+        return refuse(ticket_problem::already_used, "the ticket was already used to sign in");
+      case sign_in_token_status::revoked:
+        return refuse(ticket_problem::revoked, "the sign-in token was revoked");
+      default:
+        break;
+    }
+    if (s_->now >= t.expires_at)
+      return refuse(ticket_problem::expired,
+                    "the sign-in token expired at " + format_timestamp(t.expires_at));
+    t.token.status = sign_in_token_status("accepted");
+    t.token.updated_at = s_->now;
+    return ticket_result{t.token, ticket_problem::none, {}};
+  }
+
+  // The transport: answers a request description as Clerk would. `url` may
+  // be absolute (http://host/v1/...) or just the target (/v1/...), so a server
+  // can pass on what it received.
+  transport_result operator()(const http_request& r) const {
+    auto l = lock();
+    ++s_->requests;
+    std::string trace = next_hex(32);
+    http_response out = route(r, trace);
+    out.headers.add("Clerk-Trace-Id", trace);
+    return out;
+  }
+
+ private:
+  struct stored {
+    sign_in_token token;
+    timestamp expires_at;
+    std::optional<std::string> org_id;
+  };
+
+  struct state {
+    std::mutex m;
+    fake_clerk_options o;
+    timestamp now;
+    std::uint64_t rng = 0;
+    std::set<std::string, std::less<>> users;
+    std::map<std::string, std::set<std::string, std::less<>>, std::less<>> orgs;
+    std::map<std::string, stored, std::less<>> tokens;
+    std::map<std::string, std::string, std::less<>> by_ticket;  // ticket -> token id
+    std::size_t requests = 0;
+  };
+
+  std::unique_lock<std::mutex> lock() const { return std::unique_lock(s_->m); }
+
+  // splitmix64: small, well mixed, and the same on every platform.
+  std::uint64_t next() const {
+    std::uint64_t z = (s_->rng += 0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    return z ^ (z >> 31);
+  }
+
+  std::string next_hex(std::size_t n) const {
+    static constexpr std::string_view digits = "0123456789abcdef";
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i)
+      s += digits[next() % 16];
+    return s;
+  }
+
+  std::string next_base62(std::size_t n) const {
+    static constexpr std::string_view alphabet =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i)
+      s += alphabet[next() % alphabet.size()];
+    return s;
+  }
+
+  static std::string base64url(std::string_view in) {
+    static constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+      auto v = (std::uint32_t(std::uint8_t(in[i])) << 16) |
+               (std::uint32_t(std::uint8_t(in[i + 1])) << 8) | std::uint8_t(in[i + 2]);
+      for (int k = 18; k >= 0; k -= 6)
+        out += alphabet[(v >> k) & 63];
+    }
+    if (std::size_t rest = in.size() - i; rest > 0) {
+      std::uint32_t v = std::uint32_t(std::uint8_t(in[i])) << 16;
+      if (rest == 2)
+        v |= std::uint32_t(std::uint8_t(in[i + 1])) << 8;
+      for (std::size_t k = 0; k <= rest; ++k)
+        out += alphabet[(v >> (18 - 6 * k)) & 63];
+    }
+    return out;
+  }
+
+  // A JWT-shaped token: a real header and claims, a made-up signature.
+  std::string make_jwt(std::string_view id, std::string_view user_id, timestamp exp) const {
+    boost::json::object claims;
+    claims["iid"] = "ins_fake";
+    claims["sid"] = id;
+    claims["sub"] = user_id;
+    claims["iat"] = s_->now.time_since_epoch().count() / 1000;
+    claims["exp"] = exp.time_since_epoch().count() / 1000;
+    std::string sig;
+    for (int i = 0; i < 4; ++i)
+      for (int b = 0; b < 64; b += 8)
+        sig += static_cast<char>((next() >> b) & 0xff);
+    return base64url(R"({"alg":"RS256","typ":"JWT"})") + '.' +
+           base64url(boost::json::serialize(claims)) + '.' + base64url(sig);
+  }
+
+  static http_response json(int status, const boost::json::object& body) {
+    http_response r;
+    r.status = status;
+    r.headers.add("Content-Type", "application/json");
+    r.body = boost::json::serialize(body);
+    return r;
+  }
+
+  // A ClerkErrors answer with one error.
+  static http_response clerk_errors(int status, std::string_view code, std::string_view message,
+                                    std::string_view long_message, std::string_view trace,
+                                    std::string_view param_name = {}) {
+    boost::json::object e;
+    e["message"] = message;
+    e["long_message"] = long_message;
+    e["code"] = code;
+    boost::json::object meta;
+    if (!param_name.empty())
+      meta["param_name"] = param_name;
+    e["meta"] = std::move(meta);
+    boost::json::object body;
+    body["errors"] = boost::json::array{std::move(e)};
+    body["meta"] = boost::json::object();
+    body["clerk_trace_id"] = trace;
+    return json(status, body);
+  }
+
+  static http_response not_found(std::string_view long_message, std::string_view trace) {
+    return clerk_errors(404, "resource_not_found", "not found", long_message, trace);
+  }
+
+  static boost::json::object to_json(const sign_in_token& t) {
+    boost::json::object o;
+    o["object"] = t.object;
+    o["id"] = t.id;
+    o["status"] = t.status.str();
+    o["user_id"] = t.user_id;
+    if (t.token)
+      o["token"] = t.token->reveal();
+    if (t.url)
+      o["url"] = t.url->reveal();
+    o["created_at"] = t.created_at.time_since_epoch().count();
+    o["updated_at"] = t.updated_at.time_since_epoch().count();
+    return o;
+  }
+
+  // The path of an absolute URL or of a bare target, without query or fragment.
+  static std::string_view path_of(std::string_view url) {
+    if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+      url.remove_prefix(scheme + 3);
+      auto slash = url.find('/');
+      url = slash == std::string_view::npos ? std::string_view() : url.substr(slash);
+    }
+    return url.substr(0, url.find_first_of("?#"));
+  }
+
+  http_response route(const http_request& r, std::string_view trace) const {
+    std::string_view path = path_of(r.url);
+    const std::string& prefix = s_->o.path_prefix;
+    if (!path.starts_with(prefix) || r.method != http_method::post)
+      return not_found("Resource not found", trace);
+    path.remove_prefix(prefix.size());
+    constexpr std::string_view collection = "/sign_in_tokens";
+    constexpr std::string_view revoke = "/revoke";
+    if (!path.starts_with(collection))
+      return not_found("Resource not found", trace);
+    path.remove_prefix(collection.size());
+    if (!path.empty() && !(path.starts_with('/') && path.ends_with(revoke)))
+      return not_found("Resource not found", trace);
+    std::string_view segment;  // the revoke's id, still percent-encoded
+    if (!path.empty()) {
+      if (path.size() <= 1 + revoke.size())
+        return not_found("Resource not found", trace);
+      segment = path.substr(1, path.size() - 1 - revoke.size());
+      if (segment.find('/') != std::string_view::npos)
+        return not_found("Resource not found", trace);
+    }
+
+    // Clerk checks the key before anything else.
+    auto auth = r.headers.find("authorization");
+    if (!auth || *auth != "Bearer " + s_->o.secret_key)
+      return clerk_errors(401, "authentication_invalid", "Invalid authentication",
+                          auth ? "The secret key in the Authorization header is not valid"
+                               : "The request has no Authorization header with a secret key",
+                          trace);
+    if (path.empty())
+      return create(r, trace);
+    auto id = detail::percent_decode(segment);
+    if (!id)
+      return not_found("Resource not found", trace);
+    return revoke_token(*id, trace);
+  }
+
+  http_response create(const http_request& r, std::string_view trace) const {
+    auto invalid_body = [&](std::string_view why) {
+      return clerk_errors(400, "request_body_invalid", "Request body invalid", why, trace);
+    };
+    boost::json::object body;
+    if (!r.body.empty()) {
+      auto ct = r.headers.find("content-type");
+      if (!ct || !is_json_media_type(*ct))
+        return invalid_body("The fake Clerk reads JSON request bodies only");
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(r.body, ec);
+      if (ec || !v.is_object())
+        return invalid_body("The request body is not a JSON object");
+      body = std::move(v.get_object());
+    }
+    auto missing = [&](std::string_view name) {
+      return clerk_errors(422, "form_param_missing", "is missing",
+                          std::string(name) + " must be included.", trace, name);
+    };
+    auto value_invalid = [&](std::string_view name, std::string_view why) {
+      return clerk_errors(422, "form_param_value_invalid", "is invalid",
+                          std::string(name) + ' ' + std::string(why), trace, name);
+    };
+    for (const auto& kv : body) {
+      std::string_view k = kv.key();
+      if (k != "user_id" && k != "org_id" && k != "expires_in_seconds")
+        return clerk_errors(422, "form_param_unknown", "is unknown",
+                            std::string(k) + " is not a valid parameter for this request.", trace,
+                            k);
+    }
+
+    const boost::json::value* user = body.if_contains("user_id");
+    if (user == nullptr || user->is_null() || (user->is_string() && user->get_string().empty()))
+      return missing("user_id");
+    if (!user->is_string())
+      return value_invalid("user_id", "must be a string.");
+    std::string user_id(user->get_string());
+
+    std::optional<std::string> org_id;
+    if (const boost::json::value* org = body.if_contains("org_id"); org && !org->is_null()) {
+      if (!org->is_string())
+        return value_invalid("org_id", "must be a string.");
+      org_id.emplace(org->get_string());
+    }
+
+    std::chrono::seconds lifetime = default_sign_in_token_lifetime;
+    if (const boost::json::value* e = body.if_contains("expires_in_seconds"); e && !e->is_null()) {
+      const std::int64_t* n = e->if_int64();
+      if (n == nullptr)
+        return value_invalid("expires_in_seconds", "must be an integer.");
+      // The largest lifetime whose expiry still fits the timestamp range.
+      const auto room = (max_timestamp - s_->now).count() / 1000;
+      if (*n < 1 || *n > room)
+        return value_invalid("expires_in_seconds",
+                             "must be at least 1 and at most " + std::to_string(room) + ".");
+      lifetime = std::chrono::seconds(*n);
+    }
+
+    if (!s_->users.contains(user_id))
+      return not_found("No user was found with id " + user_id, trace);
+    if (org_id) {
+      auto org = s_->orgs.find(*org_id);
+      if (org == s_->orgs.end())
+        return not_found("No organization was found with id " + *org_id, trace);
+      if (!org->second.contains(user_id))
+        return clerk_errors(403, "not_a_member_in_organization", "not a member",
+                            "The user is not a member of the organization", trace, "org_id");
+    }
+
+    stored t;
+    t.token.object = "sign_in_token";
+    t.token.id = "sit_" + next_base62(27);
+    t.token.status = sign_in_token_status("pending");
+    t.token.user_id = user_id;
+    t.token.created_at = t.token.updated_at = s_->now;
+    t.expires_at = s_->now + lifetime;
+    t.org_id = std::move(org_id);
+    std::string jwt = make_jwt(t.token.id, user_id, t.expires_at);
+    t.token.url.emplace(s_->o.frontend_url + "/v1/tickets/accept?ticket=" + jwt);
+    t.token.token.emplace(jwt);
+    s_->by_ticket.emplace(jwt, t.token.id);
+    auto answer = json(200, to_json(t.token));
+    s_->tokens.emplace(t.token.id, std::move(t));
+    return answer;
+  }
+
+  http_response revoke_token(const std::string& id, std::string_view trace) const {
+    auto it = s_->tokens.find(id);
+    if (it == s_->tokens.end())
+      return not_found("No sign-in token was found with this id", trace);
+    sign_in_token& t = it->second.token;
+    if (t.status != sign_in_token_status::pending)
+      return clerk_errors(
+          400, "sign_in_token_cannot_be_revoked_code", "cannot be revoked",
+          "Only a pending sign-in token can be revoked; this one is " + std::string(t.status.str()),
+          trace);
+    t.status = sign_in_token_status("revoked");
+    t.updated_at = s_->now;
+    sign_in_token answer = t;
+    answer.token.reset();
+    answer.url.reset();
+    return json(200, to_json(answer));
+  }
+
+  std::shared_ptr<state> s_;
+};
+
+static_assert(transport<fake_clerk>);
+
+}  // namespace testing
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif
