@@ -28,12 +28,12 @@ class sign_in_token_status {
   enum value_type { unknown, pending, accepted, revoked };
 
   sign_in_token_status() = default;
-  explicit sign_in_token_status(std::string_view text) : text_(text) {
-    if (text == "pending")
+  explicit sign_in_token_status(std::string text) : text_(std::move(text)) {
+    if (text_ == "pending")
       value_ = pending;
-    else if (text == "accepted")
+    else if (text_ == "accepted")
       value_ = accepted;
-    else if (text == "revoked")
+    else if (text_ == "revoked")
       value_ = revoked;
   }
 

@@ -4,7 +4,7 @@
 #define CLERK_SIGN_IN_TOKENS_HPP
 
 #include <clerk/config.hpp>
-#include <clerk/detail/response.hpp>
+#include <clerk/detail/sign_in_token_parser.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
 #include <clerk/error.hpp>
@@ -70,53 +70,6 @@ inline http_request make_post(const config& cfg, std::size_t header_count) {
   r.headers.add("User-Agent", std::string(cfg.user_agent()));
   r.headers.add("Accept", "application/json");
   return r;
-}
-
-inline std::string read_sign_in_token(const json::object& o, const response_limits& lim,
-                                      sign_in_token& t) {
-  std::optional<std::string> object, id, status, user_id, token, url;
-  std::string p;
-  if (!(p = read_string(o, "object", true, false, lim, object)).empty())
-    return p;
-  if (*object != "sign_in_token")
-    return "field \"object\" is " + quoted(*object) + ", expected \"sign_in_token\"";
-  if (!(p = read_string(o, "id", true, false, lim, id)).empty())
-    return p;
-  if (id->empty())
-    return "field \"id\" is empty";
-  if (!(p = read_string(o, "status", true, false, lim, status)).empty())
-    return p;
-  if (!(p = read_string(o, "user_id", true, false, lim, user_id)).empty())
-    return p;
-  if (!(p = read_string(o, "token", false, true, lim, token)).empty())
-    return p;
-  if (!(p = read_string(o, "url", false, true, lim, url)).empty())
-    return p;
-  std::int64_t created = 0, updated = 0;
-  constexpr auto lo = min_timestamp.time_since_epoch().count();
-  constexpr auto hi = max_timestamp.time_since_epoch().count();
-  if (!(p = read_integer(o, "created_at", lo, hi, created)).empty())
-    return p;
-  if (!(p = read_integer(o, "updated_at", lo, hi, updated)).empty())
-    return p;
-  t.object = std::move(*object);
-  t.id = std::move(*id);
-  t.status = sign_in_token_status(*status);
-  t.user_id = std::move(*user_id);
-  if (token)
-    t.token.emplace(std::move(*token));
-  if (url)
-    t.url.emplace(std::move(*url));
-  t.created_at = timestamp(std::chrono::milliseconds(created));
-  t.updated_at = timestamp(std::chrono::milliseconds(updated));
-  return {};
-}
-
-inline result<sign_in_token> parse_sign_in_token(const http_response& r,
-                                                 const response_limits& lim) {
-  return parse_json_response<sign_in_token>(r, lim, [&](const json::object& o, sign_in_token& t) {
-    return read_sign_in_token(o, lim, t);
-  });
 }
 
 }  // namespace detail

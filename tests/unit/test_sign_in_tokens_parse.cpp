@@ -295,3 +295,51 @@ TEST_CASE("a string over the string limit is refused, naming the field") {
   CHECK(unexpected(json_response(200, sample_token_json()), lim).problem ==
         "field \"token\" is longer than the limit of 32 bytes");
 }
+
+TEST_CASE("a duplicated token field is refused, naming it") {
+  auto body = replaced(sample_token_json(), R"("id":"sit_2abcDEF")",
+                       R"("id":"sit_2abcDEF","id":"sit_other")");
+  CHECK(unexpected(json_response(200, body)).problem == "duplicate field \"id\"");
+  body = replaced(sample_token_json(), R"("status":"pending")",
+                  R"("status":"pending","status":"revoked")");
+  CHECK(unexpected(json_response(200, body)).problem == "duplicate field \"status\"");
+}
+
+TEST_CASE("fields of nested unknown objects do not count as the token's") {
+  auto body = replaced(sample_token_json(), R"("object":"sign_in_token",)",
+                       R"("object":"sign_in_token","extra":{"id":5,"object":[],"token":{"x":1}},)");
+  auto t = parsed_ok(json_response(200, body));
+  CHECK(t.id == "sit_2abcDEF");
+}
+
+TEST_CASE("a top-level clerk_trace_id of any type does not break a valid token") {
+  auto body = replaced(sample_token_json(), R"("object":"sign_in_token",)",
+                       R"("object":"sign_in_token","clerk_trace_id":7,"clerk_trace_id":"x",)");
+  CHECK(parsed_ok(json_response(200, body)).id == "sit_2abcDEF");
+}
+
+TEST_CASE("data after the JSON document is refused") {
+  CHECK(unexpected(json_response(200, sample_token_json() + " {}"))
+            .problem.starts_with("body is not valid JSON"));
+}
+
+TEST_CASE("a syntax error anywhere outranks a field problem before it") {
+  auto body = replaced(sample_token_json(), R"("id":"sit_2abcDEF")", R"("id":42)");
+  body.pop_back();
+  CHECK(unexpected(json_response(200, body)).problem.starts_with("body is not valid JSON"));
+}
+
+TEST_CASE("scalar bodies name their type") {
+  CHECK(unexpected(json_response(200, "\"text\"")).problem ==
+        "body is a string, expected a JSON object");
+  CHECK(unexpected(json_response(200, "42")).problem ==
+        "body is an integer, expected a JSON object");
+  CHECK(unexpected(json_response(200, "true")).problem ==
+        "body is a boolean, expected a JSON object");
+}
+
+TEST_CASE("strings split across escapes are read whole") {
+  auto body =
+      replaced(sample_token_json(), R"("user_id":"user_2xyz")", R"("user_id":"user_\u0032x\"yz")");
+  CHECK(parsed_ok(json_response(200, body)).user_id == "user_2x\"yz");
+}

@@ -1,5 +1,5 @@
-// The steps every response parser shares: size and media-type checks, JSON
-// parsing under limits, ClerkErrors bodies, and typed field reads.
+// The steps every response parser shares: size, status and media-type
+// checks, and ClerkErrors bodies.
 #ifndef CLERK_DETAIL_RESPONSE_HPP
 #define CLERK_DETAIL_RESPONSE_HPP
 
@@ -16,7 +16,6 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,75 +31,11 @@ namespace json = boost::json;
 // hostile one must not turn a bounded body into an unbounded vector.
 inline constexpr std::size_t max_clerk_errors = 64;
 
-inline std::string_view json_kind_name(const json::value& v) noexcept {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-      return "an integer";
-    case json::kind::double_:
-      return "a non-integer number";
-    case json::kind::string:
-      return "a string";
-    case json::kind::array:
-      return "an array";
-    case json::kind::object:
-      return "an object";
-  }
-  return "a value";
-}
-
 inline std::string quoted(std::string_view name) {
   std::string s = "\"";
   s.append(name);
   s += '"';
   return s;
-}
-
-inline std::string mistyped(std::string_view field, const json::value& v, std::string_view want) {
-  std::string s = "field " + quoted(field) + " is ";
-  s.append(json_kind_name(v));
-  s += ", expected ";
-  s.append(want);
-  return s;
-}
-
-// Reads a string field. `out` stays nullopt when the field is absent (or null
-// and `nullable`). Returns a problem, or an empty string when all is well.
-inline std::string read_string(const json::object& o, std::string_view field, bool required,
-                               bool nullable, const response_limits& lim,
-                               std::optional<std::string>& out) {
-  const json::value* v = o.if_contains(field);
-  if (v == nullptr || (nullable && v->is_null()))
-    return required ? "missing field " + quoted(field) : std::string();
-  const json::string* s = v->if_string();
-  if (s == nullptr)
-    return mistyped(field, *v, "a string");
-  if (s->size() > lim.max_string_bytes)
-    return "field " + quoted(field) + " is longer than the limit of " +
-           std::to_string(lim.max_string_bytes) + " bytes";
-  out.emplace(s->data(), s->size());
-  return {};
-}
-
-// Reads a required integer field that must fit in [lo, hi].
-inline std::string read_integer(const json::object& o, std::string_view field, std::int64_t lo,
-                                std::int64_t hi, std::int64_t& out) {
-  const json::value* v = o.if_contains(field);
-  if (v == nullptr)
-    return "missing field " + quoted(field);
-  if (const auto* i = v->if_int64()) {
-    if (*i >= lo && *i <= hi) {
-      out = *i;
-      return {};
-    }
-  } else if (!v->is_uint64()) {
-    return mistyped(field, *v, "an integer");
-  }
-  return "field " + quoted(field) + " is out of range";
 }
 
 inline unexpected_response make_unexpected(const http_response& r, std::string problem) {
@@ -160,33 +95,35 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
   return a;
 }
 
-// Runs the checks every operation shares, then `read(const json::object&,
-// T&) -> std::string problem` on a 2xx JSON object body. Every failure is an
-// unexpected_response or api_error; nothing here throws or reads past limits.
-template <class T, class Read>
-result<T> parse_json_response(const http_response& r, const response_limits& lim, Read&& read) {
+inline json::parse_options parse_options_for(const response_limits& lim) {
+  json::parse_options opts;
+  opts.max_depth = lim.max_depth;
+  return opts;
+}
+
+// Everything a parser checks before it reads a 2xx body: the size limit, the
+// status (an error status becomes an api_error when its body is ClerkErrors,
+// else an unexpected_response), a body, and a JSON content type. Returns the
+// error, or nullopt when `r` is a 2xx JSON response worth reading.
+inline std::optional<error> check_response(const http_response& r, const response_limits& lim) {
   if (r.body.size() > lim.max_body_bytes)
     return error(make_unexpected(r, "body of " + std::to_string(r.body.size()) +
                                         " bytes exceeds the limit of " +
                                         std::to_string(lim.max_body_bytes) + " bytes"));
-  const bool ok_status = r.status >= 200 && r.status <= 299;
   const auto content_type = r.headers.find("content-type");
   const bool is_json = content_type && is_json_media_type(*content_type);
 
-  unsigned char buffer[4096];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  json::parse_options opts;
-  opts.max_depth = lim.max_depth;
-  boost::system::error_code ec;
-  json::value doc;
-  if (is_json && !r.body.empty())
-    doc = json::parse(r.body, ec, &arena, opts);
-  const bool parsed = is_json && !r.body.empty() && !ec;
-
-  if (!ok_status) {
-    if (parsed)
-      if (auto a = read_clerk_errors(r, doc, lim))
-        return error(std::move(*a));
+  if (r.status < 200 || r.status > 299) {
+    if (is_json && !r.body.empty()) {
+      // Error bodies are small and rare: a DOM in a stack arena is simplest.
+      unsigned char buffer[4096];
+      json::monotonic_resource arena(buffer, sizeof buffer);
+      boost::system::error_code ec;
+      json::value doc = json::parse(r.body, ec, &arena, parse_options_for(lim));
+      if (!ec)
+        if (auto a = read_clerk_errors(r, doc, lim))
+          return error(std::move(*a));
+    }
     std::string problem;
     if (r.status >= 300 && r.status <= 399)
       problem = "a redirect, not followed: the request carries the secret key";
@@ -203,22 +140,7 @@ result<T> parse_json_response(const http_response& r, const response_limits& lim
     return error(make_unexpected(r, "no Content-Type; expected JSON"));
   if (!is_json)
     return error(make_unexpected(r, "Content-Type is not JSON"));
-  if (ec)
-    return error(make_unexpected(r, "body is not valid JSON: " + ec.message()));
-  const json::object* o = doc.if_object();
-  if (o == nullptr)
-    return error(make_unexpected(
-        r, "body is " + std::string(json_kind_name(doc)) + ", expected a JSON object"));
-  if (o->contains("errors") && !o->contains("object")) {
-    auto u = make_unexpected(r, "a success status with a ClerkErrors body");
-    if (const json::value* t = o->if_contains("clerk_trace_id"); t && t->is_string())
-      u.clerk_trace_id = truncated(t->get_string(), lim);
-    return error(std::move(u));
-  }
-  T out{};
-  if (std::string problem = read(*o, out); !problem.empty())
-    return error(make_unexpected(r, std::move(problem)));
-  return out;
+  return std::nullopt;
 }
 
 }  // namespace detail
