@@ -9,6 +9,7 @@
 #include <clerk/media_type.hpp>
 #include <clerk/redact.hpp>
 #include <clerk/result.hpp>
+#include <clerk/retry.hpp>
 #include <clerk/retry_after.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/sign_in_token.hpp>

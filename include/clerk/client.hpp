@@ -6,9 +6,11 @@
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
 #include <clerk/result.hpp>
+#include <clerk/retry.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
 
+#include <chrono>
 #include <concepts>
 #include <functional>
 #include <utility>
@@ -40,16 +42,46 @@ class client {
     auto request = build_request(op, config_);
     if (!request)
       return std::move(request).error();
-    transport_result response = std::invoke(transport_, *request);
-    if (!response)
-      return clerk::error(std::move(response).error());
-    return parse_response(op, *response, config_.limits());
+    return send_built(op, *request);
+  }
+
+  // The same, retried as `policy` decides. The library never waits: it calls
+  // sleep(std::chrono::milliseconds) between attempts, now() (a
+  // std::chrono::system_clock time point) for HTTP-date Retry-After values,
+  // and jitter() (a double in [0, 1]) for backoff. The request is built once
+  // and sent unchanged on every attempt.
+  template <operation Op, class Sleep, class Now, class Jitter>
+  result<typename Op::response_type> send(const Op& op, const retry_policy& policy, Sleep&& sleep,
+                                          Now&& now, Jitter&& jitter) const {
+    auto request = build_request(op, config_);
+    if (!request)
+      return std::move(request).error();
+    std::chrono::milliseconds waited{0};
+    for (unsigned attempt = 1;; ++attempt) {
+      auto outcome = send_built(op, *request);
+      if (outcome)
+        return outcome;
+      auto d = policy.decide(Op::idempotent, attempt, outcome.error(), waited,
+                             std::chrono::floor<std::chrono::seconds>(now()), jitter());
+      if (!d.retry)
+        return outcome;
+      sleep(d.delay);
+      waited += d.delay;
+    }
   }
 
   const clerk::config& config() const noexcept { return config_; }
   const Transport& transport() const noexcept { return transport_; }
 
  private:
+  template <operation Op>
+  result<typename Op::response_type> send_built(const Op& op, const http_request& request) const {
+    transport_result response = std::invoke(transport_, request);
+    if (!response)
+      return clerk::error(std::move(response).error());
+    return parse_response(op, *response, config_.limits());
+  }
+
   clerk::config config_;
   Transport transport_;
 };
