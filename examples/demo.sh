@@ -1,8 +1,95 @@
 #!/usr/bin/env bash
-# Builds and runs the demo: create a sign-in token, then revoke it.
+# The demo: starts a fake Clerk on 127.0.0.1, then uses the clerk-sign-in-token
+# command-line tool to create a sign-in token for a demo user, revoke it, and
+# show that revoking twice is refused. Nothing leaves the machine.
+#
+#   bash examples/demo.sh                  # against the fake Clerk
+#   bash examples/demo.sh --real USER_ID   # against your Clerk instance:
+#                                          # CLERK_SECRET_KEY (and optionally
+#                                          # CLERK_API_URL) must be set
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup.sh
-cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLERK_BACKEND_BUILD_TESTS=OFF >/dev/null
-cmake --build build/demo --target clerk_demo >/dev/null
-./build/demo/examples/clerk_demo
+
+real_user=""
+if [ "${1:-}" = "--real" ]; then
+  real_user=${2:?usage: bash examples/demo.sh --real USER_ID}
+  : "${CLERK_SECRET_KEY:?--real needs CLERK_SECRET_KEY set to the secret key of your instance}"
+fi
+
+build=build/demo
+echo "== building clerk-sign-in-token and fake_clerk_server in $build"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLERK_BACKEND_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target clerk-sign-in-token fake_clerk_server >/dev/null
+tool=$build/examples/clerk-sign-in-token
+server=$build/examples/fake_clerk_server
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+run() {  # prints the command, then runs it
+  echo "\$ $*" | sed "s|$build/examples/||"
+  "$@"
+}
+
+if [ -z "$real_user" ]; then
+  user=user_demo
+  export CLERK_SECRET_KEY=sk_test_demo0fake0clerk0key00000
+  echo
+  echo "== 1. start a fake Clerk on 127.0.0.1 (port 0: the system picks a free one)"
+  "$server" --port 0 --user "$user" >"$work/server.out" 2>"$work/server.log" &
+  server_pid=$!
+  for _ in $(seq 100); do  # up to 10 s for the first line
+    [ -s "$work/server.out" ] && break
+    sleep 0.1
+  done
+  url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$work/server.out")
+  if [ -z "$url" ]; then
+    echo "the fake Clerk did not start:" >&2
+    cat "$work/server.log" >&2
+    exit 1
+  fi
+  export CLERK_API_URL=$url
+  echo "fake Clerk listening on $CLERK_API_URL, knowing the user $user"
+else
+  user=$real_user
+  echo
+  echo "== 1. using your Clerk instance at ${CLERK_API_URL:-https://api.clerk.com/v1}"
+fi
+
+echo
+echo "== 2. create a sign-in token for $user (the key comes from CLERK_SECRET_KEY)"
+created=$(run "$tool" create --user-id "$user" --expires-in 600)
+echo "$created"
+id=$(printf '%s' "$created" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+
+echo
+echo "== 3. revoke it; Clerk answers with the token, now without token and url"
+run "$tool" revoke "$id" --verbose
+
+echo
+echo "== 4. revoke it again: Clerk refuses (exit status 1, one line on stderr)"
+status=0
+run "$tool" revoke "$id" || status=$?
+echo "exit status $status"
+
+if [ -n "$server_pid" ]; then
+  echo
+  echo "== 5. stop the fake Clerk; it saw:"
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+  cat "$work/server.log"
+  echo
+  echo "With CLERK_SECRET_KEY set to your instance's key, the same tool talks to Clerk:"
+  echo "  CLERK_SECRET_KEY=sk_test_... $tool create --user-id user_..."
+  echo "  bash examples/demo.sh --real user_...   # this demo, against your instance"
+fi

@@ -1,0 +1,299 @@
+// clerk-sign-in-token: create or revoke a Clerk sign-in token from the shell,
+// over the libcurl transport. The secret key comes only from the
+// CLERK_SECRET_KEY environment variable: an argument would show in process
+// lists.
+//
+// Exit codes: 0 success; 1 Clerk answered with an error or an unusable
+// response; 2 usage error or invalid input (nothing was sent); 3 transport
+// failure (refused, DNS, TLS, timeout).
+#include "transports/curl_transport.hpp"
+
+#include <clerk/backend.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace {
+
+constexpr std::string_view program = "clerk-sign-in-token";
+
+enum exit_code : int { ok = 0, clerk_failed = 1, usage_error = 2, transport_failed = 3 };
+
+constexpr std::string_view help_text =
+    R"(usage: clerk-sign-in-token create --user-id ID [--org-id ID] [--expires-in SECONDS] [options]
+       clerk-sign-in-token revoke SIGN_IN_TOKEN_ID [options]
+
+Creates or revokes a Clerk sign-in token through Clerk's Backend API and
+prints it on stdout as one JSON object with Clerk's field names.
+
+options:
+  --api-url URL        the Backend API (default: $CLERK_API_URL, else
+                       https://api.clerk.com/v1)
+  --timeout SECONDS    give up after this long (default 30; fractions allowed)
+  --verbose            print the request and the response status on stderr,
+                       with the secret key and the token redacted
+  --help               print this help and exit
+  --version            print the version and exit
+
+environment:
+  CLERK_SECRET_KEY     the instance's secret key (sk_test_... or sk_live_...);
+                       it is never taken from an argument
+  CLERK_API_URL        the default for --api-url
+
+exit status: 0 success; 1 Clerk answered with an error or an unusable
+response; 2 usage error or invalid input (nothing was sent); 3 the request
+could not be sent or answered (connection refused, DNS, TLS, timeout).
+)";
+
+struct arguments {
+  std::string command;  // "create" or "revoke"
+  std::optional<std::string> user_id, org_id, token_id, expires_in, api_url, timeout;
+  bool verbose = false, help = false, version = false;
+};
+
+int usage(std::string_view problem) {
+  // Arguments are echoed redacted: a key pasted as an argument must not
+  // reach a terminal log.
+  std::cerr << program << ": " << clerk::redact(problem) << "\nTry '" << program
+            << " --help' for more information.\n";
+  return usage_error;
+}
+
+// The parsed command line, or the exit code of a usage error (already
+// reported on stderr).
+std::variant<arguments, int> parse_arguments(int argc, char** argv) {
+  arguments a;
+  std::vector<std::string_view> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      a.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      a.version = true;
+      continue;
+    }
+    if (arg == "--verbose" || arg == "-v") {
+      a.verbose = true;
+      continue;
+    }
+    if (!arg.starts_with("--")) {
+      positional.push_back(arg);
+      continue;
+    }
+    // --name VALUE or --name=VALUE
+    std::string_view name = arg, value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    std::optional<std::string>* slot = nullptr;
+    if (name == "--user-id")
+      slot = &a.user_id;
+    else if (name == "--org-id")
+      slot = &a.org_id;
+    else if (name == "--expires-in")
+      slot = &a.expires_in;
+    else if (name == "--api-url")
+      slot = &a.api_url;
+    else if (name == "--timeout")
+      slot = &a.timeout;
+    else if (name == "--secret-key" || name == "--key")
+      return usage("the secret key is read only from the CLERK_SECRET_KEY environment variable");
+    else
+      return usage("unknown option " + std::string(name));
+    if (!has_value) {
+      if (i + 1 >= argc)
+        return usage("option " + std::string(name) + " needs a value");
+      value = argv[++i];
+    }
+    if (*slot)
+      return usage("option " + std::string(name) + " given twice");
+    slot->emplace(value);
+  }
+  if (a.help || a.version)
+    return a;
+  if (positional.empty())
+    return usage("missing command: create or revoke");
+  a.command = positional[0];
+  if (a.command == "create") {
+    if (positional.size() > 1)
+      return usage("unexpected argument " + std::string(positional[1]));
+    if (!a.user_id)
+      return usage("create needs --user-id ID");
+  } else if (a.command == "revoke") {
+    if (positional.size() != 2)
+      return usage("revoke needs exactly one SIGN_IN_TOKEN_ID");
+    if (a.user_id || a.org_id || a.expires_in)
+      return usage("--user-id, --org-id and --expires-in belong to create");
+    a.token_id.emplace(positional[1]);
+  } else {
+    return usage("unknown command " + a.command + ": expected create or revoke");
+  }
+  return a;
+}
+
+// A whole number of seconds, or nullopt. The library checks the range
+// (at least 1); this only checks that it is a number.
+std::optional<std::int64_t> parse_integer(std::string_view s) {
+  bool negative = s.starts_with('-');
+  if (negative)
+    s.remove_prefix(1);
+  if (s.empty() || s.size() > 18)
+    return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return negative ? -n : n;
+}
+
+// A positive number of seconds with at most three decimals, in milliseconds.
+std::optional<std::chrono::milliseconds> parse_timeout(std::string_view s) {
+  auto dot = s.find('.');
+  std::string_view whole = s.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : s.substr(dot + 1);
+  if ((whole.empty() && fraction.empty()) || whole.size() > 9 || fraction.size() > 3 ||
+      (dot != std::string_view::npos && fraction.empty()))
+    return std::nullopt;
+  std::int64_t ms = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    ms = ms * 10 + (c - '0');
+  }
+  ms *= 1000;
+  std::int64_t scale = 100;
+  for (char c : fraction) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    ms += (c - '0') * scale;
+    scale /= 10;
+  }
+  if (ms <= 0)
+    return std::nullopt;
+  return std::chrono::milliseconds(ms);
+}
+
+// The token as Clerk sent it: its field names, its values.
+std::string to_json(const clerk::sign_in_token& t) {
+  boost::json::object o;
+  o["object"] = t.object;
+  o["id"] = t.id;
+  o["status"] = t.status.str();
+  o["user_id"] = t.user_id;
+  if (t.token)
+    o["token"] = t.token->reveal();
+  if (t.url)
+    o["url"] = t.url->reveal();
+  o["created_at"] = t.created_at.time_since_epoch().count();
+  o["updated_at"] = t.updated_at.time_since_epoch().count();
+  return boost::json::serialize(o);
+}
+
+int exit_code_for(const clerk::error& e) {
+  switch (e.kind()) {
+    case clerk::error_kind::invalid_request:
+      return usage_error;
+    case clerk::error_kind::transport:
+      return transport_failed;
+    case clerk::error_kind::api:
+    case clerk::error_kind::unexpected_response:
+      break;
+  }
+  return clerk_failed;
+}
+
+// Logs what goes out and what comes back; the request prints redacted.
+struct verbose_transport {
+  clerk_examples::curl_transport inner;
+  bool verbose;
+
+  clerk::transport_result operator()(const clerk::http_request& r) const {
+    if (verbose)
+      std::cerr << "> " << r << "\n";
+    auto answer = inner(r);
+    if (verbose && answer)
+      std::cerr << "< HTTP " << answer->status << '\n';
+    return answer;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_arguments(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed))
+    return *code;
+  arguments& a = std::get<arguments>(parsed);
+  if (a.help) {
+    std::cout << help_text;
+    return ok;
+  }
+  if (a.version) {
+    std::cout << program << ' ' << clerk::version << '\n';
+    return ok;
+  }
+
+  clerk::options o;
+  const char* key = std::getenv("CLERK_SECRET_KEY");
+  if (key == nullptr || *key == '\0')
+    return usage("CLERK_SECRET_KEY is not set: export your instance's secret key");
+  o.secret_key = key;
+  if (a.api_url) {
+    o.base_url = *a.api_url;
+  } else if (const char* url = std::getenv("CLERK_API_URL"); url != nullptr && *url != '\0') {
+    o.base_url = url;
+  }
+  if (a.timeout) {
+    auto t = parse_timeout(*a.timeout);
+    if (!t)
+      return usage("--timeout wants a positive number of seconds, got " + *a.timeout);
+    o.timeout = *t;
+  }
+  o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
+                 std::string(clerk::default_user_agent);
+  auto config = clerk::config::make(std::move(o));
+  if (!config)
+    return usage(config.error().message());
+
+  clerk_examples::curl_global curl;
+  const clerk::client client(*config, verbose_transport{{}, a.verbose});
+  clerk::result<clerk::sign_in_token> token = clerk::error(clerk::invalid_request{});
+  if (a.command == "create") {
+    clerk::create_sign_in_token op{.user_id = *a.user_id, .org_id = a.org_id};
+    if (a.expires_in) {
+      auto s = parse_integer(*a.expires_in);
+      if (!s)
+        return usage("--expires-in wants a whole number of seconds, got " + *a.expires_in);
+      op.expires_in = std::chrono::seconds(*s);
+    }
+    token = client.send(op);
+  } else {
+    token = client.send(clerk::revoke_sign_in_token{*a.token_id});
+  }
+  if (!token) {
+    int code = exit_code_for(token.error());
+    if (code == usage_error)
+      return usage(token.error().message());
+    std::cerr << program << ": " << token.error().message() << '\n';
+    return code;
+  }
+  std::cout << to_json(*token) << '\n';
+  return ok;
+}

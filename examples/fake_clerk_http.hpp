@@ -1,0 +1,59 @@
+// Serves a clerk::testing::fake_clerk over real HTTP with cpp-httplib: the
+// glue the fake Clerk server and the integration tests share.
+#ifndef CLERK_EXAMPLES_FAKE_CLERK_HTTP_HPP
+#define CLERK_EXAMPLES_FAKE_CLERK_HTTP_HPP
+
+#include <clerk/http.hpp>
+#include <clerk/testing/fake_clerk.hpp>
+
+#include <httplib.h>
+
+#include <string>
+
+namespace clerk_examples {
+
+inline clerk::http_method method_of(const std::string& m) {
+  if (m == "POST")
+    return clerk::http_method::post;
+  if (m == "PUT")
+    return clerk::http_method::put;
+  if (m == "PATCH")
+    return clerk::http_method::patch;
+  if (m == "DELETE")
+    return clerk::http_method::delete_;
+  return clerk::http_method::get;
+}
+
+// Every request the server receives, whatever its method or path, goes to
+// the fake with its raw target (the fake decodes the token id itself).
+// Routes, not a pre-routing handler: cpp-httplib reads the body only for them.
+inline void serve_fake_clerk(httplib::Server& server, clerk::testing::fake_clerk fake) {
+  auto handler = [fake](const httplib::Request& req, httplib::Response& res) {
+    clerk::http_request r;
+    r.method = method_of(req.method);
+    r.url = req.target.empty() ? req.path : req.target;
+    for (const auto& [name, value] : req.headers)
+      r.headers.add(name, value);
+    r.body = req.body;
+    auto answer = fake(r);  // the fake never fails as a transport
+    res.status = answer->status;
+    std::string content_type;
+    for (const auto& h : answer->headers) {
+      if (clerk::detail::iequals(h.name, "content-type"))
+        content_type = h.value;
+      else
+        res.set_header(h.name.c_str(), h.value);
+    }
+    res.set_content(answer->body, content_type.c_str());
+  };
+  const std::string any = R"([\s\S]*)";  // the decoded path may hold any byte
+  server.Get(any, handler);
+  server.Post(any, handler);
+  server.Put(any, handler);
+  server.Patch(any, handler);
+  server.Delete(any, handler);
+}
+
+}  // namespace clerk_examples
+
+#endif
