@@ -44,6 +44,9 @@ struct fake_clerk_options {
   std::uint64_t seed = 0;
   // The fake's clock until the test moves it (2024-07-02T20:36:56.214Z).
   timestamp start_time{std::chrono::milliseconds(1719952616214)};
+  // When set, read before each request instead of the time set_time() and
+  // advance() keep: a server for demos passes the system clock here.
+  std::function<timestamp()> clock{};
   // What the request path must start with: the "/v1" of https://api.clerk.com/v1.
   std::string path_prefix = "/v1";
   // Where a token's url points; Clerk's would be the instance's accounts page.
@@ -117,6 +120,7 @@ class fake_clerk {
 
   timestamp now() const {
     auto l = lock();
+    tick();
     return s_->now;
   }
   void set_time(timestamp t) const {
@@ -153,6 +157,7 @@ class fake_clerk {
     auto refuse = [](ticket_problem p, std::string why) {
       return ticket_result{std::nullopt, p, std::move(why)};
     };
+    tick();
     auto by_ticket = s_->by_ticket.find(ticket);
     if (by_ticket == s_->by_ticket.end())
       return refuse(ticket_problem::unknown, "no sign-in token has this ticket");
@@ -179,6 +184,7 @@ class fake_clerk {
   transport_result operator()(const http_request& r) const {
     auto l = lock();
     ++s_->requests;
+    tick();
     std::string trace = next_hex(32);
     http_response out = route(r, trace);
     out.headers.add("Clerk-Trace-Id", trace);
@@ -205,6 +211,12 @@ class fake_clerk {
   };
 
   std::unique_lock<std::mutex> lock() const { return std::unique_lock(s_->m); }
+
+  // Brings the time up to date from options.clock, when the test gave one.
+  void tick() const {
+    if (s_->o.clock)
+      s_->now = s_->o.clock();
+  }
 
   // splitmix64: small, well mixed, and the same on every platform.
   std::uint64_t next() const {
