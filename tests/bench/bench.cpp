@@ -1,0 +1,461 @@
+// The benchmark suite of issue 6: what a create or revoke costs in CPU time
+// and allocations, each figure beside the floor (floor.hpp) measured in the
+// same binary. Prints the benchmark library's report on stderr and, on
+// stdout, Markdown tables: per operation ns/op, ratio to the floor,
+// allocations/op; then the thread scaling of the full create call.
+//
+// --trace_allocations: instead of timing, prints the size of every
+// allocation one call of each operation makes.
+#include "alloc_count.hpp"
+#include "fixtures.hpp"
+#include "floor.hpp"
+
+#include <clerk/backend.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+namespace fx = clerk_bench::fixture;
+
+// The transport of every full call: answers with a copy of one canned
+// response, as an in-memory HTTP stack would hand over what it received.
+struct canned_transport {
+  const clerk::http_response* response;
+  clerk::transport_result operator()(const clerk::http_request& request) const {
+    benchmark::DoNotOptimize(request.body.data());
+    return *response;
+  }
+};
+
+const clerk::http_response& create_response() {
+  static const clerk::http_response r = fx::response(200, fx::create_response_body());
+  return r;
+}
+const clerk::http_response& revoke_response() {
+  static const clerk::http_response r = fx::response(200, fx::revoke_response_body());
+  return r;
+}
+const clerk::http_response& error_response() {
+  static const clerk::http_response r = fx::response(422, fx::error_response_body());
+  return r;
+}
+
+const clerk::config& config() {
+  static const clerk::config c = [] {
+    clerk::options o;
+    o.secret_key = fx::secret_key;
+    o.base_url = fx::base_url;
+    return *clerk::config::make(std::move(o));
+  }();
+  return c;
+}
+
+const clerk_bench::floor::config& floor_config() {
+  static const clerk_bench::floor::config c{
+      std::string(fx::base_url), "Bearer " + std::string(fx::secret_key),
+      std::string(clerk::default_api_version), std::string(clerk::default_user_agent)};
+  return c;
+}
+
+// One client for all threads: it holds no mutable state.
+const clerk::client<canned_transport>& create_client() {
+  static const clerk::client<canned_transport> c(config(), canned_transport{&create_response()});
+  return c;
+}
+const clerk::client<canned_transport>& revoke_client() {
+  static const clerk::client<canned_transport> c(config(), canned_transport{&revoke_response()});
+  return c;
+}
+
+const clerk::create_sign_in_token create_op{
+    .user_id = std::string(fx::user_id),
+    .org_id = std::string(fx::org_id),
+    .expires_in = fx::expires_in,
+};
+const clerk::revoke_sign_in_token revoke_op{.sign_in_token_id = std::string(fx::token_id)};
+
+// The operations, each as a callable returning what it made.
+auto clerk_build_create = [] { return clerk::build_request(create_op, config()); };
+auto clerk_build_revoke = [] { return clerk::build_request(revoke_op, config()); };
+auto clerk_parse_create = [] { return clerk::parse_response(create_op, create_response()); };
+auto clerk_parse_revoke = [] { return clerk::parse_response(revoke_op, revoke_response()); };
+auto clerk_parse_error = [] { return clerk::parse_response(create_op, error_response()); };
+auto clerk_call_create = [] { return create_client().send(create_op); };
+auto clerk_call_revoke = [] { return revoke_client().send(revoke_op); };
+
+namespace fl = clerk_bench::floor;
+auto floor_build_create = [] {
+  return fl::build_create(floor_config(), fx::user_id, fx::org_id, fx::expires_in.count());
+};
+auto floor_build_revoke = [] { return fl::build_revoke(floor_config(), fx::token_id); };
+auto floor_parse_create = [] { return fl::parse(create_response()); };
+auto floor_parse_revoke = [] { return fl::parse(revoke_response()); };
+auto floor_parse_error = [] { return fl::parse(error_response()); };
+auto floor_call_create = [] {
+  return fl::call(floor_build_create(), canned_transport{&create_response()});
+};
+auto floor_call_revoke = [] {
+  return fl::call(floor_build_revoke(), canned_transport{&revoke_response()});
+};
+
+// Checks: each returns what is wrong with an operation's output, or nullptr.
+// A benchmark that measured a failing path would report a meaningless figure.
+const char* check_create_request(const std::optional<clerk::http_request>& r) {
+  if (!r)
+    return "create request not built";
+  if (r->url != std::string(fx::base_url) + "/sign_in_tokens")
+    return "create request: wrong URL";
+  if (r->body != fx::create_request_body())
+    return "create request: wrong body";
+  if (r->headers.find("authorization") != "Bearer " + std::string(fx::secret_key))
+    return "create request: wrong Authorization";
+  return nullptr;
+}
+const char* check_revoke_request(const std::optional<clerk::http_request>& r) {
+  if (!r)
+    return "revoke request not built";
+  if (r->url !=
+      std::string(fx::base_url) + "/sign_in_tokens/" + std::string(fx::token_id) + "/revoke")
+    return "revoke request: wrong URL";
+  if (!r->body.empty())
+    return "revoke request: has a body";
+  return nullptr;
+}
+std::optional<clerk::http_request> as_optional(clerk::result<clerk::http_request> r) {
+  if (!r)
+    return std::nullopt;
+  return std::move(*r);
+}
+
+const char* check_token(const clerk::result<clerk::sign_in_token>& r, bool revoked) {
+  if (!r)
+    return "no sign-in token";
+  if (r->id != fx::token_id || r->user_id != fx::user_id)
+    return "sign-in token: wrong id or user_id";
+  if (r->created_at.time_since_epoch().count() != fx::created_at_ms)
+    return "sign-in token: wrong created_at";
+  if (revoked)
+    return r->status == clerk::sign_in_token_status::revoked && !r->token && !r->url
+               ? nullptr
+               : "revoked token: wrong status, or a token or url";
+  if (r->status != clerk::sign_in_token_status::pending || !r->token || !r->url)
+    return "created token: wrong status, or no token or url";
+  if (r->token->reveal() != fx::jwt || r->url->reveal() != fx::ticket_url())
+    return "created token: wrong token or url";
+  return nullptr;
+}
+const char* check_token(const fl::outcome& o, bool revoked) {
+  const auto* t = std::get_if<fl::token>(&o);
+  if (t == nullptr)
+    return "floor: no sign-in token";
+  if (t->id != fx::token_id || t->user_id != fx::user_id || t->created_at != fx::created_at_ms)
+    return "floor: wrong id, user_id or created_at";
+  if (revoked)
+    return t->status == "revoked" && !t->token && !t->url ? nullptr : "floor: wrong revoked token";
+  if (t->status != "pending" || t->token != fx::jwt || t->url != fx::ticket_url())
+    return "floor: wrong created token";
+  return nullptr;
+}
+const char* check_error(const clerk::result<clerk::sign_in_token>& r) {
+  const clerk::api_error* a = r ? nullptr : r.error().as_api();
+  if (a == nullptr || a->status != 422 || a->errors.size() != 1 ||
+      a->errors[0].code != "form_param_missing" || a->clerk_trace_id != fx::trace_id)
+    return "422: not the expected api_error";
+  return nullptr;
+}
+const char* check_error(const fl::outcome& o) {
+  const auto* a = std::get_if<fl::api_error>(&o);
+  if (a == nullptr || a->status != 422 || a->errors.size() != 1 ||
+      a->errors[0].code != "form_param_missing" || a->trace_id != fx::trace_id)
+    return "floor 422: not the expected error";
+  return nullptr;
+}
+
+// Allocations per call, counted outside the timed loop so that nothing the
+// benchmark library does is counted. The first call is left out: it may
+// initialise statics.
+template <class Op>
+double allocations_per_call(const Op& op) {
+  benchmark::DoNotOptimize(op());
+  constexpr int calls = 16;
+  std::uint64_t before = clerk_bench::allocations();
+  for (int i = 0; i < calls; ++i) {
+    auto r = op();
+    benchmark::DoNotOptimize(r);
+  }
+  return double(clerk_bench::allocations() - before) / calls;
+}
+
+template <class Op, class Check>
+void run(benchmark::State& state, const Op& op, const Check& check) {
+  if (const char* problem = check(op())) {
+    state.SkipWithError(problem);
+    return;
+  }
+  if (clerk_bench::counts_allocations())
+    state.counters["allocs/op"] =
+        benchmark::Counter(allocations_per_call(op), benchmark::Counter::kAvgThreads);
+  for (auto _ : state) {
+    auto r = op();
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// One row of the table: an operation measured for the library and the floor.
+struct pair_spec {
+  const char* id;     // benchmark name, after "clerk/" or "floor/"
+  const char* label;  // table row
+  void (*clerk)(benchmark::State&);
+  void (*floor)(benchmark::State&);
+};
+
+const pair_spec pairs[] = {
+    {"build_create", "build create",
+     [](benchmark::State& s) {
+       run(s, clerk_build_create, [](auto r) { return check_create_request(as_optional(r)); });
+     },
+     [](benchmark::State& s) { run(s, floor_build_create, check_create_request); }},
+    {"build_revoke", "build revoke",
+     [](benchmark::State& s) {
+       run(s, clerk_build_revoke, [](auto r) { return check_revoke_request(as_optional(r)); });
+     },
+     [](benchmark::State& s) { run(s, floor_build_revoke, check_revoke_request); }},
+    {"parse_create", "parse create (200)",
+     [](benchmark::State& s) {
+       run(s, clerk_parse_create, [](const auto& r) { return check_token(r, false); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_parse_create, [](const auto& r) { return check_token(r, false); });
+     }},
+    {"parse_revoke", "parse revoke (200)",
+     [](benchmark::State& s) {
+       run(s, clerk_parse_revoke, [](const auto& r) { return check_token(r, true); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_parse_revoke, [](const auto& r) { return check_token(r, true); });
+     }},
+    {"parse_error", "parse ClerkErrors (422)",
+     [](benchmark::State& s) {
+       run(s, clerk_parse_error, [](const auto& r) { return check_error(r); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_parse_error, [](const auto& r) { return check_error(r); });
+     }},
+    {"call_create", "full call: create",
+     [](benchmark::State& s) {
+       run(s, clerk_call_create, [](const auto& r) { return check_token(r, false); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_call_create, [](const auto& r) { return check_token(r, false); });
+     }},
+    {"call_revoke", "full call: revoke",
+     [](benchmark::State& s) {
+       run(s, clerk_call_revoke, [](const auto& r) { return check_token(r, true); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_call_revoke, [](const auto& r) { return check_token(r, true); });
+     }},
+};
+
+// The thread-scaling row is the full create call, on 1 and 2 threads.
+constexpr const char* scaling_name = "call_create_threads";
+constexpr std::size_t scaling_pair = 5;
+
+std::string clerk_name(const char* op) {
+  return std::string("clerk/") + op;
+}
+std::string floor_name(const char* op) {
+  return std::string("floor/") + op;
+}
+
+void register_benchmarks() {
+  for (const pair_spec& p : pairs) {
+    benchmark::RegisterBenchmark(clerk_name(p.id).c_str(), p.clerk);
+    benchmark::RegisterBenchmark(floor_name(p.id).c_str(), p.floor);
+  }
+  // Wall-clock time: throughput is what sharing one client must preserve.
+  const pair_spec& s = pairs[scaling_pair];
+  benchmark::RegisterBenchmark(clerk_name(scaling_name).c_str(), s.clerk)
+      ->Threads(1)
+      ->Threads(2)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark(floor_name(scaling_name).c_str(), s.floor)
+      ->Threads(1)
+      ->Threads(2)
+      ->UseRealTime();
+}
+
+// Keeps the benchmark library's report (on stderr) and remembers, for each
+// benchmark and thread count, the median of the repetitions (or the single
+// run when there are none), to print the tables at the end.
+class table_reporter : public benchmark::ConsoleReporter {
+ public:
+  table_reporter() : ConsoleReporter(OO_Tabular) { SetOutputStream(&std::cerr); }
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) {
+        failed_ = true;
+        continue;
+      }
+      bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type == Run::RT_Aggregate && !median)
+        continue;
+      figures& f = results_[{r.run_name.function_name, r.threads}];
+      if (f.median && !median)
+        continue;
+      f = {median, r.GetAdjustedCPUTime(), counter(r, "allocs/op"), counter(r, "items_per_second")};
+    }
+  }
+
+  bool failed() const { return failed_; }
+
+  void print_tables(std::ostream& os) const {
+    os << "| operation | clerk ns/op | floor ns/op | clerk / floor | clerk allocs/op | floor "
+          "allocs/op |\n"
+       << "| --- | ---: | ---: | ---: | ---: | ---: |\n";
+    for (const pair_spec& p : pairs) {
+      const figures* c = find(clerk_name(p.id), 1);
+      const figures* f = find(floor_name(p.id), 1);
+      if (c == nullptr && f == nullptr)
+        continue;
+      os << "| " << p.label << " | " << number(c, &figures::cpu_ns, 0) << " | "
+         << number(f, &figures::cpu_ns, 0) << " | "
+         << (c && f ? format("%.2f", c->cpu_ns / f->cpu_ns) : "n/a") << " | "
+         << number(c, &figures::allocs, 1) << " | " << number(f, &figures::allocs, 1) << " |\n";
+    }
+    os << "\n| full create call, one shared client | 1 thread (calls/s) | 2 threads (calls/s) | "
+          "2 threads / 1 thread |\n"
+       << "| --- | ---: | ---: | ---: |\n";
+    for (const char* side : {"clerk", "floor"}) {
+      std::string name = std::string(side) + "/" + scaling_name;
+      const figures* one = find(name, 1);
+      const figures* two = find(name, 2);
+      if (one == nullptr && two == nullptr)
+        continue;
+      os << "| " << side << " | " << number(one, &figures::items_per_second, 0) << " | "
+         << number(two, &figures::items_per_second, 0) << " | "
+         << (one && two ? format("%.2f", two->items_per_second / one->items_per_second) : "n/a")
+         << " |\n";
+    }
+  }
+
+ private:
+  struct figures {
+    bool median = false;
+    double cpu_ns = 0, allocs = 0, items_per_second = 0;
+  };
+
+  // The counter's value, or -1 (printed "n/a") when the run has none.
+  static double counter(const Run& r, const char* name) {
+    auto it = r.counters.find(name);
+    return it == r.counters.end() ? -1.0 : double(it->second);
+  }
+
+  const figures* find(const std::string& name, std::int64_t threads) const {
+    auto it = results_.find({name, threads});
+    return it == results_.end() ? nullptr : &it->second;
+  }
+
+  static std::string format(const char* fmt, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, v);
+    return buf;
+  }
+
+  static std::string number(const figures* f, double figures::*field, int decimals) {
+    if (f == nullptr || f->*field < 0)
+      return "n/a";
+    return format(decimals == 0 ? "%.0f" : "%.1f", f->*field);
+  }
+
+  std::map<std::pair<std::string, std::int64_t>, figures> results_;
+  bool failed_ = false;
+};
+
+// The sizes of the allocations one call of each operation makes, in order.
+template <class Op>
+void trace(std::ostream& os, const std::string& name, const Op& op) {
+  benchmark::DoNotOptimize(op());
+  clerk_bench::trace_allocations(true);
+  {
+    auto r = op();
+    benchmark::DoNotOptimize(r);
+  }
+  clerk_bench::trace_allocations(false);
+  auto sizes = clerk_bench::traced_sizes();
+  os << "| " << name << " | " << sizes.size() << " |";
+  for (std::size_t s : sizes)
+    os << ' ' << s;
+  os << " |\n";
+}
+
+void print_allocation_trace(std::ostream& os) {
+  if (!clerk_bench::counts_allocations()) {
+    os << "(this build cannot count allocations)\n";
+    return;
+  }
+  os << "| operation | allocations | sizes in bytes, in order |\n| --- | ---: | --- |\n";
+  trace(os, "clerk/build_create", clerk_build_create);
+  trace(os, "floor/build_create", floor_build_create);
+  trace(os, "clerk/build_revoke", clerk_build_revoke);
+  trace(os, "floor/build_revoke", floor_build_revoke);
+  trace(os, "clerk/parse_create", clerk_parse_create);
+  trace(os, "floor/parse_create", floor_parse_create);
+  trace(os, "clerk/parse_revoke", clerk_parse_revoke);
+  trace(os, "floor/parse_revoke", floor_parse_revoke);
+  trace(os, "clerk/parse_error", clerk_parse_error);
+  trace(os, "floor/parse_error", floor_parse_error);
+  trace(os, "clerk/call_create", clerk_call_create);
+  trace(os, "floor/call_create", floor_call_create);
+  trace(os, "clerk/call_revoke", clerk_call_revoke);
+  trace(os, "floor/call_revoke", floor_call_revoke);
+}
+
+// Removes `flag` from argv; true when it was there.
+bool take_flag(int& argc, char** argv, const char* flag) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], flag) == 0) {
+      for (int j = i; j + 1 < argc; ++j)
+        argv[j] = argv[j + 1];
+      --argc;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool trace_only = take_flag(argc, argv, "--trace_allocations");
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 2;
+  if (trace_only) {
+    print_allocation_trace(std::cout);
+    return 0;
+  }
+  register_benchmarks();
+  table_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_tables(std::cout);
+  benchmark::Shutdown();
+  if (reporter.failed()) {
+    std::cerr << "clerk_bench: a benchmark failed its check (see above)\n";
+    return 1;
+  }
+  return 0;
+}

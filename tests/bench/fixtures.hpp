@@ -1,0 +1,81 @@
+// What the benchmarks send and what the canned server answers: realistic
+// sizes, taken from the shapes Clerk documents for sign-in tokens.
+#ifndef CLERK_BENCH_FIXTURES_HPP
+#define CLERK_BENCH_FIXTURES_HPP
+
+#include <clerk/http.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace clerk_bench::fixture {
+
+inline constexpr std::string_view secret_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc9Zx2vQkLmN8rTs";
+inline constexpr std::string_view base_url = "https://api.clerk.com/v1";
+inline constexpr std::string_view user_id = "user_2hNSHmZ8d3KpXqgcuZ7qYVvG1Jt";
+inline constexpr std::string_view org_id = "org_2hNSJ3kYdWQ4vPiG9nPd7uRbXzE";
+inline constexpr std::string_view token_id = "sit_2hNSKzP0fMlQ7yXrJ4dWbE1cTgA";
+inline constexpr std::chrono::seconds expires_in{600};
+inline constexpr std::int64_t created_at_ms = 1719952616214;
+
+// An HS256 JWT of the length Clerk issues for a sign-in token (187 bytes):
+// header, a payload with exp, sid and st, a 32-byte signature.
+inline constexpr std::string_view jwt =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJleHAiOjE3MjI1NDQ2MTYsInNpZCI6InNpdF8yaE5TS3pQMGZNbFE3eVhySjRkV2JFMWNUZ0EiLCJzdCI6InNpZ25faW"
+    "5f"
+    "dG9rZW4ifQ."
+    "0WKBmKgD6S8-L_-GHLY2qjozBG9EldEtodHzM6J2IQY";
+
+inline std::string ticket_url() {
+  return "https://accounts.example.com/v1/tickets/accept?ticket=" + std::string(jwt);
+}
+
+// The body the create request must carry, field order as built.
+inline std::string create_request_body() {
+  return R"({"user_id":")" + std::string(user_id) + R"(","org_id":")" + std::string(org_id) +
+         R"(","expires_in_seconds":600})";
+}
+
+// A create answer: about 630 bytes, the JWT twice (token, and url's ticket).
+inline std::string create_response_body() {
+  return R"({"object":"sign_in_token","id":")" + std::string(token_id) +
+         R"(","status":"pending","user_id":")" + std::string(user_id) + R"(","token":")" +
+         std::string(jwt) + R"(","url":")" + ticket_url() +
+         R"(","created_at":1719952616214,"updated_at":1719952616214})";
+}
+
+// A revoke answer: token and url are gone.
+inline std::string revoke_response_body() {
+  return R"({"object":"sign_in_token","id":")" + std::string(token_id) +
+         R"(","status":"revoked","user_id":")" + std::string(user_id) +
+         R"(","created_at":1719952616214,"updated_at":1719952716214})";
+}
+
+inline constexpr std::string_view trace_id = "7f3c2a9d1e8b4c6a9f0d2e4b6c8a0f12";
+
+// A 422 for a create without user_id, as Clerk documents it.
+inline std::string error_response_body() {
+  return R"({"errors":[{"message":"is missing","long_message":"user_id is missing",)"
+         R"("code":"form_param_missing","meta":{"param_name":"user_id"}}],"meta":{},)"
+         R"("clerk_trace_id":")" +
+         std::string(trace_id) + R"("})";
+}
+
+// A response as an HTTP stack hands it over: a few headers besides the body.
+inline clerk::http_response response(int status, std::string body) {
+  clerk::http_response r;
+  r.status = status;
+  r.headers.add("Date", "Tue, 02 Jul 2024 20:36:56 GMT");
+  r.headers.add("Content-Type", "application/json");
+  r.headers.add("Content-Length", std::to_string(body.size()));
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace clerk_bench::fixture
+
+#endif
