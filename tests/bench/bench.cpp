@@ -6,6 +6,8 @@
 //
 // --trace_allocations: instead of timing, prints the size of every
 // allocation one call of each operation makes.
+// --profile OPERATION CALLS (e.g. --profile clerk/call_create 100000): runs
+// one operation in a bare loop, for valgrind --tool=callgrind or perf.
 #include "alloc_count.hpp"
 #include "fixtures.hpp"
 #include "floor.hpp"
@@ -15,11 +17,13 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -385,9 +389,9 @@ class table_reporter : public benchmark::ConsoleReporter {
   bool failed_ = false;
 };
 
-// The sizes of the allocations one call of each operation makes, in order.
-template <class Op>
-void trace(std::ostream& os, const std::string& name, const Op& op) {
+// The size of each allocation one call makes, in order, as a table row.
+template <const auto& op>
+void trace(std::ostream& os, const char* name) {
   benchmark::DoNotOptimize(op());
   clerk_bench::trace_allocations(true);
   {
@@ -402,26 +406,63 @@ void trace(std::ostream& os, const std::string& name, const Op& op) {
   os << " |\n";
 }
 
+// One operation in a bare loop, for a profiler.
+template <const auto& op>
+void repeat(long calls) {
+  for (long i = 0; i < calls; ++i) {
+    auto r = op();
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+struct named_operation {
+  const char* name;
+  void (*trace)(std::ostream&, const char*);
+  void (*repeat)(long);
+};
+
+template <const auto& op>
+constexpr named_operation named(const char* name) {
+  return {name, &trace<op>, &repeat<op>};
+}
+
+const named_operation operations[] = {
+    named<clerk_build_create>("clerk/build_create"),
+    named<floor_build_create>("floor/build_create"),
+    named<clerk_build_revoke>("clerk/build_revoke"),
+    named<floor_build_revoke>("floor/build_revoke"),
+    named<clerk_parse_create>("clerk/parse_create"),
+    named<floor_parse_create>("floor/parse_create"),
+    named<clerk_parse_revoke>("clerk/parse_revoke"),
+    named<floor_parse_revoke>("floor/parse_revoke"),
+    named<clerk_parse_error>("clerk/parse_error"),
+    named<floor_parse_error>("floor/parse_error"),
+    named<clerk_call_create>("clerk/call_create"),
+    named<floor_call_create>("floor/call_create"),
+    named<clerk_call_revoke>("clerk/call_revoke"),
+    named<floor_call_revoke>("floor/call_revoke"),
+};
+
 void print_allocation_trace(std::ostream& os) {
   if (!clerk_bench::counts_allocations()) {
     os << "(this build cannot count allocations)\n";
     return;
   }
   os << "| operation | allocations | sizes in bytes, in order |\n| --- | ---: | --- |\n";
-  trace(os, "clerk/build_create", clerk_build_create);
-  trace(os, "floor/build_create", floor_build_create);
-  trace(os, "clerk/build_revoke", clerk_build_revoke);
-  trace(os, "floor/build_revoke", floor_build_revoke);
-  trace(os, "clerk/parse_create", clerk_parse_create);
-  trace(os, "floor/parse_create", floor_parse_create);
-  trace(os, "clerk/parse_revoke", clerk_parse_revoke);
-  trace(os, "floor/parse_revoke", floor_parse_revoke);
-  trace(os, "clerk/parse_error", clerk_parse_error);
-  trace(os, "floor/parse_error", floor_parse_error);
-  trace(os, "clerk/call_create", clerk_call_create);
-  trace(os, "floor/call_create", floor_call_create);
-  trace(os, "clerk/call_revoke", clerk_call_revoke);
-  trace(os, "floor/call_revoke", floor_call_revoke);
+  for (const named_operation& o : operations)
+    o.trace(os, o.name);
+}
+
+// Runs one operation `calls` times with nothing around it, for a profiler
+// (valgrind --tool=callgrind, perf). False when `name` is unknown.
+bool profile(std::string_view name, long calls) {
+  for (const named_operation& o : operations) {
+    if (name == o.name) {
+      o.repeat(calls);
+      return true;
+    }
+  }
+  return false;
 }
 
 // Removes `flag` from argv; true when it was there.
@@ -440,6 +481,12 @@ bool take_flag(int& argc, char** argv, const char* flag) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--profile") == 0) {
+    if (profile(argv[2], std::atol(argv[3])))
+      return 0;
+    std::cerr << "clerk_bench: unknown operation " << argv[2] << '\n';
+    return 2;
+  }
   bool trace_only = take_flag(argc, argv, "--trace_allocations");
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))

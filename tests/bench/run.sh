@@ -51,6 +51,7 @@ echo "Machine: $cpu, $(nproc) cores; $(g++ --version | head -1); Boost" \
   "Google Benchmark $(dpkg-query -W -f='${Version}' libbenchmark-dev 2>/dev/null || echo '?')"
 echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
+[ "$smoke" = 0 ] || echo "Smoke run: one short pass each; the figures below are not measurements."
 echo "Benchmarks: $bench ${bench_args[*]}"
 echo "CPU time per operation (median of the repetitions); allocations counted by a replaced operator new."
 echo
