@@ -1,0 +1,108 @@
+// Definitions for <clerk/error.hpp>.
+#ifndef CLERK_IMPL_ERROR_IPP
+#define CLERK_IMPL_ERROR_IPP
+
+#include <clerk/detail/text.hpp>
+#include <clerk/error.hpp>
+#include <clerk/redact.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+namespace detail {
+
+// Appends `text` on one line: redacted, controls turned to spaces, cut at
+// `limit` bytes on a UTF-8 boundary with "..." when longer.
+inline void append_one_line(std::string& out, std::string_view text, std::size_t limit) {
+  std::string clean = redact(text);
+  bool cut = clean.size() > limit;
+  std::size_t n = cut ? limit : clean.size();
+  while (cut && n > 0 && (static_cast<unsigned char>(clean[n]) & 0xc0) == 0x80)
+    --n;
+  for (std::size_t i = 0; i < n; ++i)
+    out += is_control(clean[i]) ? ' ' : clean[i];
+  if (cut)
+    out += "...";
+}
+
+inline void append_status(std::string& out, int status) {
+  out += "HTTP ";
+  out += std::to_string(status);
+}
+
+inline void append_trace(std::string& out, std::string_view trace) {
+  if (trace.empty())
+    return;
+  out += " (trace id ";
+  detail::append_one_line(out, trace, 128);
+  out += ')';
+}
+
+}  // namespace detail
+
+CLERK_BACKEND_DECL std::string error::message() const {
+  std::string out;
+  if (const auto* r = as_invalid_request()) {
+    out += "invalid request: ";
+    detail::append_one_line(out, r->field, 64);
+    out += ": ";
+    detail::append_one_line(out, r->reason, 256);
+  } else if (const auto* t = as_transport()) {
+    out += "transport failed";
+    if (t->request_not_sent)
+      out += " (request not sent)";
+    out += ": ";
+    detail::append_one_line(out, t->message.empty() ? t->code.message() : t->message, 256);
+    if (t->code) {
+      out += " [code ";
+      out += std::to_string(t->code.value());
+      out += ']';
+    }
+  } else if (const auto* a = as_api()) {
+    out += "Clerk API error: ";
+    detail::append_status(out, a->status);
+    for (const auto& e : a->errors) {
+      out += "; ";
+      detail::append_one_line(out, e.code, 64);
+      out += ": ";
+      detail::append_one_line(out, e.long_message.empty() ? e.message : e.long_message, 256);
+    }
+    if (a->retry_after) {
+      out += "; retry after ";
+      if (const auto* d = std::get_if<std::chrono::seconds>(&a->retry_after->value)) {
+        out += std::to_string(d->count());
+        out += " s";
+      } else {
+        out += "a date";
+      }
+    }
+    detail::append_trace(out, a->clerk_trace_id);
+  } else if (const auto* u = as_unexpected_response()) {
+    out += "unexpected response: ";
+    detail::append_status(out, u->status);
+    if (!u->content_type.empty()) {
+      out += " (";
+      detail::append_one_line(out, u->content_type, 64);
+      out += ')';
+    }
+    out += ": ";
+    detail::append_one_line(out, u->problem, 256);
+    if (!u->body_excerpt.empty()) {
+      out += "; body starts: ";
+      detail::append_one_line(out, u->body_excerpt, 120);
+    }
+    detail::append_trace(out, u->clerk_trace_id);
+  }
+  return out;
+}
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

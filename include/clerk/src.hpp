@@ -1,0 +1,16 @@
+// With CLERK_BACKEND_SEPARATE_COMPILATION defined for the whole program,
+// include this in exactly one translation unit: it defines what the public
+// headers then only declare.
+#ifndef CLERK_SRC_HPP
+#define CLERK_SRC_HPP
+
+#ifndef CLERK_BACKEND_SEPARATE_COMPILATION
+#error "<clerk/src.hpp> is for builds that define CLERK_BACKEND_SEPARATE_COMPILATION everywhere"
+#endif
+
+#include <clerk/backend.hpp>
+#include <clerk/impl/config.ipp>
+#include <clerk/impl/error.ipp>
+#include <clerk/impl/sign_in_tokens.ipp>
+
+#endif
