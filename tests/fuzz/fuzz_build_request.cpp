@@ -1,0 +1,235 @@
+// Config validation and request building with arbitrary field values.
+//
+// Input: "name=value" lines (see corpus/build_request), values unescaped by
+// clerk_fuzz::unescape so that a seed can hold CR, LF or NUL. Names:
+//   key base_url api_version user_agent timeout_ms          (clerk::options)
+//   user_id org_id expires_in                               (create)
+//   sign_in_token_id                                        (revoke)
+// A missing line keeps a valid default; org_id and expires_in stay unset.
+//
+// Checks: config::make refuses exactly the options the documented rules call
+// bad, naming one of them; every built request re-parses (the JSON body holds
+// exactly the given values and nothing else, the revoke URL's path decodes to
+// exactly the given id in one segment); bad fields are refused by name; the
+// secret key is never printed.
+#include <clerk/sign_in_tokens.hpp>
+
+#include "fuzz_support.hpp"
+
+#include <clerk/detail/wire.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace json = boost::json;
+using clerk_fuzz::printed;
+
+namespace {
+
+const std::string default_key = "sk_test_fuzzFUZZfuzzFUZZ0123";
+
+bool ascii_lower_starts(std::string_view s, std::string_view p) {
+  if (s.size() < p.size())
+    return false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+    if (c != p[i])
+      return false;
+  }
+  return true;
+}
+
+bool all_bytes_in(std::string_view s, unsigned char lo, unsigned char hi) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < lo || static_cast<unsigned char>(c) > hi)
+      return false;
+  return true;
+}
+
+// The documented rules of clerk::options, written apart from config.hpp.
+std::set<std::string> bad_options(const clerk::options& o) {
+  std::set<std::string> bad;
+  if (o.secret_key.empty() || !all_bytes_in(o.secret_key, 0x21, 0x7e))
+    bad.insert("secret_key");
+  // http(s)://host[:port][/path]: printable ASCII, no space, no userinfo,
+  // query, fragment or backslash in the authority, a host.
+  const std::string& u = o.base_url;
+  std::size_t scheme = ascii_lower_starts(u, "https://")  ? 8
+                       : ascii_lower_starts(u, "http://") ? 7
+                                                          : 0;
+  std::string_view authority = std::string_view(u).substr(scheme);
+  authority = authority.substr(0, authority.find('/'));
+  if (scheme == 0 || !all_bytes_in(u, 0x21, 0x7e) || u.find_first_of("?#") != std::string::npos ||
+      authority.find_first_of("@\\") != std::string_view::npos || authority.empty() ||
+      authority.front() == ':')
+    bad.insert("base_url");
+  for (auto [name, v] : {std::pair<const char*, const std::string&>{"api_version", o.api_version},
+                         {"user_agent", o.user_agent}})
+    if (v.empty() || !all_bytes_in(v, 0x20, 0x7e) || v.front() == ' ' || v.back() == ' ')
+      bad.insert(name);
+  if (o.timeout.count() <= 0)
+    bad.insert("timeout");
+  return bad;
+}
+
+// Ids: not empty, no control character, valid UTF-8.
+bool bad_id(std::string_view id) {
+  return id.empty() || clerk_fuzz::has_control(id) || !clerk::detail::is_valid_utf8(id);
+}
+
+bool appears_in(std::string_view needle, std::initializer_list<std::string_view> hay) {
+  for (auto h : hay)
+    if (h.find(needle) != std::string_view::npos)
+      return true;
+  return false;
+}
+
+void check_common(const clerk::http_request& r, const clerk::config& cfg) {
+  FUZZ_CHECK(r.method == clerk::http_method::post);
+  FUZZ_CHECK(!r.follow_redirects);
+  FUZZ_CHECK(r.timeout == cfg.timeout());
+  FUZZ_CHECK(r.headers.find("authorization") == "Bearer " + std::string(cfg.secret_key().reveal()));
+  FUZZ_CHECK(r.headers.find("clerk-api-version") == cfg.api_version());
+  FUZZ_CHECK(r.headers.find("user-agent") == cfg.user_agent());
+  for (const auto& h : r.headers)
+    FUZZ_CHECK(!clerk_fuzz::has_control(h.name) && !clerk_fuzz::has_control(h.value));
+  FUZZ_CHECK(all_bytes_in(r.url, 0x21, 0x7e));
+  FUZZ_CHECK(r.url.substr(0, cfg.base_url().size()) == cfg.base_url());
+}
+
+// The key is printed by nobody, unless the user put it in a printed field too
+// or it is so short that the redaction marker itself holds it.
+void check_key_not_printed(std::string_view text, std::string_view key,
+                           std::initializer_list<std::string_view> user_fields) {
+  if (key.size() < 12 || appears_in(key, user_fields) ||
+      clerk::redact_credential("Bearer " + std::string(key)).find(key) != std::string::npos)
+    return;
+  FUZZ_CHECK_MSG(text.find(key) == std::string_view::npos, text);
+}
+
+void check_create(const clerk::config& cfg, const clerk::create_sign_in_token& op) {
+  std::set<std::string> bad;
+  if (bad_id(op.user_id))
+    bad.insert("user_id");
+  if (op.org_id && bad_id(*op.org_id))
+    bad.insert("org_id");
+  if (op.expires_in && op.expires_in->count() < 1)
+    bad.insert("expires_in");
+  auto r = clerk::build_request(op, cfg);
+  if (!bad.empty()) {
+    FUZZ_CHECK(r.has_error() && r.error().kind() == clerk::error_kind::invalid_request);
+    FUZZ_CHECK(bad.count(r.error().as_invalid_request()->field) == 1);
+    return;
+  }
+  FUZZ_CHECK_MSG(r.has_value(), r.error().message());
+  check_common(*r, cfg);
+  FUZZ_CHECK(r->url == std::string(cfg.base_url()) + "/sign_in_tokens");
+  FUZZ_CHECK(r->headers.find("content-type") == "application/json");
+
+  boost::system::error_code ec;
+  json::value body = json::parse(r->body, ec);
+  FUZZ_CHECK_MSG(!ec && body.is_object(), r->body);
+  const json::object& o = body.get_object();
+  FUZZ_CHECK(o.size() == 1 + (op.org_id ? 1 : 0) + (op.expires_in ? 1 : 0));
+  auto string_is = [&](std::string_view key, std::string_view want) {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_string() && std::string_view(v->get_string()) == want;
+  };
+  FUZZ_CHECK(string_is("user_id", op.user_id));
+  if (op.org_id)
+    FUZZ_CHECK(string_is("org_id", *op.org_id));
+  if (op.expires_in) {
+    const json::value* v = o.if_contains("expires_in_seconds");
+    FUZZ_CHECK(v && v->is_int64() && v->get_int64() == op.expires_in->count());
+  }
+  std::string shown = printed(*r);
+  check_key_not_printed(
+      shown, cfg.secret_key().reveal(),
+      {op.user_id, op.org_id.value_or(""), cfg.base_url(), cfg.api_version(), cfg.user_agent()});
+}
+
+void check_revoke(const clerk::config& cfg, const clerk::revoke_sign_in_token& op) {
+  const std::string& id = op.sign_in_token_id;
+  const bool bad = bad_id(id) || id == "." || id == "..";
+  auto r = clerk::build_request(op, cfg);
+  if (bad) {
+    FUZZ_CHECK(r.has_error() && r.error().kind() == clerk::error_kind::invalid_request);
+    FUZZ_CHECK(r.error().as_invalid_request()->field == "sign_in_token_id");
+    return;
+  }
+  FUZZ_CHECK_MSG(r.has_value(), r.error().message());
+  check_common(*r, cfg);
+  FUZZ_CHECK(r->body.empty() && !r->headers.find("content-type"));
+  const std::string prefix = std::string(cfg.base_url()) + "/sign_in_tokens/";
+  const std::string_view suffix = "/revoke";
+  const std::string& url = r->url;
+  FUZZ_CHECK(url.size() > prefix.size() + suffix.size());
+  FUZZ_CHECK(url.compare(0, prefix.size(), prefix) == 0);
+  FUZZ_CHECK(std::string_view(url).substr(url.size() - suffix.size()) == suffix);
+  std::string_view segment =
+      std::string_view(url).substr(prefix.size(), url.size() - prefix.size() - suffix.size());
+  FUZZ_CHECK(segment.find_first_of("/?#\\") == std::string_view::npos);
+  FUZZ_CHECK(segment != "." && segment != "..");
+  auto decoded = clerk::detail::percent_decode(segment);
+  FUZZ_CHECK(decoded && *decoded == id);
+  std::string shown = printed(*r);
+  check_key_not_printed(shown, cfg.secret_key().reveal(),
+                        {id, cfg.base_url(), cfg.api_version(), cfg.user_agent()});
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const clerk_fuzz::fields f(clerk_fuzz::as_text(data, size));
+
+  clerk::options o;
+  o.secret_key = f.get("key").value_or(default_key);
+  if (auto v = f.get("base_url"))
+    o.base_url = *v;
+  if (auto v = f.get("api_version"))
+    o.api_version = *v;
+  if (auto v = f.get("user_agent"))
+    o.user_agent = *v;
+  if (auto v = f.get("timeout_ms"))
+    if (auto n = clerk_fuzz::number<std::int64_t>(*v))
+      o.timeout = std::chrono::milliseconds(*n);
+
+  const std::set<std::string> bad = bad_options(o);
+  auto made = clerk::config::make(o);
+  if (!bad.empty()) {
+    FUZZ_CHECK(made.has_error() && made.error().kind() == clerk::error_kind::invalid_request);
+    FUZZ_CHECK_MSG(bad.count(made.error().as_invalid_request()->field) == 1,
+                   made.error().message());
+    FUZZ_CHECK(!clerk_fuzz::has_control(made.error().message()));
+    made = clerk::config::make(clerk::options{.secret_key = default_key});
+  } else {
+    FUZZ_CHECK_MSG(made.has_value(), made.error().message());
+    std::string_view base = o.base_url;
+    while (!base.empty() && base.back() == '/')
+      base.remove_suffix(1);
+    FUZZ_CHECK(made->base_url() == base);
+    FUZZ_CHECK(made->secret_key().reveal() == o.secret_key);
+    check_key_not_printed(printed(*made), o.secret_key, {o.base_url, o.api_version, o.user_agent});
+  }
+  FUZZ_CHECK(made.has_value());
+  const clerk::config& cfg = *made;
+
+  clerk::create_sign_in_token create{.user_id = f.get("user_id").value_or("user_2xyz"),
+                                     .org_id = f.get("org_id")};
+  if (auto v = f.get("expires_in"))
+    if (auto n = clerk_fuzz::number<std::int64_t>(*v))
+      create.expires_in = std::chrono::seconds(*n);
+  check_create(cfg, create);
+  check_revoke(cfg, clerk::revoke_sign_in_token{f.get("sign_in_token_id").value_or("sit_2abc")});
+  return 0;
+}
