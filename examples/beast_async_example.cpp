@@ -2,9 +2,9 @@
 // Boost.Beast transport: the pattern for a program that is already async.
 //
 //   CLERK_SECRET_KEY=sk_test_... beast_async_example USER_ID [API_URL]
-#include "transports/beast_transport.hpp"
-
 #include <clerk/backend.hpp>
+
+#include "transports/beast_transport.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -1,0 +1,283 @@
+// The clerk-sign-in-token tool's contract, run as a process: exit codes,
+// stdout and stderr, against the fake Clerk and a misbehaving server on
+// 127.0.0.1. No run may print the secret key.
+#include "process.hpp"
+#include "servers.hpp"
+
+#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/version.hpp>
+
+#include <doctest/doctest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// The part after "sk_test_" is what must never be printed.
+constexpr const char* secret_tail = "cli0SECRET0MUSTNOTLEAK0x9";
+const std::string key = std::string("sk_test_") + secret_tail;
+
+struct cli_run : clerk_test::process_result {
+  // stdout parsed as JSON (null when it is not JSON).
+  boost::json::value json() const {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(out, ec);
+    return ec ? boost::json::value() : v;
+  }
+  std::size_t err_lines() const { return std::size_t(std::count(err.begin(), err.end(), '\n')); }
+};
+
+// Runs the tool with only the given environment (plus PATH), and checks
+// what every run must hold: it ended by itself and printed no secret key.
+cli_run cli(std::vector<std::string> args,
+            std::vector<std::string> env = {"CLERK_SECRET_KEY=" + key}) {
+  env.push_back("PATH=/usr/bin:/bin");
+  cli_run r{clerk_test::run_process(CLERK_CLI_PATH, args, env)};
+  INFO("args: " << [&] {
+    std::string s;
+    for (auto& a : args)
+      s += a + ' ';
+    return s;
+  }());
+  INFO("stdout: " << r.out);
+  INFO("stderr: " << r.err);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.out.find(secret_tail) == std::string::npos);
+  CHECK(r.err.find(secret_tail) == std::string::npos);
+  return r;
+}
+
+clerk::testing::fake_clerk demo_fake() {
+  clerk::testing::fake_clerk fake({.secret_key = key});
+  fake.add_user("user_demo");
+  fake.add_organization("org_demo", {"user_demo"});
+  return fake;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("--help and --version print on stdout and exit 0, without a key") {
+  auto help = cli({"--help"}, {});
+  CHECK(help.exit_code == 0);
+  CHECK(contains(help.out, "usage: clerk-sign-in-token create --user-id ID"));
+  CHECK(contains(help.out, "CLERK_SECRET_KEY"));
+  CHECK(help.err.empty());
+
+  auto version = cli({"--version"}, {});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == "clerk-sign-in-token " CLERK_BACKEND_VERSION_STRING "\n");
+}
+
+TEST_CASE("create prints the token as one JSON object with Clerk's field names and values") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto r = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+  auto json = r.json();
+  REQUIRE(json.is_object());
+  const auto& o = json.get_object();
+  std::vector<std::string> keys;
+  for (const auto& kv : o)
+    keys.emplace_back(kv.key());
+  CHECK(keys == std::vector<std::string>{"object", "id", "status", "user_id", "token", "url",
+                                         "created_at", "updated_at"});
+  auto held = server.fake().find_token(std::string(o.at("id").as_string()));
+  REQUIRE(held.has_value());
+  CHECK(o.at("object") == "sign_in_token");
+  CHECK(o.at("status") == "pending");
+  CHECK(o.at("user_id") == "user_demo");
+  CHECK(o.at("token").as_string() == held->token->reveal());
+  CHECK(o.at("url").as_string() == held->url->reveal());
+  CHECK(o.at("created_at").as_int64() == held->created_at.time_since_epoch().count());
+  CHECK(o.at("updated_at").as_int64() == held->updated_at.time_since_epoch().count());
+}
+
+TEST_CASE("create passes --org-id and --expires-in, and CLERK_API_URL is the default URL") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto r = cli({"create", "--user-id=user_demo", "--org-id", "org_demo", "--expires-in", "60"},
+               {"CLERK_SECRET_KEY=" + key, "CLERK_API_URL=" + server.base_url()});
+  REQUIRE(r.exit_code == 0);
+  auto token = std::string(r.json().at("token").as_string());
+  server.fake().advance(60s);
+  CHECK(server.fake().consume_ticket(token).problem == clerk::testing::ticket_problem::expired);
+
+  auto outsider = demo_fake();
+  outsider.add_user("user_other");
+  clerk_test::fake_clerk_server other(outsider);
+  auto refused = cli(
+      {"create", "--user-id", "user_other", "--org-id", "org_demo", "--api-url", other.base_url()});
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.err, "HTTP 403"));
+}
+
+TEST_CASE("revoke prints the revoked token without token and url") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto created = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()});
+  REQUIRE(created.exit_code == 0);
+  auto id = std::string(created.json().at("id").as_string());
+  auto r = cli({"revoke", id, "--api-url", server.base_url()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  auto o = r.json().as_object();
+  CHECK(o.at("id").as_string() == id);
+  CHECK(o.at("status") == "revoked");
+  CHECK_FALSE(o.contains("token"));
+  CHECK_FALSE(o.contains("url"));
+}
+
+TEST_CASE("Clerk's refusals exit 1 with one line naming status, codes, messages and trace id") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto unknown = cli({"create", "--user-id", "user_nobody", "--api-url", server.base_url()});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.out.empty());
+  CHECK(unknown.err_lines() == 1);
+  CHECK(contains(unknown.err, "HTTP 404"));
+  CHECK(contains(unknown.err, "resource_not_found"));
+  CHECK(contains(unknown.err, "No user was found with id user_nobody"));
+  CHECK(contains(unknown.err, "trace id "));
+
+  auto created = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()});
+  auto id = std::string(created.json().at("id").as_string());
+  REQUIRE(cli({"revoke", id, "--api-url", server.base_url()}).exit_code == 0);
+  auto twice = cli({"revoke", id, "--api-url", server.base_url()});
+  CHECK(twice.exit_code == 1);
+  CHECK(twice.err_lines() == 1);
+  CHECK(contains(twice.err, "HTTP 400"));
+  CHECK(contains(twice.err, "sign_in_token_cannot_be_revoked_code"));
+
+  auto wrong_key = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()},
+                       {"CLERK_SECRET_KEY=sk_test_wrong0key0" + std::string(secret_tail)});
+  CHECK(wrong_key.exit_code == 1);
+  CHECK(contains(wrong_key.err, "HTTP 401"));
+  CHECK(contains(wrong_key.err, "authentication_invalid"));
+}
+
+TEST_CASE("unusable answers exit 1: 500 HTML, 429 with Retry-After, malformed JSON") {
+  clerk_test::misbehaving_server server;
+  auto create = [&](const char* behaviour) {
+    return cli({"create", "--user-id", "user_demo", "--api-url", server.base_url(behaviour)});
+  };
+  auto html = create("html500");
+  CHECK(html.exit_code == 1);
+  CHECK(html.out.empty());
+  CHECK(html.err_lines() == 1);
+  CHECK(contains(html.err, "HTTP 500"));
+  CHECK(contains(html.err, "text/html"));
+
+  auto limited = create("ratelimit");
+  CHECK(limited.exit_code == 1);
+  CHECK(limited.err_lines() == 1);
+  CHECK(contains(limited.err, "HTTP 429"));
+  CHECK(contains(limited.err, "too_many_requests"));
+  CHECK(contains(limited.err, "retry after 7 s"));
+  CHECK(contains(limited.err, "trace_429_limit"));
+
+  auto malformed = create("malformed");
+  CHECK(malformed.exit_code == 1);
+  CHECK(malformed.out.empty());
+  CHECK(malformed.err_lines() == 1);
+  CHECK(contains(malformed.err, "HTTP 200"));
+  CHECK(contains(malformed.err, "not valid JSON"));
+}
+
+TEST_CASE("transport failures exit 3: refused, timeout, TLS") {
+  auto refused_url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
+  auto refused = cli({"create", "--user-id", "user_demo", "--api-url", refused_url});
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.out.empty());
+  CHECK(refused.err_lines() == 1);
+  CHECK(contains(refused.err, "request not sent"));
+
+  clerk_test::misbehaving_server server;
+  auto timeout = cli({"create", "--user-id", "user_demo", "--timeout", "0.5", "--api-url",
+                      server.base_url("hang")});
+  CHECK(timeout.exit_code == 3);
+  CHECK(timeout.err_lines() == 1);
+  CHECK(contains(timeout.err, "imed out"));
+
+  std::string tls_url = server.base_url("echo");
+  tls_url.replace(0, 4, "https");
+  auto tls = cli({"revoke", "sit_1", "--api-url", tls_url});
+  CHECK(tls.exit_code == 3);
+  CHECK(tls.err_lines() == 1);
+}
+
+TEST_CASE("usage errors and invalid input exit 2 and send nothing") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  const auto url = server.base_url();
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"--api-url", url},
+      {"list", "--api-url", url},
+      {"create", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--frobnicate", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--api-url", url, "extra"},
+      {"create", "--user-id", "user_demo", "--user-id", "user_2", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--expires-in", "0", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--expires-in", "ten", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--timeout", "0", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--timeout", "soon", "--api-url", url},
+      {"create", "--user-id", "user\tdemo", "--api-url", url},
+      {"create", "--user-id", "", "--api-url", url},
+      {"create", "--user-id", "user_demo", "--api-url", "ftp://127.0.0.1/v1"},
+      {"create", "--user-id", "user_demo", "--api-url", "http://me:pw@127.0.0.1/v1"},
+      {"revoke", "--api-url", url},
+      {"revoke", "sit_1", "sit_2", "--api-url", url},
+      {"revoke", "..", "--api-url", url},
+      {"revoke", "sit_1", "--user-id", "user_demo", "--api-url", url},
+      {"create", "--user-id"},
+  };
+  for (const auto& args : cases) {
+    auto r = cli(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_FALSE(r.err.empty());
+  }
+  CHECK(server.fake().request_count() == 0);
+}
+
+TEST_CASE("the key is read only from CLERK_SECRET_KEY and never echoed") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto missing = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()}, {});
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, "CLERK_SECRET_KEY"));
+
+  auto as_option = cli(
+      {"create", "--user-id", "user_demo", "--secret-key", key, "--api-url", server.base_url()});
+  CHECK(as_option.exit_code == 2);
+  CHECK(contains(as_option.err, "CLERK_SECRET_KEY"));
+
+  auto pasted = cli({"create", key, "--api-url", server.base_url()});  // echoed, redacted
+  CHECK(pasted.exit_code == 2);
+  CHECK(contains(pasted.err, "sk_test_[redacted]"));
+
+  auto bad_key = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()},
+                     {"CLERK_SECRET_KEY=sk_test_has space" + std::string(secret_tail)});
+  CHECK(bad_key.exit_code == 2);
+  CHECK(server.fake().request_count() == 0);
+}
+
+TEST_CASE("--verbose shows the request and the status on stderr, secret and token redacted") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto r = cli({"create", "--user-id", "user_demo", "--verbose", "--api-url", server.base_url()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "> POST " + server.base_url() + "/sign_in_tokens"));
+  CHECK(contains(r.err, "Authorization: Bearer sk_test_[redacted]"));
+  CHECK(contains(r.err, R"({"user_id":"user_demo"})"));
+  CHECK(contains(r.err, "< HTTP 200"));
+  auto token = std::string(r.json().at("token").as_string());
+  CHECK_FALSE(contains(r.err, token));
+}
