@@ -15,12 +15,14 @@
 
 #include "fuzz_support.hpp"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -76,6 +78,64 @@ input read_input(std::string_view data) {
   }
   in.response.body = std::string(data);
   return in;
+}
+
+// Top-level keys as a SAX pass sees them: a json::value keeps one value per
+// key, so only this can tell that a field was sent twice.
+class key_counter {
+ public:
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  using ec = boost::system::error_code;
+
+  bool duplicated = false;  // a SignInToken field appeared twice at the top
+
+  bool on_document_begin(ec&) { return true; }
+  bool on_document_end(ec&) { return true; }
+  bool on_object_begin(ec&) { return ++depth_, true; }
+  bool on_object_end(std::size_t, ec&) { return --depth_, true; }
+  bool on_array_begin(ec&) { return ++depth_, true; }
+  bool on_array_end(std::size_t, ec&) { return --depth_, true; }
+  bool on_key_part(std::string_view s, std::size_t, ec&) {
+    if (depth_ == 1)
+      key_.append(s);
+    return true;
+  }
+  bool on_key(std::string_view s, std::size_t, ec&) {
+    if (depth_ == 1) {
+      key_.append(s);
+      static const std::set<std::string> fields = {"object", "id",  "status",     "user_id",
+                                                   "token",  "url", "created_at", "updated_at"};
+      if (fields.count(key_) && !seen_.insert(key_).second)
+        duplicated = true;
+      key_.clear();
+    }
+    return true;
+  }
+  bool on_string_part(std::string_view, std::size_t, ec&) { return true; }
+  bool on_string(std::string_view, std::size_t, ec&) { return true; }
+  bool on_number_part(std::string_view, ec&) { return true; }
+  bool on_int64(std::int64_t, std::string_view, ec&) { return true; }
+  bool on_uint64(std::uint64_t, std::string_view, ec&) { return true; }
+  bool on_double(double, std::string_view, ec&) { return true; }
+  bool on_bool(bool, ec&) { return true; }
+  bool on_null(ec&) { return true; }
+  bool on_comment_part(std::string_view, ec&) { return true; }
+  bool on_comment(std::string_view, ec&) { return true; }
+
+ private:
+  std::size_t depth_ = 0;
+  std::string key_;
+  std::set<std::string> seen_;
+};
+
+bool has_duplicate_field(std::string_view body, const json::parse_options& opts) {
+  json::basic_parser<key_counter> p(opts);
+  boost::system::error_code ec;
+  p.write_some(false, body.data(), body.size(), ec);
+  return p.handler().duplicated;
 }
 
 bool string_ok(const json::object& o, std::string_view key, bool required, bool nullable,
@@ -148,6 +208,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     doc = json::parse(r.body, ec, json::storage_ptr(), opts);
   const bool parsed = fits && is_json && !r.body.empty() && !ec;
   const json::object* obj = parsed ? doc.if_object() : nullptr;
+  const bool duplicated = obj != nullptr && has_duplicate_field(r.body, opts);
 
   // (Printing the response itself is fuzz_redact's: a redact() pass over the
   // whole body here would halve the rate for no new code.)
@@ -155,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (got) {
     const clerk::sign_in_token& t = *got;
     FUZZ_CHECK(ok_status && obj != nullptr);
-    FUZZ_CHECK(is_sign_in_token(*obj, in.limits));
+    FUZZ_CHECK(is_sign_in_token(*obj, in.limits) && !duplicated);
     FUZZ_CHECK(t.object == "sign_in_token");
     FUZZ_CHECK(t.id == as_view(obj->at("id").get_string()));
     FUZZ_CHECK(t.user_id == as_view(obj->at("user_id").get_string()));
@@ -207,9 +268,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(u->body_excerpt == std::string_view(r.body).substr(0, clerk::body_excerpt_limit));
   if (!fits)
     FUZZ_CHECK(u->problem.find("exceeds the limit") != std::string::npos);
-  // A well-formed token on a 2xx is refused only for a duplicated field, which
-  // the independent reading (a json::value keeps one of them) cannot see.
+  // A well-formed token on a 2xx is refused only when a field came twice (the
+  // problem then names whichever of its values the parser met first).
   if (ok_status && obj != nullptr && is_sign_in_token(*obj, in.limits))
-    FUZZ_CHECK_MSG(u->problem.rfind("duplicate field", 0) == 0, u->problem);
+    FUZZ_CHECK_MSG(duplicated, u->problem);
   return 0;
 }

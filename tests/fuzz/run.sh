@@ -4,6 +4,7 @@
 # any target finds a crash, a leak, UB or a failed check.
 #
 #   CLERK_FUZZ_SECONDS   time per target (default 20)
+#   CLERK_FUZZ_RUNS      stop a target after this many executions (default: no limit)
 #   CLERK_FUZZ_BUILD     build folder (default build/fuzz)
 #   CLERK_FUZZ_TARGETS   targets to run, space-separated (default: all)
 #
@@ -14,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${CLERK_FUZZ_BUILD:-$root/build/fuzz}
 seconds=${CLERK_FUZZ_SECONDS:-20}
+runs=${CLERK_FUZZ_RUNS:--1}
 targets=${CLERK_FUZZ_TARGETS:-parse_response build_request media_type retry_after redact wire}
 
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
@@ -35,11 +37,12 @@ for t in $targets; do
   mkdir -p "$build/corpus/$t" "$build/artifacts"
   echo "--- fuzz_$t: ${seconds}s"
   log="$build/fuzz_$t.log"
-  if "$build/fuzz_$t" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+  if "$build/fuzz_$t" -max_total_time="$seconds" -runs="$runs" -max_len="$(max_len "$t")" \
+    -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
     "$build/corpus/$t" "$here/corpus/$t" >"$log" 2>&1; then
     passed=$((passed + 1))
-    grep -E '^stat::(number_of_executed_units|new_units_added)' "$log" | tr '\n' ' '
+    grep -E '^(Done|stat::new_units_added)' "$log" | tr -s ' \n' ' '
     echo
   else
     failed=$((failed + 1))
