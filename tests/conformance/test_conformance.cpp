@@ -1,0 +1,386 @@
+// Conformance against Clerk's own OpenAPI document: Prism serves
+// ../shared/clerk-api/bapi-2026-05-12.yml on 127.0.0.1 and validates every
+// request; every transport and the command-line tool go through it. Skips
+// (exit 77) when the document, node or Prism is missing.
+#include <clerk/backend.hpp>
+
+#include "process.hpp"
+#include "servers.hpp"
+#include "transports.hpp"
+
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+using clerk_examples::curl_transport;
+using clerk_examples::httplib_transport;
+using clerk_test::beast_blocking;
+namespace fs = std::filesystem;
+
+extern char** environ;
+
+namespace {
+
+constexpr const char* key = "sk_test_conformance0key0prism";
+constexpr int skipped = 77;  // CTest's SKIP_RETURN_CODE
+
+std::string prism_base_url;  // http://127.0.0.1:PORT/v1
+fs::path prism_log;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The document with "/v1" put back in front of every path (Prism drops the
+// server URL's path) and the server URL cut to the origin. Two examples are
+// added to SignInToken's timestamps: the document gives none, and Prism's
+// placeholder for a bare int64 is -(2^53 - 1), a time before 1970 that the
+// library refuses. Examples change what Prism answers, never what it
+// accepts.
+std::string prefixed_document(std::string doc) {
+  std::string out;
+  std::istringstream lines(doc);
+  bool in_paths = false, in_sign_in_token = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != ' ')
+      in_paths = line == "paths:";
+    if (in_paths && line.starts_with("  /"))
+      line.insert(2, "/v1");
+    if (line == "  - url: https://api.clerk.com/v1")
+      line = "  - url: https://api.clerk.com";
+    if (line.size() > 4 && line.starts_with("    ") && line[4] != ' ')
+      in_sign_in_token = line == "    SignInToken:";
+    out += line;
+    out += '\n';
+    if (in_sign_in_token && line == "          format: int64")
+      out += "          example: 1719952616214\n";
+  }
+  return out;
+}
+
+// A loopback port free a moment ago, for Prism (which cannot take port 0).
+// REQUIRE cannot be used here: doctest is not running yet.
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+bool on_path(const char* program) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');)
+    if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0)
+      return true;
+  return false;
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto i = text.find(part); i != std::string::npos; i = text.find(part, i + part.size()))
+    ++n;
+  return n;
+}
+
+// Waits (bounded) until Prism's log holds `marker`, and returns the log.
+std::string log_once_it_shows(const std::string& marker) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::string log;
+  while (std::chrono::steady_clock::now() < deadline) {
+    log = read_file(prism_log);
+    if (log.find(marker) != std::string::npos)
+      return log;
+    std::this_thread::sleep_for(50ms);
+  }
+  FAIL("Prism's log never showed " << marker);
+  return log;
+}
+
+clerk::config config(std::string base_url = prism_base_url) {
+  auto c = clerk::config::make({.secret_key = key, .base_url = std::move(base_url)});
+  REQUIRE(c.has_value());
+  return *c;
+}
+
+// Sends a built request and checks what Prism says of it: no violation.
+template <class T, class Op>
+clerk::result<clerk::sign_in_token> send_checked(const Op& op, int prefer = 0) {
+  auto request = clerk::build_request(op, config());
+  REQUIRE(request.has_value());
+  if (prefer != 0)
+    request->headers.add("Prefer", "code=" + std::to_string(prefer));
+  auto answer = T{}(*request);
+  REQUIRE_MESSAGE(answer.has_value(), answer.error().message);
+  INFO("Prism answered: " << answer->status << ' ' << answer->body);
+  CHECK_FALSE(answer->headers.find("sl-violations").has_value());
+  CHECK(answer->status == (prefer == 0 ? 200 : prefer));
+  return clerk::parse_response(op, *answer);
+}
+
+const std::vector<std::string> awkward_ids = {
+    "sit_2abcDEF", "sit with spaces", "a/b",    "100%",           "%2F",
+    "?q=1#frag",   "ünïcödé",         "日本語", "sit_a/b c%d?e#f"};
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("create with and without each optional field passes Prism's validation", T,
+                   curl_transport, httplib_transport, beast_blocking) {
+  CAPTURE(clerk_test::transport_name<T>());
+  const std::vector<clerk::create_sign_in_token> ops = {
+      {.user_id = "user_2xyz"},
+      {.user_id = "user_2xyz", .org_id = "org_2abc"},
+      {.user_id = "user_2xyz", .expires_in = 3600s},
+      {.user_id = "user_2xyz", .org_id = "org_2abc", .expires_in = 1s},
+      {.user_id = "user \"quoted\" \\ é 日本", .org_id = "org/with/slashes"},
+  };
+  for (const auto& op : ops) {
+    CAPTURE(op.user_id);
+    auto t = send_checked<T>(op);
+    REQUIRE_MESSAGE(t.has_value(), t.error().message());
+    CHECK(t->object == "sign_in_token");
+    CHECK(t->status == clerk::sign_in_token_status::pending);
+  }
+}
+
+TEST_CASE_TEMPLATE("revoke with ordinary and awkward ids passes Prism's validation", T,
+                   curl_transport, httplib_transport, beast_blocking) {
+  CAPTURE(clerk_test::transport_name<T>());
+  for (const auto& id : awkward_ids) {
+    CAPTURE(id);
+    auto t = send_checked<T>(clerk::revoke_sign_in_token{id});
+    REQUIRE_MESSAGE(t.has_value(), t.error().message());
+    CHECK(t->object == "sign_in_token");
+  }
+}
+
+TEST_CASE_TEMPLATE("every documented error status parses into an api error", T, curl_transport,
+                   httplib_transport, beast_blocking) {
+  CAPTURE(clerk_test::transport_name<T>());
+  for (int status : {403, 404, 422}) {
+    CAPTURE(status);
+    auto t = send_checked<T>(clerk::create_sign_in_token{.user_id = "user_2xyz"}, status);
+    REQUIRE(t.has_error());
+    REQUIRE(t.error().as_api() != nullptr);
+    CHECK(t.error().http_status() == status);
+    CHECK_FALSE(t.error().as_api()->errors.empty());
+    CHECK_FALSE(t.error().clerk_trace_id().empty());
+  }
+  for (int status : {400, 404}) {
+    CAPTURE(status);
+    auto t = send_checked<T>(clerk::revoke_sign_in_token{"sit_2abcDEF"}, status);
+    REQUIRE(t.has_error());
+    REQUIRE(t.error().as_api() != nullptr);
+    CHECK(t.error().http_status() == status);
+  }
+}
+
+TEST_CASE_TEMPLATE("requests the library refuses locally never reach Prism", T, curl_transport,
+                   httplib_transport, beast_blocking) {
+  CAPTURE(clerk_test::transport_name<T>());
+  const std::string before = "sit_marker_before_" + std::string(clerk_test::transport_name<T>());
+  const std::string after = "sit_marker_after_" + std::string(clerk_test::transport_name<T>());
+  const clerk::client client(config(), T{});
+  REQUIRE(client.send(clerk::revoke_sign_in_token{before}));
+
+  CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = ""}));
+  CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user\r\nX-Injected: 1"}));
+  CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user\xff"}));
+  CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user_1", .org_id = ""}));
+  CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user_1", .expires_in = 0s}));
+  CHECK_FALSE(client.send(clerk::revoke_sign_in_token{""}));
+  CHECK_FALSE(client.send(clerk::revoke_sign_in_token{".."}));
+
+  REQUIRE(client.send(clerk::revoke_sign_in_token{after}));
+  auto log = log_once_it_shows("/" + after + "/revoke");
+  auto from = log.find("/" + before + "/revoke");
+  REQUIRE(from != std::string::npos);
+  auto between = log.substr(from, log.find("/" + after + "/revoke") - from);
+  CHECK(count(between, "Request received") == 1);  // the first marker's own line
+}
+
+TEST_CASE("the command-line tool's requests pass Prism's validation") {
+  const std::vector<std::string> env = {"CLERK_SECRET_KEY=" + std::string(key),
+                                        "CLERK_API_URL=" + prism_base_url, "PATH=/usr/bin:/bin"};
+  auto cli = [&](std::vector<std::string> args) {
+    INFO("clerk-sign-in-token " << [&] {
+      std::string s;
+      for (auto& a : args)
+        s += a + ' ';
+      return s;
+    }());
+    auto r = clerk_test::run_process(CLERK_CLI_PATH, args, env);
+    INFO("stdout: " << r.out << "stderr: " << r.err);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.err.find("conformance0key") == std::string::npos);
+    return r;
+  };
+  auto is_token = [](const std::string& out) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(out, ec);
+    return !ec && v.is_object() && v.as_object().contains("id");
+  };
+
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"create", "--user-id", "user_2xyz"},
+           {"create", "--user-id", "user_2xyz", "--org-id", "org_2abc"},
+           {"create", "--user-id", "user_2xyz", "--expires-in", "600"},
+           {"create", "--user-id", "user_2xyz", "--org-id", "org_2abc", "--expires-in", "1"}}) {
+    auto r = cli(args);
+    CHECK(r.exit_code == 0);
+    CHECK(is_token(r.out));
+  }
+  for (const auto& id : awkward_ids) {
+    auto r = cli({"revoke", id});
+    CHECK(r.exit_code == 0);
+    CHECK(is_token(r.out));
+  }
+
+  // Refused locally: exit 2, and nothing between the markers reaches Prism.
+  REQUIRE(cli({"revoke", "sit_marker_before_cli"}).exit_code == 0);
+  CHECK(cli({"create", "--user-id", "user_2xyz", "--expires-in", "0"}).exit_code == 2);
+  CHECK(cli({"create", "--user-id", ""}).exit_code == 2);
+  CHECK(cli({"revoke", ".."}).exit_code == 2);
+  REQUIRE(cli({"revoke", "sit_marker_after_cli"}).exit_code == 0);
+  auto log = log_once_it_shows("/sit_marker_after_cli/revoke");
+  auto from = log.find("/sit_marker_before_cli/revoke");
+  REQUIRE(from != std::string::npos);
+  CHECK(count(log.substr(from, log.find("/sit_marker_after_cli/revoke") - from),
+              "Request received") == 1);
+
+  // A route the document does not have: Prism's problem+json 404 is not a
+  // ClerkErrors body, so the tool reports an unusable response.
+  auto wrong = cli({"create", "--user-id", "user_2xyz", "--api-url",
+                    prism_base_url.substr(0, prism_base_url.size() - 3) + "/v0"});
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.err.find("HTTP 404") != std::string::npos);
+}
+
+TEST_CASE("Prism logged no violation for any request") {
+  // Test cases run in file order: this one comes after every request.
+  auto log = read_file(prism_log);
+  CHECK(count(log, "Request received") > 0);
+  CHECK(count(log, "Violation") == 0);
+  CHECK(count(log, "did not pass the validation rules") == 0);
+}
+
+int main(int argc, char** argv) {
+  const fs::path document =
+      std::getenv("CLERK_API_DOCUMENT") ? std::getenv("CLERK_API_DOCUMENT") : CLERK_API_DOCUMENT;
+  const fs::path prism = fs::path(CLERK_CONFORMANCE_DIR) / "node_modules/.bin/prism";
+  if (!fs::exists(document)) {
+    std::cout << "SKIP: Clerk's OpenAPI document is not at " << document.string()
+              << " (set CLERK_API_DOCUMENT to its path)\n";
+    return skipped;
+  }
+  if (!on_path("node")) {
+    std::cout << "SKIP: node is not installed (bash tests/setup.sh installs it)\n";
+    return skipped;
+  }
+  if (!fs::exists(prism)) {
+    std::cout << "SKIP: Prism is not installed in tests/conformance/node_modules "
+                 "(bash tests/setup.sh runs npm ci there)\n";
+    return skipped;
+  }
+
+  const fs::path work = fs::path(CLERK_CONFORMANCE_WORK_DIR);
+  fs::create_directories(work);
+  const fs::path served = work / "bapi-v1.yml";
+  std::ofstream(served, std::ios::binary) << prefixed_document(read_file(document));
+  prism_log = work / "prism.log";
+  const int port = free_port();
+  if (port <= 0) {
+    std::cerr << "cannot find a free port on 127.0.0.1\n";
+    return 1;
+  }
+  prism_base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+
+  // Prism in a process group of its own, so that it and anything it starts
+  // are stopped together, by that group's id.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, prism_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  std::vector<std::string> args = {"node", prism.string(),       "mock",         "-h", "127.0.0.1",
+                                   "-p",   std::to_string(port), served.string()};
+  std::vector<char*> prism_argv;
+  for (auto& a : args)
+    prism_argv.push_back(a.data());
+  prism_argv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, "node", &actions, &attr, prism_argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    std::cerr << "cannot start Prism: " << std::strerror(rc) << '\n';
+    return 1;
+  }
+  auto stop_prism = [&] {
+    ::kill(-pid, SIGTERM);
+    for (int i = 0; i < 50; ++i) {
+      if (::waitpid(pid, nullptr, WNOHANG) == pid)
+        return;
+      std::this_thread::sleep_for(100ms);
+    }
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  };
+
+  // Prism reads the 700 kB document first: allow it up to a minute.
+  bool ready = false;
+  for (int i = 0; i < 600 && !ready; ++i) {
+    if (::waitpid(pid, nullptr, WNOHANG) == pid)
+      break;
+    ready = read_file(prism_log).find("Prism is listening") != std::string::npos;
+    if (!ready)
+      std::this_thread::sleep_for(100ms);
+  }
+  if (!ready) {
+    std::cerr << "Prism did not start; its log:\n" << read_file(prism_log) << '\n';
+    stop_prism();
+    return 1;
+  }
+  std::cout << "Prism serves " << served.string() << " at " << prism_base_url << '\n';
+
+  doctest::Context context(argc, argv);
+  int result = context.run();
+  stop_prism();
+  return result;
+}
