@@ -31,7 +31,7 @@ enum exit_code : int { ok = 0, clerk_failed = 1, usage_error = 2, transport_fail
 
 constexpr std::string_view help_text =
     R"(usage: clerk-sign-in-token create --user-id ID [--org-id ID] [--expires-in SECONDS] [options]
-       clerk-sign-in-token revoke SIGN_IN_TOKEN_ID [options]
+       clerk-sign-in-token revoke [--] SIGN_IN_TOKEN_ID [options]
 
 Creates or revokes a Clerk sign-in token through Clerk's Backend API and
 prints it on stdout as one JSON object with Clerk's field names.
@@ -74,8 +74,17 @@ int usage(std::string_view problem) {
 std::variant<arguments, int> parse_arguments(int argc, char** argv) {
   arguments a;
   std::vector<std::string_view> positional;
+  bool options_done = false;  // after "--", an id may start with "--"
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
+    if (options_done || !arg.starts_with("-")) {
+      positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
     if (arg == "--help" || arg == "-h") {
       a.help = true;
       continue;
@@ -88,10 +97,8 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
       a.verbose = true;
       continue;
     }
-    if (!arg.starts_with("--")) {
-      positional.push_back(arg);
-      continue;
-    }
+    if (!arg.starts_with("--"))
+      return usage("unknown option " + std::string(arg));
     // --name VALUE or --name=VALUE
     std::string_view name = arg, value;
     bool has_value = false;

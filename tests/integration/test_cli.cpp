@@ -239,6 +239,8 @@ TEST_CASE("usage errors and invalid input exit 2 and send nothing") {
       {"revoke", "..", "--api-url", url},
       {"revoke", "sit_1", "--user-id", "user_demo", "--api-url", url},
       {"create", "--user-id"},
+      {"create", "-x", "--user-id", "user_demo", "--api-url", url},
+      {"revoke", "--odd-id", "--api-url", url},
   };
   for (const auto& args : cases) {
     auto r = cli(args);
@@ -247,6 +249,14 @@ TEST_CASE("usage errors and invalid input exit 2 and send nothing") {
     CHECK_FALSE(r.err.empty());
   }
   CHECK(server.fake().request_count() == 0);
+}
+
+TEST_CASE("after --, an id that looks like an option is sent as an id") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto r = cli({"revoke", "--api-url", server.base_url(), "--", "--odd-id"});
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "HTTP 404"));
+  CHECK(server.fake().request_count() == 1);
 }
 
 TEST_CASE("the key is read only from CLERK_SECRET_KEY and never echoed") {
