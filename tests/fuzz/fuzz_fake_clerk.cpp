@@ -1,0 +1,113 @@
+// clerk::testing::fake_clerk, the in-memory Clerk for users' tests, on any
+// request: it parses the URL, the headers and a JSON body like a server.
+//
+// Input (see corpus/fake_clerk):
+//   POST https://api.clerk.com/v1/sign_in_tokens    <- method and URL
+//   Authorization: Bearer sk_test_fake0clerk0secret0key000
+//   Content-Type: application/json                   <- headers, one a line
+//                                                    <- an empty line
+//   {"user_id":"user_1"}                             <- the body, raw bytes
+//
+// Checks: the fake always answers (never a transport error) with a trace id,
+// and its answer is one the library reads as a sign-in token or an api_error,
+// never as an unexpected response. A token it creates can be revoked once
+// through the library's own client, not a second time, and its ticket is
+// then refused.
+#include <clerk/testing/fake_clerk.hpp>
+
+#include "fuzz_support.hpp"
+
+#include <clerk/client.hpp>
+#include <clerk/sign_in_tokens.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace {
+
+clerk::http_method method_named(std::string_view m) {
+  if (m == "POST")
+    return clerk::http_method::post;
+  if (m == "PUT")
+    return clerk::http_method::put;
+  if (m == "PATCH")
+    return clerk::http_method::patch;
+  if (m == "DELETE")
+    return clerk::http_method::delete_;
+  return clerk::http_method::get;
+}
+
+clerk::http_request read_request(std::string_view data) {
+  clerk::http_request r;
+  std::string_view first = clerk_fuzz::take_line(data);
+  auto space = first.find(' ');
+  r.method = method_named(first.substr(0, space));
+  r.url = space == std::string_view::npos ? "" : std::string(first.substr(space + 1));
+  while (!data.empty()) {
+    std::string_view line = clerk_fuzz::take_line(data);
+    if (line.empty())
+      break;
+    auto colon = line.find(':');
+    std::string_view value = colon == std::string_view::npos ? "" : line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ')
+      value.remove_prefix(1);
+    r.headers.add(std::string(line.substr(0, colon)), std::string(value));
+  }
+  r.body = std::string(data);
+  return r;
+}
+
+bool is_hex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return false;
+  return true;
+}
+
+// The answer, read by the library: a token or an api_error with the answer's
+// trace id. Returns the token when there is one.
+clerk::result<clerk::sign_in_token> read_answer(const clerk::transport_result& answer) {
+  FUZZ_CHECK(answer.has_value());
+  const auto trace = answer->headers.find("clerk-trace-id");
+  FUZZ_CHECK(trace && trace->size() == 32 && is_hex(*trace));
+  auto t = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer);
+  if (t.has_error()) {
+    FUZZ_CHECK_MSG(t.error().kind() == clerk::error_kind::api, t.error().message());
+    FUZZ_CHECK(t.error().clerk_trace_id() == *trace);
+  }
+  return t;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const clerk::testing::fake_clerk fake;
+  fake.add_user("user_2xyz");
+  fake.add_organization("org_1", {"user_1"});
+
+  const auto created = read_answer(fake(read_request(clerk_fuzz::as_text(data, size))));
+  FUZZ_CHECK(fake.request_count() == 1);
+  if (!created)
+    return 0;
+  // Only a create can succeed on a fresh fake: it holds no token to revoke.
+  FUZZ_CHECK(created->status == clerk::sign_in_token_status::pending);
+  FUZZ_CHECK(created->user_id == "user_2xyz" || created->user_id == "user_1");
+  FUZZ_CHECK(created->token && created->url);
+
+  auto cfg = clerk::config::make(clerk::options{.secret_key = fake.secret_key()});
+  FUZZ_CHECK(cfg.has_value());
+  const clerk::client client(*cfg, fake);
+  auto revoked = client.send(clerk::revoke_sign_in_token{created->id});
+  FUZZ_CHECK_MSG(revoked.has_value(), revoked.error().message());
+  FUZZ_CHECK(revoked->id == created->id && revoked->status == clerk::sign_in_token_status::revoked);
+  FUZZ_CHECK(!revoked->token && !revoked->url);
+  auto again = client.send(clerk::revoke_sign_in_token{created->id});
+  FUZZ_CHECK(again.has_error() && again.error().kind() == clerk::error_kind::api &&
+             again.error().http_status() == 400);
+  FUZZ_CHECK(fake.consume_ticket(created->token->reveal()).problem ==
+             clerk::testing::ticket_problem::revoked);
+  FUZZ_CHECK(fake.request_count() == 3);
+  return 0;
+}
