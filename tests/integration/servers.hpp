@@ -21,6 +21,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,28 +30,36 @@
 namespace clerk_test {
 
 // Runs a cpp-httplib server on 127.0.0.1 and a free port until destroyed.
+// Pass an httplib::SSLServer to serve https.
 class loopback_server {
  public:
-  explicit loopback_server(const std::function<void(httplib::Server&)>& setup) {
-    setup(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
+  explicit loopback_server(const std::function<void(httplib::Server&)>& setup,
+                           std::unique_ptr<httplib::Server> server = nullptr)
+      : server_(server ? std::move(server) : std::make_unique<httplib::Server>()),
+        https_(dynamic_cast<httplib::SSLServer*>(server_.get()) != nullptr) {
+    REQUIRE(server_->is_valid());
+    setup(*server_);
+    port_ = server_->bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     // The socket already listens: connections made before the thread
     // reaches accept() wait in the backlog.
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
   }
   ~loopback_server() {
-    server_.stop();
+    server_->stop();
     thread_.join();
   }
   loopback_server(const loopback_server&) = delete;
   loopback_server& operator=(const loopback_server&) = delete;
 
   int port() const { return port_; }
-  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string origin() const {
+    return (https_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
 
  private:
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
+  bool https_;
   int port_ = -1;
   std::thread thread_;
 };
@@ -58,9 +67,11 @@ class loopback_server {
 // The fake Clerk over HTTP; base_url() is what a config points at.
 class fake_clerk_server {
  public:
-  explicit fake_clerk_server(clerk::testing::fake_clerk fake)
+  explicit fake_clerk_server(clerk::testing::fake_clerk fake,
+                             std::unique_ptr<httplib::Server> server = nullptr)
       : fake_(fake),
-        server_([&](httplib::Server& s) { clerk_examples::serve_fake_clerk(s, fake); }) {}
+        server_([&](httplib::Server& s) { clerk_examples::serve_fake_clerk(s, fake); },
+                std::move(server)) {}
   std::string base_url() const { return server_.origin() + "/v1"; }
   const clerk::testing::fake_clerk& fake() const { return fake_; }
 
