@@ -4,8 +4,10 @@
 # <clerk/backend.hpp> and makes a create and a revoke call through a client,
 # against one that includes <boost/json.hpp> and parses a value. Both at
 # -std=c++20 -O2, compiled -c to /dev/null, alternately, median of --runs.
-# Then, for diagnosis, what including each header alone costs, and g++'s
-# phase breakdown of the library's translation unit.
+# The library's TU is timed header-only (the default) and with
+# CLERK_BACKEND_SEPARATE_COMPILATION, where <clerk/src.hpp> is compiled once
+# per program (timed too). Then, for diagnosis, what including each header
+# alone costs, and g++'s phase breakdown of the header-only TU.
 #
 # Usage: tests/bench/compile_time.sh [--runs N] [--diagnosis-runs N] [--no-diagnosis]
 # Environment: CXX (default g++).
@@ -25,16 +27,17 @@ while [ $# -gt 0 ]; do
 done
 
 cxx=${CXX:-g++}
-skipped=()
 flags=(-std=c++20 -O2 -Iinclude)
+separate=-DCLERK_BACKEND_SEPARATE_COMPILATION
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# cpu_seconds FILE: user+sys CPU seconds of one compile of FILE; fails with
-# the compiler's messages when it does not compile.
+# cpu_seconds FILE [FLAGS...]: user+sys CPU seconds of one compile of FILE;
+# fails with the compiler's messages when it does not compile.
 cpu_seconds() {
-  local t
-  if ! t=$({ TIMEFORMAT='%3U %3S'; time "$cxx" "${flags[@]}" -c "$1" -o /dev/null 2>"$scratch/err"; } 2>&1); then
+  local file=$1 t
+  shift
+  if ! t=$({ TIMEFORMAT='%3U %3S'; time "$cxx" "${flags[@]}" "$@" -c "$file" -o /dev/null 2>"$scratch/err"; } 2>&1); then
     cat "$scratch/err" >&2
     return 1
   fi
@@ -47,38 +50,50 @@ median() {  # median of the numbers on stdin
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-clerk_tu=tests/bench/compile/clerk_calls.cpp
 json_tu=tests/bench/compile/json_parse.cpp
+clerk_tu=tests/bench/compile/clerk_calls.cpp
+src_tu=tests/bench/compile/clerk_src.cpp
 
-clerk_times=()
 json_times=()
+clerk_times=()
+separate_times=()
+src_times=()
 for ((i = 0; i < runs; i++)); do
-  clerk_times+=("$(cpu_seconds "$clerk_tu")")
   json_times+=("$(cpu_seconds "$json_tu")")
+  clerk_times+=("$(cpu_seconds "$clerk_tu")")
+  separate_times+=("$(cpu_seconds "$clerk_tu" "$separate")")
+  src_times+=("$(cpu_seconds "$src_tu" "$separate")")
 done
-clerk_median=$(printf '%s\n' "${clerk_times[@]}" | median)
 json_median=$(printf '%s\n' "${json_times[@]}" | median)
+clerk_median=$(printf '%s\n' "${clerk_times[@]}" | median)
+separate_median=$(printf '%s\n' "${separate_times[@]}" | median)
+src_median=$(printf '%s\n' "${src_times[@]}" | median)
 
 echo "Compile time: $("$cxx" --version | head -1), ${flags[*]:0:2}, user+sys CPU seconds, median of $runs (interleaved)"
 echo
 echo "| translation unit | CPU s | ratio to Boost.JSON |"
 echo "| --- | ---: | ---: |"
-echo "| \`<boost/json.hpp>\` and one \`parse\` ($json_tu) | $json_median | 1.00 |"
-echo "| \`<clerk/backend.hpp>\`, create and revoke through a client ($clerk_tu) | $clerk_median | $(ratio "$clerk_median" "$json_median") |"
+echo "| \`<boost/json.hpp>\` and one \`parse\` | $json_median | 1.00 |"
+echo "| \`<clerk/backend.hpp>\`, create and revoke through a client: header-only (default) | $clerk_median | $(ratio "$clerk_median" "$json_median") |"
+echo "| the same TU with \`CLERK_BACKEND_SEPARATE_COMPILATION\` | $separate_median | $(ratio "$separate_median" "$json_median") |"
+echo "| \`<clerk/src.hpp>\`: compiled once per program in that mode | $src_median | $(ratio "$src_median" "$json_median") |"
 echo
-echo "All runs, seconds: clerk ${clerk_times[*]}; Boost.JSON ${json_times[*]}"
+echo "Sources: $json_tu, $clerk_tu, $src_tu. All runs, in that order, seconds:"
+echo "${json_times[*]}; ${clerk_times[*]}; ${separate_times[*]}; ${src_times[*]}"
 
 [ "$diagnosis" = 1 ] || exit 0
 
-# include_cost HEADER: median CPU seconds of a TU that only includes HEADER.
+# include_cost HEADER [FLAGS...]: median CPU seconds of a TU that only
+# includes HEADER.
 include_cost() {
   local tu=$scratch/include.cpp
   printf '#include <%s>\n' "$1" >"$tu"
-  for ((i = 0; i < diagnosis_runs; i++)); do cpu_seconds "$tu"; done | median
+  shift
+  for ((i = 0; i < diagnosis_runs; i++)); do cpu_seconds "$tu" "$@"; done | median
 }
 
 echo
-echo "Where it goes: a translation unit that only includes one header (median of $diagnosis_runs)."
+echo "Where it goes: a translation unit that only includes one header, header-only mode (median of $diagnosis_runs)."
 echo
 echo "| header | CPU s |"
 echo "| --- | ---: |"
@@ -89,6 +104,7 @@ echo "| boost/json.hpp | $(include_cost boost/json.hpp) |"
 # reaches, and the Boost headers those include directly.
 reached=$(printf '#include <clerk/backend.hpp>\n' | "$cxx" "${flags[@]}" -M -x c++ - | tr ' \\' '\n\n')
 headers=(clerk/backend.hpp)
+skipped=()
 for f in include/clerk/*.hpp include/clerk/detail/*.hpp include/clerk/testing/*.hpp; do
   [ "$f" = include/clerk/backend.hpp ] && continue
   if grep -qxF "$f" <<<"$reached"; then
@@ -97,8 +113,8 @@ for f in include/clerk/*.hpp include/clerk/detail/*.hpp include/clerk/testing/*.
     skipped+=("${f#include/}")
   fi
 done
-for f in "${headers[@]}"; do
-  grep -hoE '#include <boost/[^>]+>' "include/$f" | sed -E 's/#include <(.*)>/\1/'
+for f in $(grep -xE 'include/clerk/.*' <<<"$reached"); do
+  grep -hoE '#include <boost/[^>]+>' "$f" | sed -E 's/#include <(.*)>/\1/' || true
 done | sort -u >"$scratch/boost_headers"
 while read -r h; do
   echo "| $h | $(include_cost "$h") |"
@@ -106,10 +122,11 @@ done <"$scratch/boost_headers"
 for h in "${headers[@]}"; do
   echo "| $h | $(include_cost "$h") |"
 done
+echo "| clerk/backend.hpp with CLERK_BACKEND_SEPARATE_COMPILATION | $(include_cost clerk/backend.hpp "$separate") |"
 [ ${#skipped[@]} -eq 0 ] || printf '\nNot reached from clerk/backend.hpp, not timed: %s.\n' "${skipped[*]}"
 
 echo
-echo "g++ -ftime-report phases of $clerk_tu (one run; wall and CPU include the report's own overhead):"
+echo "g++ -ftime-report phases of $clerk_tu, header-only (one run; the report adds its own overhead):"
 echo
 "$cxx" "${flags[@]}" -ftime-report -c "$clerk_tu" -o /dev/null 2>&1 |
   grep -E '^ (phase (parsing|lang. deferred|opt and generate)|template instantiation|TOTAL) ' | sed 's/^/    /'
