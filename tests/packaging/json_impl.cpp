@@ -1,0 +1,2 @@
+// The one translation unit of a header-only Boost.JSON build.
+#include <clerk/json_impl.hpp>

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Packaging: builds and runs a consumer of the library in every way a user
+# takes it in, with g++ and with clang++ (README, "Installing / using"): the
+# installed CMake package, add_subdirectory, FetchContent, a Meson subproject,
+# pkg-config (from Meson and from a compiler command line), copied headers
+# with -lboost_json and with <clerk/json_impl.hpp>, two translation units in
+# one program (and two library versions that must not link), every public
+# header on its own, and -fno-exceptions -fno-rtti.
+# Ends with "packaging: N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$root/tests/packaging
+work=$root/build/packaging/run
+rm -rf "$work"
+mkdir -p "$work/logs"
+: >"$work/results"
+
+std=-std=c++20
+warnings=(-Wall -Wextra -Wpedantic -Werror)
+header_version=$(sed -n 's/^#define CLERK_BACKEND_VERSION_STRING "\(.*\)"$/\1/p' \
+  "$root/include/clerk/version.hpp")
+
+# check NAME COMMAND...: runs COMMAND (in a subshell) with its output in
+# logs/NAME.log, and records whether it passed.
+check() {
+  local name=$1 start=$SECONDS
+  shift
+  if ("$@") >"$work/logs/$name.log" 2>&1; then
+    echo "pass $name ($((SECONDS - start)) s)" | tee -a "$work/results"
+  else
+    echo "FAIL $name ($((SECONDS - start)) s; log: build/packaging/run/logs/$name.log)" |
+      tee -a "$work/results"
+  fi
+}
+
+# stage DIR FILE...: a fresh consumer project in DIR holding FILE... and app.cpp.
+stage() {
+  local dir=$1
+  shift
+  mkdir -p "$dir"
+  cp "$@" "$here/app.cpp" "$dir/"
+}
+
+# --- Installs, done once for both compilers.
+
+install_with_cmake() {
+  cmake -S "$root" -B "$work/cmake-install-build" -G Ninja \
+    -DCLERK_BACKEND_BUILD_TESTS=OFF -DCLERK_BACKEND_BUILD_EXAMPLES=OFF &&
+    cmake --install "$work/cmake-install-build" --prefix "$work/prefix" &&
+    cmake -DVERSION_FILE="$work/prefix/share/cmake/clerk_backend/clerk_backendConfigVersion.cmake" \
+      -DHEADER_VERSION="$header_version" -P "$here/version_file.cmake"
+}
+
+# Nothing of the library is compiled, so the install needs no build.
+install_with_meson() {
+  meson setup "$work/meson-install-build" "$root" --prefix "$work/meson-prefix" &&
+    meson install -C "$work/meson-install-build" --no-rebuild &&
+    diff -r "$root/include" "$work/meson-prefix/include"
+}
+
+# --- Consumers; each runs with the globals cxx (the compiler) and w (its folder).
+
+# cmake_consumer DIR CMAKE_ARGS...: configures, builds and runs DIR's app.
+cmake_consumer() {
+  local dir=$1
+  shift
+  cmake -S "$dir" -B "$dir/build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
+    -DCMAKE_CXX_FLAGS="${warnings[*]}" "$@" &&
+    cmake --build "$dir/build" -j 1 &&
+    "$dir/build/app"
+}
+
+# only_the_app DIR: the library's tests and examples stayed out of the
+# consumer's build, and installing the consumer installs its app alone.
+only_the_app() {
+  local dir=$1
+  if ninja -C "$dir/build" -t targets all | grep -E '/(tests|examples)/'; then
+    echo "the library's tests or examples are part of the consumer's build"
+    return 1
+  fi
+  cmake --install "$dir/build" --prefix "$dir/installed" &&
+    [ "$(cd "$dir/installed" && find . -type f)" = ./bin/app ]
+}
+
+# Its include directory is imported, so the headers arrive as -isystem.
+use_find_package() {
+  local d=$w/find_package
+  stage "$d" "$here/find_package/CMakeLists.txt"
+  cmake_consumer "$d" -DCMAKE_PREFIX_PATH="$work/prefix" &&
+    grep -x "clerk_backend_DIR:PATH=$work/prefix/share/cmake/clerk_backend" "$d/build/CMakeCache.txt" &&
+    grep -F -- "-isystem $work/prefix/include" "$d/build/build.ninja" >/dev/null
+}
+
+use_add_subdirectory() {
+  local d=$w/add_subdirectory
+  stage "$d" "$here/add_subdirectory/CMakeLists.txt"
+  ln -s "$root" "$d/clerk-backend-cpp"
+  cmake_consumer "$d" && only_the_app "$d"
+}
+
+use_add_subdirectory_header_only() {
+  local d=$w/add_subdirectory_header_only
+  stage "$d" "$here/add_subdirectory_header_only/CMakeLists.txt" "$here/json_impl.cpp"
+  ln -s "$root" "$d/clerk-backend-cpp"
+  cmake_consumer "$d" && ! readelf -d "$d/build/app" | grep boost_json
+}
+
+use_fetch_content() {
+  local d=$w/fetch_content
+  stage "$d" "$here/fetch_content/CMakeLists.txt"
+  cmake_consumer "$d" -DCLERK_BACKEND_DIR="$root" && only_the_app "$d"
+}
+
+use_meson_subproject() {
+  local d=$w/meson_subproject
+  stage "$d" "$here/meson_subproject/meson.build"
+  mkdir "$d/subprojects"
+  ln -s "$root" "$d/subprojects/clerk-backend-cpp"
+  CXX=$cxx meson setup "$d/build" "$d" &&
+    meson compile -C "$d/build" -j 1 &&
+    "$d/build/app" &&
+    if ninja -C "$d/build" -t targets all | grep clerk_tests; then
+      echo "the library's tests are part of the consumer's build"
+      return 1
+    fi &&
+    meson install -C "$d/build" --destdir "$d/staged" --no-rebuild &&
+    [ "$(cd "$d/staged" && find . -type f -printf '%f\n')" = app ]
+}
+
+use_meson_pkg_config() {
+  local d=$w/meson_pkg_config
+  stage "$d" "$here/meson_pkg_config/meson.build"
+  PKG_CONFIG_PATH=$work/prefix/share/pkgconfig CXX=$cxx meson setup "$d/build" "$d" &&
+    meson compile -C "$d/build" -j 1 &&
+    "$d/build/app"
+}
+
+# use_pkg_config PREFIX: a compiler command line fed by PREFIX's clerk_backend.pc.
+use_pkg_config() {
+  local d
+  d=$w/pkg_config_$(basename "$1")
+  stage "$d"
+  export PKG_CONFIG_PATH=$1/share/pkgconfig
+  # shellcheck disable=SC2046 # pkg-config's flags are meant to be split
+  [ "$(pkg-config --modversion clerk_backend)" = "$header_version" ] &&
+    (cd "$d" && $cxx $std "${warnings[@]}" app.cpp $(pkg-config --cflags --libs clerk_backend) -o app) &&
+    "$d/app"
+}
+
+copied_headers_linked() {
+  local d=$w/copied_linked
+  stage "$d"
+  (cd "$d" && $cxx $std "${warnings[@]}" -I"$work/vendor/include" app.cpp -lboost_json -o app) &&
+    "$d/app" && readelf -d "$d/app" | grep boost_json
+}
+
+copied_headers_json_impl() {
+  local d=$w/copied_json_impl
+  stage "$d" "$here/json_impl.cpp"
+  (cd "$d" && $cxx $std "${warnings[@]}" -I"$work/vendor/include" app.cpp json_impl.cpp -o app) &&
+    "$d/app" && ! readelf -d "$d/app" | grep boost_json
+}
+
+# app.cpp defines boost::throw_exception only when Boost sees exceptions off.
+no_exceptions() {
+  local d=$w/no_exceptions
+  stage "$d"
+  (cd "$d" && $cxx $std "${warnings[@]}" -fno-exceptions -fno-rtti -I"$work/vendor/include" \
+    app.cpp -lboost_json -o app) &&
+    "$d/app" && nm -C "$d/app" | grep -E ' T boost::throw_exception\(std::exception const&\)$'
+}
+
+two_translation_units() {
+  local d=$w/two_tus
+  mkdir -p "$d"
+  $cxx $std "${warnings[@]}" -I"$root/include" -c "$here/odr_one.cpp" -o "$d/one.o" &&
+    $cxx $std "${warnings[@]}" -I"$root/include" -c "$here/odr_two.cpp" -o "$d/two.o" &&
+    $cxx "$d/one.o" "$d/two.o" -lboost_json -o "$d/program" &&
+    "$d/program"
+}
+
+# The second translation unit built against headers of another version (only
+# the inline namespace changed) must fail to link, naming the function.
+two_versions() {
+  local d=$w/two_tus
+  [ -f "$d/one.o" ] || return 1
+  $cxx $std "${warnings[@]}" -I"$work/other_version/include" -c "$here/odr_two.cpp" \
+    -o "$d/two_other.o" || return 1
+  if $cxx "$d/one.o" "$d/two_other.o" -lboost_json -o "$d/mixed" 2>"$d/mixed.log"; then
+    echo "two versions of the library linked into one program"
+    return 1
+  fi
+  cat "$d/mixed.log"
+  grep "undefined reference to .*parse_in_second_tu" "$d/mixed.log"
+}
+
+# headers_alone FLAG [DEFINE...]: every public header as the first (and a
+# repeated) include of a translation unit, its folder given by FLAG (-I or
+# -isystem). <clerk/src.hpp> belongs to separate compilation only, and must
+# refuse to compile without it.
+headers_alone() {
+  local flag=$1 status=0 h
+  local defines=("${@:2}")
+  for h in $(cd "$root/include" && find clerk -name '*.hpp' | sort); do
+    if [ "$h" = clerk/src.hpp ] && [ ${#defines[@]} -eq 0 ]; then
+      if echo "#include <$h>" | $cxx $std -I"$root/include" -x c++ - -fsyntax-only; then
+        echo "$h compiles without CLERK_BACKEND_SEPARATE_COMPILATION"
+        status=1
+      fi
+      continue
+    fi
+    printf '#include <%s>\n#include <%s>\n' "$h" "$h" |
+      $cxx $std "${warnings[@]}" "${defines[@]}" "$flag" "$root/include" -x c++ - -fsyntax-only ||
+      {
+        echo "does not compile on its own: $h"
+        status=1
+      }
+  done
+  return $status
+}
+
+# suite CXX: every per-compiler check, named after the compiler.
+suite() {
+  cxx=$1
+  local tag=${1%++}
+  w=$work/$tag
+  check "$tag-find_package" use_find_package
+  check "$tag-add_subdirectory" use_add_subdirectory
+  check "$tag-add_subdirectory-json-header-only" use_add_subdirectory_header_only
+  check "$tag-fetch_content" use_fetch_content
+  check "$tag-meson-subproject" use_meson_subproject
+  check "$tag-meson-pkg-config" use_meson_pkg_config
+  check "$tag-pkg-config-cmake-installed" use_pkg_config "$work/prefix"
+  check "$tag-pkg-config-meson-installed" use_pkg_config "$work/meson-prefix"
+  check "$tag-copied-headers-lboost_json" copied_headers_linked
+  check "$tag-copied-headers-json_impl" copied_headers_json_impl
+  check "$tag-no-exceptions-no-rtti" no_exceptions
+  check "$tag-two-translation-units" two_translation_units
+  check "$tag-two-versions-do-not-link" two_versions
+  check "$tag-headers-alone-I" headers_alone -I
+  check "$tag-headers-alone-isystem" headers_alone -isystem
+  check "$tag-headers-alone-separate-compilation" headers_alone -I -DCLERK_BACKEND_SEPARATE_COMPILATION
+}
+
+check cmake-install install_with_cmake
+check meson-install install_with_meson
+
+mkdir -p "$work/vendor" "$work/other_version"
+cp -r "$root/include" "$work/vendor/"
+cp -r "$root/include" "$work/other_version/"
+sed -i 's/^#define CLERK_BACKEND_ABI .*/#define CLERK_BACKEND_ABI v_packaging_other/' \
+  "$work/other_version/include/clerk/version.hpp"
+
+# The two compilers' suites run side by side, one build job each.
+suite g++ &
+suite clang++ &
+wait
+
+passed=$(grep -c '^pass ' "$work/results")
+failed=$(grep -c '^FAIL ' "$work/results")
+if [ "$failed" -eq 0 ]; then
+  rm -rf "$work"
+else
+  grep '^FAIL ' "$work/results"
+fi
+echo "packaging: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
