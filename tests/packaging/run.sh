@@ -48,6 +48,7 @@ install_with_cmake() {
   cmake -S "$root" -B "$work/cmake-install-build" -G Ninja \
     -DCLERK_BACKEND_BUILD_TESTS=OFF -DCLERK_BACKEND_BUILD_EXAMPLES=OFF &&
     cmake --install "$work/cmake-install-build" --prefix "$work/prefix" &&
+    diff -r "$root/include" "$work/prefix/include" &&
     cmake -DVERSION_FILE="$work/prefix/share/cmake/clerk_backend/clerk_backendConfigVersion.cmake" \
       -DHEADER_VERSION="$header_version" -P "$here/version_file.cmake"
 }
