@@ -5,20 +5,21 @@
 #include <boost/config.hpp>
 
 #ifdef BOOST_NO_EXCEPTIONS
-#include <boost/assert/source_location.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 
 // With exceptions off, Boost hands every would-be throw to these. A library
-// user must define them too (README: "Building without exceptions").
+// user must define them too (README: "Building without exceptions"); Boost's
+// own declarations carry [[noreturn]].
 namespace boost {
-[[noreturn]] void throw_exception(const std::exception& e) {
+void throw_exception(const std::exception& e) {
   std::fprintf(stderr, "boost::throw_exception: %s\n", e.what());
   std::abort();
 }
-[[noreturn]] void throw_exception(const std::exception& e, const boost::source_location&) {
+void throw_exception(const std::exception& e, const boost::source_location&) {
   throw_exception(e);
 }
 }  // namespace boost
