@@ -420,3 +420,15 @@ TEST_CASE("copies share one instance, and one fake serves many threads") {
   CHECK(distinct.size() == threads * each);
   CHECK(fake.request_count() == threads * each + 1);
 }
+
+TEST_CASE("near the end of the timestamp range, lifetimes are cut so that nothing overflows") {
+  auto fake = populated();
+  fake.set_time(clerk::max_timestamp - 10s);
+  const clerk::client client(config_for(fake), fake);
+  auto t = client.send(clerk::create_sign_in_token{.user_id = "user_1"});
+  REQUIRE(t.has_value());
+  auto e = api_error_of(fake(raw_create(fake, R"({"user_id":"user_1","expires_in_seconds":11})")));
+  CHECK(e.errors.at(0).code == "form_param_value_invalid");
+  fake.advance(10s);
+  CHECK(fake.consume_ticket(t->token->reveal()).problem == ticket_problem::expired);
+}

@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -418,13 +419,17 @@ class fake_clerk {
       org_id.emplace(org->get_string());
     }
 
-    std::chrono::seconds lifetime = default_sign_in_token_lifetime;
+    // The largest lifetime whose expiry still fits the timestamp range (a
+    // test may set any time), so that now + lifetime cannot overflow.
+    const std::int64_t room = s_->now < min_timestamp || s_->now > max_timestamp
+                                  ? 0
+                                  : (max_timestamp - s_->now).count() / 1000;
+    std::chrono::seconds lifetime =
+        std::min(default_sign_in_token_lifetime, std::chrono::seconds(room));
     if (const boost::json::value* e = body.if_contains("expires_in_seconds"); e && !e->is_null()) {
       const std::int64_t* n = e->if_int64();
       if (n == nullptr)
         return value_invalid("expires_in_seconds", "must be an integer.");
-      // The largest lifetime whose expiry still fits the timestamp range.
-      const auto room = (max_timestamp - s_->now).count() / 1000;
       if (*n < 1 || *n > room)
         return value_invalid("expires_in_seconds",
                              "must be at least 1 and at most " + std::to_string(room) + ".");
