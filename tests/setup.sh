@@ -7,7 +7,7 @@ packages=(
   g++ clang clang-format clang-tidy libclang-rt-14-dev llvm-14
   cmake ninja-build meson pkg-config
   libboost-json1.81-dev libboost1.81-dev doctest-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libbenchmark-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libbenchmark-dev
   ca-certificates curl
 )
 # Node and npm run Prism for the conformance test; keep the machine's own

@@ -31,7 +31,7 @@ namespace json = boost::json;
 // hostile one must not turn a bounded body into an unbounded vector.
 inline constexpr std::size_t max_clerk_errors = 64;
 
-inline std::string quoted(std::string_view name) {
+inline std::string in_quotes(std::string_view name) {
   std::string s = "\"";
   s.append(name);
   s += '"';

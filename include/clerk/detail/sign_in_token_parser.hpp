@@ -47,9 +47,9 @@ class sign_in_token_handler {
       return std::move(problem_);
     for (field f : {object, id, status, user_id, created_at, updated_at})
       if (!has(f))
-        return "missing field " + quoted(name(f));
+        return "missing field " + in_quotes(name(f));
     if (out_.object != "sign_in_token")
-      return "field \"object\" is " + quoted(out_.object) + ", expected \"sign_in_token\"";
+      return "field \"object\" is " + in_quotes(out_.object) + ", expected \"sign_in_token\"";
     if (out_.id.empty())
       return "field \"id\" is empty";
     out_.status = sign_in_token_status(std::move(status_));
@@ -201,7 +201,7 @@ class sign_in_token_handler {
     if (has(f)) {
       // Two values for one field: which one the server meant is anyone's guess.
       if (f < errors)
-        note("duplicate field " + quoted(name(f)));
+        note("duplicate field " + in_quotes(name(f)));
       current_ = other;
       return;
     }
@@ -236,7 +236,7 @@ class sign_in_token_handler {
   void wrong_type(const char* kind) {
     if (current_ >= errors)  // not a field of the token
       return;
-    note("field " + quoted(name(current_)) + " is " + kind + ", expected " +
+    note("field " + in_quotes(name(current_)) + " is " + kind + ", expected " +
          (is_integer_field(current_) ? "an integer" : "a string"));
     target_ = nullptr;
     current_ = other;
@@ -252,7 +252,7 @@ class sign_in_token_handler {
       return;
     if (n > lim_.max_string_bytes) {
       if (current_ != clerk_trace_id)
-        note("field " + quoted(name(current_)) + " is longer than the limit of " +
+        note("field " + in_quotes(name(current_)) + " is longer than the limit of " +
              std::to_string(lim_.max_string_bytes) + " bytes");
       target_ = nullptr;
       return;
@@ -269,7 +269,7 @@ class sign_in_token_handler {
     constexpr auto lo = min_timestamp.time_since_epoch().count();
     constexpr auto hi = max_timestamp.time_since_epoch().count();
     if (!fits || v < lo || v > hi) {
-      note("field " + quoted(name(current_)) + " is out of range");
+      note("field " + in_quotes(name(current_)) + " is out of range");
       return;
     }
     (current_ == created_at ? out_.created_at : out_.updated_at) =
