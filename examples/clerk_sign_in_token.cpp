@@ -9,8 +9,8 @@
 #include "transports/curl_transport.hpp"
 
 #include <clerk/backend.hpp>
+#include <clerk/sign_in_token_json.hpp>
 
-#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -197,22 +197,6 @@ std::optional<std::chrono::milliseconds> parse_timeout(std::string_view s) {
   return std::chrono::milliseconds(ms);
 }
 
-// The token as Clerk sent it: its field names, its values.
-std::string to_json(const clerk::sign_in_token& t) {
-  boost::json::object o;
-  o["object"] = t.object;
-  o["id"] = t.id;
-  o["status"] = t.status.str();
-  o["user_id"] = t.user_id;
-  if (t.token)
-    o["token"] = t.token->reveal();
-  if (t.url)
-    o["url"] = t.url->reveal();
-  o["created_at"] = t.created_at.time_since_epoch().count();
-  o["updated_at"] = t.updated_at.time_since_epoch().count();
-  return boost::json::serialize(o);
-}
-
 int exit_code_for(const clerk::error& e) {
   switch (e.kind()) {
     case clerk::error_kind::invalid_request:
@@ -301,6 +285,6 @@ int main(int argc, char** argv) {
     std::cerr << program << ": " << token.error().message() << '\n';
     return code;
   }
-  std::cout << to_json(*token) << '\n';
+  std::cout << boost::json::serialize(clerk::to_json(*token)) << '\n';
   return ok;
 }

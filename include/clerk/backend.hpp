@@ -13,6 +13,7 @@
 #include <clerk/retry_after.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/sign_in_token.hpp>
+#include <clerk/sign_in_token_json.hpp>
 #include <clerk/sign_in_tokens.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>

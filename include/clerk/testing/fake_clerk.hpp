@@ -10,6 +10,7 @@
 #include <clerk/http.hpp>
 #include <clerk/media_type.hpp>
 #include <clerk/sign_in_token.hpp>
+#include <clerk/sign_in_token_json.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
 
@@ -310,21 +311,6 @@ class fake_clerk {
 
   static http_response not_found(std::string_view long_message, std::string_view trace) {
     return clerk_errors(404, "resource_not_found", "not found", long_message, trace);
-  }
-
-  static boost::json::object to_json(const sign_in_token& t) {
-    boost::json::object o;
-    o["object"] = t.object;
-    o["id"] = t.id;
-    o["status"] = t.status.str();
-    o["user_id"] = t.user_id;
-    if (t.token)
-      o["token"] = t.token->reveal();
-    if (t.url)
-      o["url"] = t.url->reveal();
-    o["created_at"] = t.created_at.time_since_epoch().count();
-    o["updated_at"] = t.updated_at.time_since_epoch().count();
-    return o;
   }
 
   // The path of an absolute URL or of a bare target, without query or fragment.
