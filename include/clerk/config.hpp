@@ -4,6 +4,7 @@
 
 #include <clerk/detail/decl.hpp>
 #include <clerk/error.hpp>
+#include <clerk/redact.hpp>
 #include <clerk/result.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/version.hpp>
@@ -60,8 +61,9 @@ class config {
   friend bool operator==(const config&, const config&) = default;
 
   friend std::ostream& operator<<(std::ostream& os, const config& c) {
-    return os << "clerk::config{base_url=" << c.base_url_ << ", api_version=" << c.api_version_
-              << ", user_agent=" << c.user_agent_ << ", timeout=" << c.timeout_.count()
+    return os << "clerk::config{base_url=" << redact(c.base_url_)
+              << ", api_version=" << redact(c.api_version_)
+              << ", user_agent=" << redact(c.user_agent_) << ", timeout=" << c.timeout_.count()
               << "ms, secret_key=" << redact_credential(c.secret_key_.reveal()) << '}';
   }
 

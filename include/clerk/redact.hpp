@@ -47,9 +47,13 @@ inline constexpr std::array<std::string_view, 3> secret_key_prefixes = {"sk_live
 constexpr std::size_t secret_key_prefix(std::string_view s, std::size_t i) noexcept {
   if (i > 0 && is_key_char(s[i - 1]))
     return 0;
-  for (auto p : secret_key_prefixes)
-    if (s.substr(i, p.size()) == p && i + p.size() < s.size() && is_key_char(s[i + p.size()]))
-      return p.size();
+  for (auto p : secret_key_prefixes) {
+    if (s.substr(i, p.size()) != p)
+      continue;
+    // The longest prefix that matches decides: "sk_test_[redacted]" is
+    // already redacted, not a bare "sk_" key.
+    return i + p.size() < s.size() && is_key_char(s[i + p.size()]) ? p.size() : 0;
+  }
   return 0;
 }
 

@@ -16,6 +16,9 @@
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
+// A delay that large is as good as "never"; larger values saturate to it.
+inline constexpr std::chrono::seconds max_retry_after{std::int64_t{1} << 40};
+
 struct retry_after {
   // Either a delay (delta-seconds) or a point in time (HTTP-date).
   std::variant<std::chrono::seconds, std::chrono::sys_seconds> value;
@@ -26,14 +29,17 @@ struct retry_after {
     if (const auto* d = std::get_if<std::chrono::seconds>(&value))
       return *d;
     auto at = std::get<std::chrono::sys_seconds>(value);
-    return at > now ? at - now : std::chrono::seconds(0);
+    if (at <= now)
+      return std::chrono::seconds(0);
+    // Dates lie within years 0-9999, so `at - max_retry_after` cannot
+    // overflow; a `now` far before it would make `at - now` overflow.
+    if (now < at - max_retry_after)
+      return max_retry_after;
+    return at - now;
   }
 
   friend bool operator==(const retry_after&, const retry_after&) = default;
 };
-
-// A delay that large is as good as "never"; larger values saturate to it.
-inline constexpr std::chrono::seconds max_retry_after{std::int64_t{1} << 40};
 
 namespace detail {
 

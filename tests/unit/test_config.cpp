@@ -135,3 +135,15 @@ TEST_CASE("a printed config never shows the secret key") {
   CHECK(s.find("sk_live_[redacted]") != std::string::npos);
   CHECK(clerk_test::printed(c->secret_key()) == "[redacted]");
 }
+
+TEST_CASE("a printed config redacts a key pasted into any other option") {
+  auto o = with_key("sk_live_RealKey1");
+  o.user_agent = "app sk_live_Pasted99";
+  o.api_version = "sk_test_InVersion7";
+  auto c = clerk::config::make(o);
+  REQUIRE(c.has_value());
+  auto s = clerk_test::printed(*c);
+  CHECK(s.find("Pasted99") == std::string::npos);
+  CHECK(s.find("InVersion7") == std::string::npos);
+  CHECK(s.find("RealKey1") == std::string::npos);
+}

@@ -39,3 +39,12 @@ TEST_CASE("a URL keeps scheme, host and path; query and fragment go") {
         "https://acc.example/sign-in#[redacted]");
   CHECK(clerk::redact_url("https://acc.example/x") == "https://acc.example/x");
 }
+
+TEST_CASE("redacting redacted text changes nothing") {
+  for (std::string text :
+       {std::string("Bearer sk_test_abc123"), std::string("sk_live_x and sk_y"),
+        std::string("?ticket=abc&token=def"), std::string(clerk_test::sample_jwt)}) {
+    auto once = clerk::redact(text);
+    CHECK(clerk::redact(once) == once);
+  }
+}

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 
 using namespace std::chrono_literals;
 using std::chrono::sys_seconds;
@@ -49,4 +51,11 @@ TEST_CASE("malformed values are refused") {
     CAPTURE(v);
     CHECK_FALSE(clerk::parse_retry_after(v).has_value());
   }
+}
+
+TEST_CASE("a date seen from a now far before it saturates instead of overflowing") {
+  auto r = clerk::parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT");
+  REQUIRE(r.has_value());
+  sys_seconds far_past{std::chrono::seconds(std::numeric_limits<std::int64_t>::min() + 10)};
+  CHECK(r->delay(far_past) == clerk::max_retry_after);
 }
