@@ -62,6 +62,8 @@ fi
 
 # Each area with a script of its own runs it. (tests/bench/run.sh measures:
 # it is README's Performance command, not a test.)
+# The fuzzers run from a fixed seed here, so that a run can be repeated.
+export CLERK_FUZZ_SEED=${CLERK_FUZZ_SEED:-1}
 for area in packaging fuzz; do
   if [ -f "tests/$area/run.sh" ]; then
     step "tests/$area" bash "tests/$area/run.sh"

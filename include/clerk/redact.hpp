@@ -119,7 +119,7 @@ inline std::string redact_credential(std::string_view value) {
     return !w.empty() && w.size() <= 16;
   };
   if (space != std::string_view::npos && is_scheme(value.substr(0, space))) {
-    out.append(value.substr(0, space + 1));
+    out += redact(value.substr(0, space + 1));  // a "scheme" may itself be a token
     value.remove_prefix(space + 1);
   }
   for (auto p : detail::secret_key_prefixes) {

@@ -7,6 +7,7 @@
 #   CLERK_FUZZ_RUNS      stop a target after this many executions (default: no limit)
 #   CLERK_FUZZ_BUILD     build folder (default build/fuzz)
 #   CLERK_FUZZ_TARGETS   targets to run, space-separated (default: all)
+#   CLERK_FUZZ_SEED      libFuzzer's -seed (default 0: a random seed)
 #
 # New inputs go to $CLERK_FUZZ_BUILD/corpus/<target>, never into the
 # repository; a crash is saved under $CLERK_FUZZ_BUILD/artifacts/.
@@ -16,6 +17,7 @@ root=$(cd "$here/../.." && pwd)
 build=${CLERK_FUZZ_BUILD:-$root/build/fuzz}
 seconds=${CLERK_FUZZ_SECONDS:-20}
 runs=${CLERK_FUZZ_RUNS:--1}
+seed=${CLERK_FUZZ_SEED:-0}
 targets=${CLERK_FUZZ_TARGETS:-parse_response build_request media_type retry_after redact wire fake_clerk}
 
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
@@ -38,7 +40,7 @@ for t in $targets; do
   echo "--- fuzz_$t: ${seconds}s"
   log="$build/fuzz_$t.log"
   if "$build/fuzz_$t" -max_total_time="$seconds" -runs="$runs" -max_len="$(max_len "$t")" \
-    -timeout=10 -rss_limit_mb=2048 \
+    -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
     "$build/corpus/$t" "$here/corpus/$t" >"$log" 2>&1; then
     passed=$((passed + 1))

@@ -48,3 +48,8 @@ TEST_CASE("redacting redacted text changes nothing") {
     CHECK(clerk::redact(once) == once);
   }
 }
+
+TEST_CASE("a token-shaped word in the scheme position is redacted too") {
+  CHECK(clerk::redact_credential("eyJzkcdefghijkln sk_test_abc") ==
+        "[redacted] sk_test_[redacted]");
+}
