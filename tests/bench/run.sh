@@ -50,7 +50,11 @@ cpu=$(lscpu | sed -nE 's/^Model name: *//p' | head -1)
 echo "Machine: $cpu, $(nproc) cores; $(g++ --version | head -1); Boost" \
   "$(sed -nE 's/^#define BOOST_LIB_VERSION "(.*)"/\1/p' /usr/include/boost/version.hpp);" \
   "Google Benchmark $(dpkg-query -W -f='${Version}' libbenchmark-dev 2>/dev/null || echo '?')"
+load=$(cut -d' ' -f1 /proc/loadavg)
 echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v l="$load" 'BEGIN { exit !(l > 1.2) }'; then
+  echo "Warning: other work is using the CPUs (1-minute load $load); the figures will be noisy."
+fi
 echo
 [ "$smoke" = 0 ] || echo "Smoke run: one short pass each; the figures below are not measurements."
 echo "Benchmarks: $bench ${bench_args[*]}"
