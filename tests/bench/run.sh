@@ -4,7 +4,8 @@
 # prints Markdown: per operation the CPU ns/op of the library and of the
 # floor (hand-written Boost.JSON, same binary), their ratio and the
 # allocations/op of each; the full create call's throughput on 1 and 2
-# threads sharing one client; the size of each allocation of one call; and
+# threads sharing one client (in the benchmark harness, then on plain
+# std::threads); the size of each allocation of one call; and
 # the compile-time comparison (compile_time.sh, without its per-header
 # diagnosis, to stay within about 3 minutes). The benchmark library's own
 # report goes to build/bench/benchmarks.txt.
@@ -39,10 +40,12 @@ report=$build/benchmarks.txt
 
 if [ "$smoke" = 1 ]; then
   bench_args=(--benchmark_min_time=0.001)
+  scaling_calls=(1000)
   compile_args=(--runs 1 --no-diagnosis)
 else
   bench_args=(--benchmark_min_time=0.2 --benchmark_repetitions=5
     --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true)
+  scaling_calls=()
   compile_args=(--runs 5 --no-diagnosis)
 fi
 
@@ -65,6 +68,10 @@ if ! "$bench" "${bench_args[@]}" 2>"$report"; then
   echo "tests/bench/run.sh: a benchmark failed" >&2
   exit 1
 fi
+echo
+echo "The same scaling on plain std::threads, outside the benchmark harness (medians of 5 rounds):"
+echo
+"$bench" --thread_scaling "${scaling_calls[@]}"
 echo
 echo "Allocations of one call, in order (sizes in bytes):"
 echo
