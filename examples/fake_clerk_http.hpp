@@ -12,25 +12,13 @@
 
 namespace clerk_examples {
 
-inline clerk::http_method method_of(const std::string& m) {
-  if (m == "POST")
-    return clerk::http_method::post;
-  if (m == "PUT")
-    return clerk::http_method::put;
-  if (m == "PATCH")
-    return clerk::http_method::patch;
-  if (m == "DELETE")
-    return clerk::http_method::delete_;
-  return clerk::http_method::get;
-}
-
 // Every request the server receives, whatever its method or path, goes to
 // the fake with its raw target (the fake decodes the token id itself).
 // Routes, not a pre-routing handler: cpp-httplib reads the body only for them.
 inline void serve_fake_clerk(httplib::Server& server, clerk::testing::fake_clerk fake) {
   auto handler = [fake](const httplib::Request& req, httplib::Response& res) {
     clerk::http_request r;
-    r.method = method_of(req.method);
+    r.method = clerk::parse_http_method(req.method).value_or(clerk::http_method::get);
     r.url = req.target.empty() ? req.path : req.target;
     for (const auto& [name, value] : req.headers)
       r.headers.add(name, value);

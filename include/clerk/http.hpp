@@ -37,6 +37,16 @@ constexpr std::string_view to_string(http_method m) noexcept {
   return "GET";
 }
 
+// The method an HTTP method name stands for (exact, upper case as sent on the
+// wire), or nullopt for any other name.
+constexpr std::optional<http_method> parse_http_method(std::string_view name) noexcept {
+  for (auto m : {http_method::get, http_method::post, http_method::put, http_method::patch,
+                 http_method::delete_})
+    if (to_string(m) == name)
+      return m;
+  return std::nullopt;
+}
+
 struct header {
   std::string name{};
   std::string value{};

@@ -27,23 +27,11 @@
 
 namespace {
 
-clerk::http_method method_named(std::string_view m) {
-  if (m == "POST")
-    return clerk::http_method::post;
-  if (m == "PUT")
-    return clerk::http_method::put;
-  if (m == "PATCH")
-    return clerk::http_method::patch;
-  if (m == "DELETE")
-    return clerk::http_method::delete_;
-  return clerk::http_method::get;
-}
-
 clerk::http_request read_request(std::string_view data) {
   clerk::http_request r;
   std::string_view first = clerk_fuzz::take_line(data);
   auto space = first.find(' ');
-  r.method = method_named(first.substr(0, space));
+  r.method = clerk::parse_http_method(first.substr(0, space)).value_or(clerk::http_method::get);
   r.url = space == std::string_view::npos ? "" : std::string(first.substr(space + 1));
   while (!data.empty()) {
     std::string_view line = clerk_fuzz::take_line(data);
