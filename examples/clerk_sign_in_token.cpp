@@ -64,7 +64,7 @@ struct arguments {
 int usage(std::string_view problem) {
   // Arguments are echoed redacted: a key pasted as an argument must not
   // reach a terminal log.
-  std::cerr << program << ": " << clerk::redact(problem) << "\nTry '" << program
+  std::cerr << program << ": " << clerk::http::redact(problem) << "\nTry '" << program
             << " --help' for more information.\n";
   return usage_error;
 }

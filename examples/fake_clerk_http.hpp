@@ -1,10 +1,10 @@
-// Serves a clerk::testing::fake_clerk over real HTTP with cpp-httplib: the
+// Serves a clerk::fakes::fake_clerk over real HTTP with cpp-httplib: the
 // glue the fake Clerk server and the integration tests share.
 #ifndef CLERK_EXAMPLES_FAKE_CLERK_HTTP_HPP
 #define CLERK_EXAMPLES_FAKE_CLERK_HTTP_HPP
 
+#include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/http.hpp>
-#include <clerk/testing/fake_clerk.hpp>
 
 #include <httplib.h>
 
@@ -15,10 +15,10 @@ namespace clerk_examples {
 // Every request the server receives, whatever its method or path, goes to
 // the fake with its raw target (the fake decodes the token id itself).
 // Routes, not a pre-routing handler: cpp-httplib reads the body only for them.
-inline void serve_fake_clerk(httplib::Server& server, clerk::testing::fake_clerk fake) {
+inline void serve_fake_clerk(httplib::Server& server, clerk::fakes::fake_clerk fake) {
   auto handler = [fake](const httplib::Request& req, httplib::Response& res) {
     clerk::http_request r;
-    r.method = clerk::parse_http_method(req.method).value_or(clerk::http_method::get);
+    r.method = clerk::http::parse_method(req.method).value_or(clerk::http_method::get);
     r.url = req.target.empty() ? req.path : req.target;
     for (const auto& [name, value] : req.headers)
       r.headers.add(name, value);

@@ -1,4 +1,4 @@
-// A fake Clerk on 127.0.0.1: clerk::testing::fake_clerk served over HTTP, for
+// A fake Clerk on 127.0.0.1: clerk::fakes::fake_clerk served over HTTP, for
 // demos and for trying the command-line tool without a Clerk instance.
 //
 //   fake_clerk_server [--port N] [--user ID]... [--org ID[:USER,...]]... [--seed N]
@@ -8,7 +8,7 @@
 // CLERK_SECRET_KEY, else the fake's default. SIGINT or SIGTERM stops it.
 #include "fake_clerk_http.hpp"
 
-#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
 
 #include <httplib.h>
 
@@ -45,7 +45,7 @@ bool parse_number(std::string_view s, unsigned long long max, unsigned long long
 }  // namespace
 
 int main(int argc, char** argv) {
-  clerk::testing::fake_clerk_options options;
+  clerk::fakes::fake_clerk_options options;
   if (const char* key = std::getenv("CLERK_SECRET_KEY"); key != nullptr && *key != '\0')
     options.secret_key = key;
   options.clock = [] {
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  clerk::testing::fake_clerk fake(std::move(options));
+  clerk::fakes::fake_clerk fake(std::move(options));
   for (auto& u : users)
     fake.add_user(std::move(u));
   for (auto& [org, members] : orgs)

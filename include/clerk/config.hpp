@@ -61,10 +61,11 @@ class config {
   friend bool operator==(const config&, const config&) = default;
 
   friend std::ostream& operator<<(std::ostream& os, const config& c) {
-    return os << "clerk::config{base_url=" << redact(c.base_url_)
-              << ", api_version=" << redact(c.api_version_)
-              << ", user_agent=" << redact(c.user_agent_) << ", timeout=" << c.timeout_.count()
-              << "ms, secret_key=" << redact_credential(c.secret_key_.reveal()) << '}';
+    return os << "clerk::config{base_url=" << http::redact(c.base_url_)
+              << ", api_version=" << http::redact(c.api_version_)
+              << ", user_agent=" << http::redact(c.user_agent_)
+              << ", timeout=" << c.timeout_.count()
+              << "ms, secret_key=" << http::redact_credential(c.secret_key_.reveal()) << '}';
   }
 
  private:

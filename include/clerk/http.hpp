@@ -39,13 +39,15 @@ constexpr std::string_view to_string(http_method m) noexcept {
 
 // The method an HTTP method name stands for (exact, upper case as sent on the
 // wire), or nullopt for any other name.
-constexpr std::optional<http_method> parse_http_method(std::string_view name) noexcept {
+namespace http {
+constexpr std::optional<http_method> parse_method(std::string_view name) noexcept {
   for (auto m : {http_method::get, http_method::post, http_method::put, http_method::patch,
                  http_method::delete_})
     if (to_string(m) == name)
       return m;
   return std::nullopt;
 }
+}  // namespace http
 
 struct header {
   std::string name{};
@@ -116,11 +118,11 @@ inline bool is_sensitive_header(std::string_view name) noexcept {
 
 inline void print_headers(std::ostream& os, const header_list& headers) {
   for (const auto& h : headers) {
-    os << '\n' << redact(h.name) << ": ";
+    os << '\n' << http::redact(h.name) << ": ";
     if (is_sensitive_header(h.name))
-      os << redact_credential(h.value);
+      os << http::redact_credential(h.value);
     else
-      os << redact(h.value);
+      os << http::redact(h.value);
   }
 }
 
@@ -128,10 +130,10 @@ inline void print_headers(std::ostream& os, const header_list& headers) {
 
 // Multi-line, human-readable, with credentials, tokens and tickets redacted.
 inline std::ostream& operator<<(std::ostream& os, const http_request& r) {
-  os << to_string(r.method) << ' ' << redact(r.url);
+  os << to_string(r.method) << ' ' << http::redact(r.url);
   detail::print_headers(os, r.headers);
   if (!r.body.empty())
-    os << "\n\n" << redact(r.body);
+    os << "\n\n" << http::redact(r.body);
   return os;
 }
 
@@ -139,7 +141,7 @@ inline std::ostream& operator<<(std::ostream& os, const http_response& r) {
   os << "HTTP " << r.status;
   detail::print_headers(os, r.headers);
   if (!r.body.empty())
-    os << "\n\n" << redact(r.body);
+    os << "\n\n" << http::redact(r.body);
   return os;
 }
 

@@ -9,6 +9,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+namespace http {
 
 // True for application/json and any */*+json type, whatever the case and the
 // parameters ("Application/JSON; charset=utf-8", "application/problem+json").
@@ -30,6 +31,7 @@ constexpr bool is_json_media_type(std::string_view content_type) noexcept {
   return subtype.size() > 5 && detail::iequals(subtype.substr(subtype.size() - 5), "+json");
 }
 
+}  // namespace http
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

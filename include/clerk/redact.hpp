@@ -13,7 +13,9 @@
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
+namespace http {
 inline constexpr std::string_view redacted = "[redacted]";
+}  // namespace http
 
 namespace detail {
 
@@ -76,6 +78,8 @@ constexpr bool ends_param(char c) noexcept {
 }
 
 }  // namespace detail
+
+namespace http {
 
 // `text` with every Clerk secret key (sk_live_..., sk_test_...), every
 // JWT-shaped token and every ticket/token query parameter value replaced by
@@ -144,6 +148,7 @@ inline std::string redact_url(std::string_view url) {
   return out;
 }
 
+}  // namespace http
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

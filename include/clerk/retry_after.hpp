@@ -140,6 +140,8 @@ constexpr std::optional<std::chrono::sys_seconds> parse_asctime_date(std::string
 
 }  // namespace detail
 
+namespace http {
+
 // The header's value, or nullopt when it is neither form. Surrounding
 // whitespace is ignored; huge delays saturate at max_retry_after.
 constexpr std::optional<retry_after> parse_retry_after(std::string_view v) noexcept {
@@ -166,6 +168,7 @@ constexpr std::optional<retry_after> parse_retry_after(std::string_view v) noexc
   return std::nullopt;
 }
 
+}  // namespace http
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -24,7 +24,7 @@ class secret {
   bool empty() const noexcept { return value_.empty(); }
 
   friend bool operator==(const secret&, const secret&) = default;
-  friend std::ostream& operator<<(std::ostream& os, const secret&) { return os << redacted; }
+  friend std::ostream& operator<<(std::ostream& os, const secret&) { return os << http::redacted; }
 
  private:
   std::string value_;

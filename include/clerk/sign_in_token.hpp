@@ -45,7 +45,7 @@ class sign_in_token_status {
   }
   friend bool operator==(const sign_in_token_status&, const sign_in_token_status&) = default;
   friend std::ostream& operator<<(std::ostream& os, const sign_in_token_status& s) {
-    return os << redact(s.text_);
+    return os << http::redact(s.text_);
   }
 
  private:
@@ -89,10 +89,10 @@ inline std::string format_timestamp(timestamp t) {
 
 // One line; the token and the ticket in the URL are redacted.
 inline std::ostream& operator<<(std::ostream& os, const sign_in_token& t) {
-  os << "sign_in_token{id=" << redact(t.id) << ", status=" << t.status
-     << ", user_id=" << redact(t.user_id);
-  os << ", token=" << (t.token ? redacted : std::string_view("(none)"));
-  os << ", url=" << (t.url ? redact_url(t.url->reveal()) : std::string("(none)"));
+  os << "sign_in_token{id=" << http::redact(t.id) << ", status=" << t.status
+     << ", user_id=" << http::redact(t.user_id);
+  os << ", token=" << (t.token ? http::redacted : std::string_view("(none)"));
+  os << ", url=" << (t.url ? http::redact_url(t.url->reveal()) : std::string("(none)"));
   return os << ", created_at=" << format_timestamp(t.created_at)
             << ", updated_at=" << format_timestamp(t.updated_at) << '}';
 }

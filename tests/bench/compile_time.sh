@@ -117,7 +117,7 @@ echo "| boost/json.hpp | $(include_cost boost/json.hpp) |"
 reached=$(printf '#include <clerk/backend.hpp>\n' | "$cxx" "${flags[@]}" -M -x c++ - | tr ' \\' '\n\n')
 headers=(clerk/backend.hpp)
 skipped=()
-for f in include/clerk/*.hpp include/clerk/detail/*.hpp include/clerk/testing/*.hpp; do
+for f in include/clerk/*.hpp include/clerk/detail/*.hpp include/clerk/fakes/*.hpp; do
   [ "$f" = include/clerk/backend.hpp ] && continue
   if grep -qxF "$f" <<<"$reached"; then
     headers+=("${f#include/}")

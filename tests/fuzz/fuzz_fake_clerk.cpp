@@ -1,4 +1,4 @@
-// clerk::testing::fake_clerk, the in-memory Clerk for users' tests, on any
+// clerk::fakes::fake_clerk, the in-memory Clerk for users' tests, on any
 // request: it parses the URL, the headers and a JSON body like a server.
 //
 // Input (see corpus/fake_clerk):
@@ -13,7 +13,7 @@
 // never as an unexpected response. A token it creates can be revoked once
 // through the library's own client, not a second time, and its ticket is
 // then refused.
-#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
 
 #include "fuzz_support.hpp"
 
@@ -31,7 +31,7 @@ clerk::http_request read_request(std::string_view data) {
   clerk::http_request r;
   std::string_view first = clerk_fuzz::take_line(data);
   auto space = first.find(' ');
-  r.method = clerk::parse_http_method(first.substr(0, space)).value_or(clerk::http_method::get);
+  r.method = clerk::http::parse_method(first.substr(0, space)).value_or(clerk::http_method::get);
   r.url = space == std::string_view::npos ? "" : std::string(first.substr(space + 1));
   while (!data.empty()) {
     std::string_view line = clerk_fuzz::take_line(data);
@@ -71,7 +71,7 @@ clerk::result<clerk::sign_in_token> read_answer(const clerk::transport_result& a
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const clerk::testing::fake_clerk fake;
+  const clerk::fakes::fake_clerk fake;
   fake.add_user("user_2xyz");
   fake.add_organization("org_1", {"user_1"});
 
@@ -95,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(again.has_error() && again.error().kind() == clerk::error_kind::api &&
              again.error().http_status() == 400);
   FUZZ_CHECK(fake.consume_ticket(created->token->reveal()).problem ==
-             clerk::testing::ticket_problem::revoked);
+             clerk::fakes::ticket_problem::revoked);
   FUZZ_CHECK(fake.request_count() == 3);
   return 0;
 }

@@ -1,4 +1,4 @@
-// clerk::is_json_media_type on any Content-Type value.
+// clerk::http::is_json_media_type on any Content-Type value.
 //
 // Input: the header value, raw bytes. Checks: the answer matches the rule
 // the header documents (written again here), and does not change with ASCII
@@ -56,14 +56,14 @@ bool expected(std::string_view v) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view v = clerk_fuzz::as_text(data, size);
-  const bool got = clerk::is_json_media_type(v);
+  const bool got = clerk::http::is_json_media_type(v);
   FUZZ_CHECK(got == expected(v));
-  FUZZ_CHECK(clerk::is_json_media_type(upper(v)) == got);
-  FUZZ_CHECK(clerk::is_json_media_type(lower(v)) == got);
-  FUZZ_CHECK(clerk::is_json_media_type(" \t" + std::string(v)) == got);
+  FUZZ_CHECK(clerk::http::is_json_media_type(upper(v)) == got);
+  FUZZ_CHECK(clerk::http::is_json_media_type(lower(v)) == got);
+  FUZZ_CHECK(clerk::http::is_json_media_type(" \t" + std::string(v)) == got);
   if (v.find(';') == std::string_view::npos) {
-    FUZZ_CHECK(clerk::is_json_media_type(std::string(v) + "; charset=utf-8") == got);
-    FUZZ_CHECK(clerk::is_json_media_type(std::string(v) + " \t") == got);
+    FUZZ_CHECK(clerk::http::is_json_media_type(std::string(v) + "; charset=utf-8") == got);
+    FUZZ_CHECK(clerk::http::is_json_media_type(std::string(v) + " \t") == got);
   }
   return 0;
 }

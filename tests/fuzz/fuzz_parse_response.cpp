@@ -198,7 +198,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // What an independent reading of the response says.
   const bool ok_status = r.status >= 200 && r.status <= 299;
   const auto content_type = r.headers.find("content-type");
-  const bool is_json = content_type && clerk::is_json_media_type(*content_type);
+  const bool is_json = content_type && clerk::http::is_json_media_type(*content_type);
   const bool fits = r.body.size() <= in.limits.max_body_bytes;
   json::parse_options opts;
   opts.max_depth = in.limits.max_depth;
@@ -210,7 +210,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const json::object* obj = parsed ? doc.if_object() : nullptr;
   const bool duplicated = obj != nullptr && has_duplicate_field(r.body, opts);
 
-  // (Printing the response itself is fuzz_redact's: a redact() pass over the
+  // (Printing the response itself is fuzz_redact's: an http::redact() pass over the
   // whole body here would halve the rate for no new code.)
 
   if (got) {
@@ -237,7 +237,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(e.http_status() == r.status);
   const auto retry_header = r.headers.find("retry-after");
   FUZZ_CHECK(e.retry_after() ==
-             (retry_header ? clerk::parse_retry_after(*retry_header) : std::nullopt));
+             (retry_header ? clerk::http::parse_retry_after(*retry_header) : std::nullopt));
   const std::string message = e.message();
   FUZZ_CHECK_MSG(!clerk_fuzz::has_control(message), message);
   FUZZ_CHECK(message.size() <= 32768);

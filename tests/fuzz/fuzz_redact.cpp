@@ -8,7 +8,7 @@
 //   <prefix>           <- unescaped
 //   <suffix...>        <- raw, to the end
 //
-// Checks: the planted secret key, JWT or ticket never survives redact() or
+// Checks: the planted secret key, JWT or ticket never survives http::redact() or
 // anything the library prints (requests, responses, each error kind, tokens,
 // secrets); no printed text holds a secret-shaped run at all; error messages
 // are one line; redact_url and redact_credential keep only what they promise.
@@ -106,31 +106,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view raw = clerk_fuzz::as_text(data, size);
   const planted p = plant(raw);
   const std::string& text = p.text;
-  // Each printer costs passes of redact() over the text: one a run keeps the
+  // Each printer costs passes of http::redact() over the text: one a run keeps the
   // target fast, and the selector lets the fuzzer reach each.
   auto wanted = [&](int group) { return p.printer == group; };
 
   if (wanted(0)) {
-    check_safe(clerk::redact(text), p);
+    check_safe(clerk::http::redact(text), p);
     // Arbitrary text, with nothing planted: what is left is never secret-shaped.
-    FUZZ_CHECK(clerk_fuzz::find_secret_shape(clerk::redact(raw)) == std::string_view::npos);
+    FUZZ_CHECK(clerk_fuzz::find_secret_shape(clerk::http::redact(raw)) == std::string_view::npos);
 
     // redact_url keeps what is before the query or fragment, redacted, and
     // nothing after it.
-    const std::string url = clerk::redact_url(text);
+    const std::string url = clerk::http::redact_url(text);
     const auto cut = text.find_first_of("?#");
     if (cut == std::string::npos)
-      FUZZ_CHECK(url == clerk::redact(text));
+      FUZZ_CHECK(url == clerk::http::redact(text));
     else
-      FUZZ_CHECK(url == clerk::redact(std::string_view(text).substr(0, cut)) + text[cut] +
-                            std::string(clerk::redacted));
+      FUZZ_CHECK(url == clerk::http::redact(std::string_view(text).substr(0, cut)) + text[cut] +
+                            std::string(clerk::http::redacted));
     check_safe(url, p);
 
     // redact_credential keeps at most a short scheme and the key's kind.
-    const std::string cred = clerk::redact_credential(text);
-    FUZZ_CHECK(cred.size() <= 17 + 8 + clerk::redacted.size());
-    FUZZ_CHECK(std::string_view(cred).substr(cred.size() - clerk::redacted.size()) ==
-               clerk::redacted);
+    const std::string cred = clerk::http::redact_credential(text);
+    FUZZ_CHECK(cred.size() <= 17 + 8 + clerk::http::redacted.size());
+    FUZZ_CHECK(std::string_view(cred).substr(cred.size() - clerk::http::redacted.size()) ==
+               clerk::http::redacted);
     check_safe(cred, p);
   }
 
@@ -175,7 +175,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     a.errors.push_back({text, text, text, {}});
     a.errors.push_back({text, text, "", {}});
     a.clerk_trace_id = text;
-    a.retry_after = clerk::parse_retry_after(text);
+    a.retry_after = clerk::http::parse_retry_after(text);
     check_message(a, p);
   }
   if (wanted(7)) {

@@ -1,4 +1,4 @@
-// clerk::parse_retry_after on any header value, and its three date forms
+// clerk::http::parse_retry_after on any header value, and its three date forms
 // round-tripped for any second from year 0 to year 9999.
 //
 // Input: the header value, raw bytes. Its first 8 bytes also give a point in
@@ -91,7 +91,7 @@ constexpr sys_seconds last_second =
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view v = clerk_fuzz::as_text(data, size);
-  const auto got = clerk::parse_retry_after(v);
+  const auto got = clerk::http::parse_retry_after(v);
 
   // Anything that starts like a number must be one; dates start with a day name.
   const auto delta = expected_delta(v);
@@ -104,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(*at >= first_second && *at <= last_second + seconds(1));  // a leap second
     // A parsed date, printed as IMF-fixdate, parses to the same instant.
     if (*at <= last_second) {
-      auto again = clerk::parse_retry_after(imf_fixdate(split(*at)));
+      auto again = clerk::http::parse_retry_after(imf_fixdate(split(*at)));
       FUZZ_CHECK(again && again->value == got->value);
     }
   }
@@ -126,9 +126,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const sys_seconds t = first_second + seconds(clerk_fuzz::bytes_u64(v, 0) % span);
   const civil c = split(t);
   const clerk::retry_after want{t};
-  FUZZ_CHECK(clerk::parse_retry_after(imf_fixdate(c)) == want);
-  FUZZ_CHECK(clerk::parse_retry_after(" " + asctime_date(c) + "\t") == want);
+  FUZZ_CHECK(clerk::http::parse_retry_after(imf_fixdate(c)) == want);
+  FUZZ_CHECK(clerk::http::parse_retry_after(" " + asctime_date(c) + "\t") == want);
   if (c.year >= 1970 && c.year <= 2069)  // what a two-digit year can say
-    FUZZ_CHECK(clerk::parse_retry_after(rfc850_date(c)) == want);
+    FUZZ_CHECK(clerk::http::parse_retry_after(rfc850_date(c)) == want);
   return 0;
 }

@@ -153,12 +153,12 @@ CLERK_FUZZ_CHECKER inline bool starts_ignoring_case(std::string_view text, std::
 }
 
 // The offset of the first secret-shaped run in `text`, or npos. Written apart
-// from clerk::redact, it looks for what redact() promises to remove:
+// from clerk::http::redact, it looks for what http::redact() promises to remove:
 // - a Clerk secret key: "sk_live_" or "sk_test_" then a key character;
 // - a JWT: "eyJ" then base64url, at least 16 characters or with an inner dot;
 // - a ticket: "?" or "&", then "ticket=", "__clerk_ticket=" or "token=", then
 //   a base64url character (not "[redacted]", not the "..." of a cut line).
-// Like redact(), it wants the run to start a word: a key or JWT glued to a
+// Like http::redact(), it wants the run to start a word: a key or JWT glued to a
 // letter before it ("xsk_test_...") is out of scope (see the README).
 CLERK_FUZZ_CHECKER inline std::size_t find_secret_shape(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {

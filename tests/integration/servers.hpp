@@ -7,8 +7,8 @@
 
 #include "fake_clerk_http.hpp"
 
+#include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/http.hpp>
-#include <clerk/testing/fake_clerk.hpp>
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -67,16 +67,16 @@ class loopback_server {
 // The fake Clerk over HTTP; base_url() is what a config points at.
 class fake_clerk_server {
  public:
-  explicit fake_clerk_server(clerk::testing::fake_clerk fake,
+  explicit fake_clerk_server(clerk::fakes::fake_clerk fake,
                              std::unique_ptr<httplib::Server> server = nullptr)
       : fake_(fake),
         server_([&](httplib::Server& s) { clerk_examples::serve_fake_clerk(s, fake); },
                 std::move(server)) {}
   std::string base_url() const { return server_.origin() + "/v1"; }
-  const clerk::testing::fake_clerk& fake() const { return fake_; }
+  const clerk::fakes::fake_clerk& fake() const { return fake_; }
 
  private:
-  clerk::testing::fake_clerk fake_;
+  clerk::fakes::fake_clerk fake_;
   loopback_server server_;
 };
 

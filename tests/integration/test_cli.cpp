@@ -4,7 +4,7 @@
 #include "process.hpp"
 #include "servers.hpp"
 
-#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/version.hpp>
 
 #include <doctest/doctest.h>
@@ -55,8 +55,8 @@ cli_run cli(std::vector<std::string> args,
   return r;
 }
 
-clerk::testing::fake_clerk demo_fake() {
-  clerk::testing::fake_clerk fake({.secret_key = key});
+clerk::fakes::fake_clerk demo_fake() {
+  clerk::fakes::fake_clerk fake({.secret_key = key});
   fake.add_user("user_demo");
   fake.add_organization("org_demo", {"user_demo"});
   return fake;
@@ -112,7 +112,7 @@ TEST_CASE("create passes --org-id and --expires-in, and CLERK_API_URL is the def
   REQUIRE(r.exit_code == 0);
   auto token = std::string(r.json().at("token").as_string());
   server.fake().advance(60s);
-  CHECK(server.fake().consume_ticket(token).problem == clerk::testing::ticket_problem::expired);
+  CHECK(server.fake().consume_ticket(token).problem == clerk::fakes::ticket_problem::expired);
 
   auto outsider = demo_fake();
   outsider.add_user("user_other");

@@ -1,4 +1,4 @@
-#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
 
 #include <clerk/backend.hpp>
 
@@ -14,8 +14,8 @@
 #include <vector>
 
 using namespace std::chrono_literals;
-using clerk::testing::fake_clerk;
-using clerk::testing::ticket_problem;
+using clerk::fakes::fake_clerk;
+using clerk::fakes::ticket_problem;
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include "servers.hpp"
 #include "transports.hpp"
 
-#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
 
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
@@ -85,8 +85,8 @@ class test_certificate {
   std::filesystem::path pem_path_;
 };
 
-clerk::testing::fake_clerk fake_with_user() {
-  clerk::testing::fake_clerk fake({.secret_key = key});
+clerk::fakes::fake_clerk fake_with_user() {
+  clerk::fakes::fake_clerk fake({.secret_key = key});
   fake.add_user("user_1");
   return fake;
 }

@@ -5,7 +5,7 @@
 #include "servers.hpp"
 #include "transports.hpp"
 
-#include <clerk/testing/fake_clerk.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
 
 #include <doctest/doctest.h>
 
@@ -28,8 +28,8 @@ clerk::config config_at(std::string base_url, std::chrono::milliseconds timeout 
   return *c;
 }
 
-clerk::testing::fake_clerk fake_with_users() {
-  clerk::testing::fake_clerk fake({.secret_key = key});
+clerk::fakes::fake_clerk fake_with_users() {
+  clerk::fakes::fake_clerk fake({.secret_key = key});
   fake.add_user("user_1");
   fake.add_organization("org_1", {"user_1"});
   return fake;

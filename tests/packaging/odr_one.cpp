@@ -26,7 +26,8 @@ int main() {
   }
   // An inline variable is one object in the whole program; a namespace-scope
   // const without `inline` would be one object per translation unit.
-  if (&clerk::version != version_in_second_tu() || &clerk::redacted != redacted_in_second_tu()) {
+  if (&clerk::version != version_in_second_tu() ||
+      &clerk::http::redacted != redacted_in_second_tu()) {
     std::fprintf(stderr, "a library variable has one copy per translation unit\n");
     return EXIT_FAILURE;
   }

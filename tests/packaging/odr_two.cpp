@@ -10,5 +10,5 @@ const void* version_in_second_tu() {
 }
 
 const void* redacted_in_second_tu() {
-  return &clerk::redacted;
+  return &clerk::http::redacted;
 }

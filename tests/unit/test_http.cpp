@@ -67,7 +67,7 @@ TEST_CASE("a printed response redacts tokens and tickets in its body and cookies
 TEST_CASE("method names parse back to their methods, and nothing else does") {
   for (auto m : {clerk::http_method::get, clerk::http_method::post, clerk::http_method::put,
                  clerk::http_method::patch, clerk::http_method::delete_})
-    CHECK(clerk::parse_http_method(clerk::to_string(m)) == m);
-  CHECK_FALSE(clerk::parse_http_method("post").has_value());
-  CHECK_FALSE(clerk::parse_http_method("").has_value());
+    CHECK(clerk::http::parse_method(clerk::to_string(m)) == m);
+  CHECK_FALSE(clerk::http::parse_method("post").has_value());
+  CHECK_FALSE(clerk::http::parse_method("").has_value());
 }

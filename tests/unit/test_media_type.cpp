@@ -7,7 +7,7 @@ TEST_CASE("JSON media types are recognised whatever their case and parameters") 
                         " application/json ;charset=UTF-8", "application/problem+json",
                         "application/vnd.api+JSON; v=2", "text/x+json"}) {
     CAPTURE(t);
-    CHECK(clerk::is_json_media_type(t));
+    CHECK(clerk::http::is_json_media_type(t));
   }
 }
 
@@ -17,6 +17,6 @@ TEST_CASE("anything else is not JSON") {
                         "application /json", "application/json/x", "json", "application/x-json",
                         "multipart/form-data; boundary=json"}) {
     CAPTURE(t);
-    CHECK_FALSE(clerk::is_json_media_type(t));
+    CHECK_FALSE(clerk::http::is_json_media_type(t));
   }
 }

@@ -5,51 +5,51 @@
 #include <string>
 
 TEST_CASE("secret keys keep only their kind") {
-  CHECK(clerk::redact("key=sk_live_abc123XYZ!") == "key=sk_live_[redacted]!");
-  CHECK(clerk::redact("sk_test_abc") == "sk_test_[redacted]");
-  CHECK(clerk::redact("task_ids") == "task_ids");
+  CHECK(clerk::http::redact("key=sk_live_abc123XYZ!") == "key=sk_live_[redacted]!");
+  CHECK(clerk::http::redact("sk_test_abc") == "sk_test_[redacted]");
+  CHECK(clerk::http::redact("task_ids") == "task_ids");
 }
 
 TEST_CASE("JWT-shaped tokens are redacted whole") {
-  CHECK(clerk::redact(std::string("t=") + clerk_test::sample_jwt + ";") == "t=[redacted];");
-  CHECK(clerk::redact("eyJhbGciOiJIUzI1NiJ9") == "[redacted]");
-  CHECK(clerk::redact("eyJ short") == "eyJ short");
+  CHECK(clerk::http::redact(std::string("t=") + clerk_test::sample_jwt + ";") == "t=[redacted];");
+  CHECK(clerk::http::redact("eyJhbGciOiJIUzI1NiJ9") == "[redacted]");
+  CHECK(clerk::http::redact("eyJ short") == "eyJ short");
 }
 
 TEST_CASE("ticket and token query parameters are redacted") {
-  CHECK(clerk::redact("https://a.example/accept?ticket=abc.def&next=/home") ==
+  CHECK(clerk::http::redact("https://a.example/accept?ticket=abc.def&next=/home") ==
         "https://a.example/accept?ticket=[redacted]&next=/home");
-  CHECK(clerk::redact("https://a.example/#/?__clerk_ticket=xyz") ==
+  CHECK(clerk::http::redact("https://a.example/#/?__clerk_ticket=xyz") ==
         "https://a.example/#/?__clerk_ticket=[redacted]");
-  CHECK(clerk::redact("?a=1&token=zzz") == "?a=1&token=[redacted]");
-  CHECK(clerk::redact("ticket=abc") == "ticket=abc");
+  CHECK(clerk::http::redact("?a=1&token=zzz") == "?a=1&token=[redacted]");
+  CHECK(clerk::http::redact("ticket=abc") == "ticket=abc");
 }
 
 TEST_CASE("credential header values keep the scheme and key kind only") {
-  CHECK(clerk::redact_credential("Bearer sk_test_abc") == "Bearer sk_test_[redacted]");
-  CHECK(clerk::redact_credential("Bearer opaque") == "Bearer [redacted]");
-  CHECK(clerk::redact_credential("sk_live_x y") == "sk_live_[redacted]");
-  CHECK(clerk::redact_credential("") == "[redacted]");
+  CHECK(clerk::http::redact_credential("Bearer sk_test_abc") == "Bearer sk_test_[redacted]");
+  CHECK(clerk::http::redact_credential("Bearer opaque") == "Bearer [redacted]");
+  CHECK(clerk::http::redact_credential("sk_live_x y") == "sk_live_[redacted]");
+  CHECK(clerk::http::redact_credential("") == "[redacted]");
 }
 
 TEST_CASE("a URL keeps scheme, host and path; query and fragment go") {
-  CHECK(clerk::redact_url("https://acc.example/v1/tickets/accept?ticket=SECRET") ==
+  CHECK(clerk::http::redact_url("https://acc.example/v1/tickets/accept?ticket=SECRET") ==
         "https://acc.example/v1/tickets/accept?[redacted]");
-  CHECK(clerk::redact_url("https://acc.example/sign-in#SECRET") ==
+  CHECK(clerk::http::redact_url("https://acc.example/sign-in#SECRET") ==
         "https://acc.example/sign-in#[redacted]");
-  CHECK(clerk::redact_url("https://acc.example/x") == "https://acc.example/x");
+  CHECK(clerk::http::redact_url("https://acc.example/x") == "https://acc.example/x");
 }
 
 TEST_CASE("redacting redacted text changes nothing") {
   for (std::string text :
        {std::string("Bearer sk_test_abc123"), std::string("sk_live_x and sk_y"),
         std::string("?ticket=abc&token=def"), std::string(clerk_test::sample_jwt)}) {
-    auto once = clerk::redact(text);
-    CHECK(clerk::redact(once) == once);
+    auto once = clerk::http::redact(text);
+    CHECK(clerk::http::redact(once) == once);
   }
 }
 
 TEST_CASE("a token-shaped word in the scheme position is redacted too") {
-  CHECK(clerk::redact_credential("eyJzkcdefghijkln sk_test_abc") ==
+  CHECK(clerk::http::redact_credential("eyJzkcdefghijkln sk_test_abc") ==
         "[redacted] sk_test_[redacted]");
 }

@@ -24,7 +24,7 @@ clerk::error status_error(int status, std::string retry_after = "") {
   a.status = status;
   a.errors.push_back({"code", "m", "l", {}});
   if (!retry_after.empty())
-    a.retry_after = clerk::parse_retry_after(retry_after);
+    a.retry_after = clerk::http::parse_retry_after(retry_after);
   return a;
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("5xx is retried for revoke but not for create, unless the caller opts 
 TEST_CASE("a 503 HTML page from a proxy is retried for revoke with its Retry-After") {
   clerk::unexpected_response u;
   u.status = 503;
-  u.retry_after = clerk::parse_retry_after("3");
+  u.retry_after = clerk::http::parse_retry_after("3");
   CHECK(decide(true, u) == clerk::retry_decision{true, 3000ms, "server error"});
 }
 

@@ -47,7 +47,7 @@ inline unexpected_response make_unexpected(const http_response& r, std::string p
   u.problem = std::move(problem);
   u.clerk_trace_id = std::string(r.headers.find("clerk-trace-id").value_or(""));
   if (auto ra = r.headers.find("retry-after"))
-    u.retry_after = parse_retry_after(*ra);
+    u.retry_after = http::parse_retry_after(*ra);
   return u;
 }
 
@@ -91,7 +91,7 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
   else
     a.clerk_trace_id = std::string(r.headers.find("clerk-trace-id").value_or(""));
   if (auto ra = r.headers.find("retry-after"))
-    a.retry_after = parse_retry_after(*ra);
+    a.retry_after = http::parse_retry_after(*ra);
   return a;
 }
 
@@ -111,7 +111,7 @@ inline std::optional<error> check_response(const http_response& r, const respons
                                         " bytes exceeds the limit of " +
                                         std::to_string(lim.max_body_bytes) + " bytes"));
   const auto content_type = r.headers.find("content-type");
-  const bool is_json = content_type && is_json_media_type(*content_type);
+  const bool is_json = content_type && http::is_json_media_type(*content_type);
 
   if (r.status < 200 || r.status > 299) {
     if (is_json && !r.body.empty()) {

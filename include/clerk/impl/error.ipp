@@ -20,7 +20,7 @@ namespace detail {
 // Appends `text` on one line: redacted, controls turned to spaces, cut at
 // `limit` bytes on a UTF-8 boundary with "..." when longer.
 inline void append_one_line(std::string& out, std::string_view text, std::size_t limit) {
-  std::string clean = redact(text);
+  std::string clean = http::redact(text);
   bool cut = clean.size() > limit;
   std::size_t n = cut ? limit : clean.size();
   while (cut && n > 0 && (static_cast<unsigned char>(clean[n]) & 0xc0) == 0x80)

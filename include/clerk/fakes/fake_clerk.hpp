@@ -36,7 +36,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
-namespace testing {
+namespace fakes {
 
 struct fake_clerk_options {
   // The only key the fake accepts as "Authorization: Bearer <key>".
@@ -367,7 +367,7 @@ class fake_clerk {
     boost::json::object body;
     if (!r.body.empty()) {
       auto ct = r.headers.find("content-type");
-      if (!ct || !is_json_media_type(*ct))
+      if (!ct || !http::is_json_media_type(*ct))
         return invalid_body("The fake Clerk reads JSON request bodies only");
       boost::system::error_code ec;
       boost::json::value v = boost::json::parse(r.body, ec);
@@ -473,7 +473,7 @@ class fake_clerk {
 
 static_assert(transport<fake_clerk>);
 
-}  // namespace testing
+}  // namespace fakes
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 
