@@ -4,7 +4,9 @@
 //   fake_clerk_server [--port N] [--user ID]... [--org ID[:USER,...]]... [--seed N]
 //
 // Port 0 (the default) picks a free port. The first line on stdout is
-// "listening on http://127.0.0.1:PORT/v1". The secret key it accepts is
+// "listening on http://127.0.0.1:PORT/v1": the Backend API's base URL. The
+// Frontend API is served on the same port (/v1/client/...), so
+// http://127.0.0.1:PORT is its URL for --frontend-api. The secret key it accepts is
 // CLERK_SECRET_KEY, else the fake's default. SIGINT or SIGTERM stops it.
 #include "fake_clerk_http.hpp"
 

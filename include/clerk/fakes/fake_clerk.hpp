@@ -1,10 +1,12 @@
-// An in-memory Clerk for your own tests: the sign-in token endpoints with
-// Clerk's semantics, itself a clerk::transport. No I/O, no threads, no clock
+// An in-memory Clerk for your own tests: the sign-in token endpoints of the
+// Backend API and the ticket sign-in of the Frontend API with Clerk's
+// semantics, itself a clerk::transport. No I/O, no threads, no clock
 // but the one the test sets. Not part of <clerk/backend.hpp>: include it
 // explicitly from test code.
 #ifndef CLERK_TESTING_FAKE_CLERK_HPP
 #define CLERK_TESTING_FAKE_CLERK_HPP
 
+#include <clerk/detail/form.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
 #include <clerk/http.hpp>
@@ -31,6 +33,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -53,6 +56,8 @@ struct fake_clerk_options {
   std::string path_prefix = "/v1";
   // Where a token's url points; Clerk's would be the instance's accounts page.
   std::string frontend_url = "https://accounts.fake-clerk.test";
+  // The Frontend API's origin: the iss claim of the session JWTs it mints.
+  std::string frontend_issuer = "https://clerk.fake-clerk.test";
 };
 
 // Why consume_ticket() refused a ticket.
@@ -77,10 +82,13 @@ inline constexpr std::chrono::seconds default_sign_in_token_lifetime{2592000};
 // so one fake may be shared across threads.
 //
 // Answers POST {prefix}/sign_in_tokens and POST
-// {prefix}/sign_in_tokens/{id}/revoke as Clerk does; anything else is a 404
+// {prefix}/sign_in_tokens/{id}/revoke as Clerk's Backend API does, and the
+// Frontend API's {prefix}/client, {prefix}/client/sign_ins (ticket strategy)
+// and {prefix}/client/sessions/{id}/{touch,tokens[/template],remove} for
+// native clients, on the same tokens; anything else is a 404
 // resource_not_found. Every answer carries a Clerk-Trace-Id header, and error
-// bodies carry the same id as clerk_trace_id. It never returns a transport
-// error.
+// bodies carry the same id as clerk_trace_id. It returns a transport error
+// only in drop mode (drop_next_answers).
 class fake_clerk {
  public:
   explicit fake_clerk(fake_clerk_options o = {}) : s_(std::make_shared<state>()) {
@@ -156,6 +164,54 @@ class fake_clerk {
   // "accepted". Every other case says why it was refused.
   ticket_result consume_ticket(std::string_view ticket) const {
     auto l = lock();
+    return consume_locked(ticket);
+  }
+
+  // ---- Frontend API (issue 10): settings and inspection -----------------
+
+  // Dashboard's "Native API" switch: off, every _is_native request gets 400
+  // native_api_disabled.
+  void set_native_api_enabled(bool on) const {
+    auto l = lock();
+    s_->fapi.native_api_enabled = on;
+  }
+  // Single-session mode: a sign-in on a client that holds an active session
+  // gets 400 session_exists.
+  void set_single_session_mode(bool on) const {
+    auto l = lock();
+    s_->fapi.single_session = on;
+  }
+  // The next `n` requests are carried out (their effects stay) and then the
+  // connection is dropped: the caller gets a transport_error, not the answer.
+  void drop_next_answers(std::size_t n) const {
+    auto l = lock();
+    s_->fapi.drops = n;
+  }
+
+  // A Frontend API session as the fake holds it.
+  struct session_view {
+    std::string id, client_id, user_id, status;
+    std::optional<std::string> org_id;
+  };
+  std::optional<session_view> find_session(std::string_view id) const {
+    auto l = lock();
+    auto it = s_->fapi.sessions.find(id);
+    if (it == s_->fapi.sessions.end())
+      return std::nullopt;
+    const fapi_session& f = it->second;
+    return session_view{f.id, f.client_id, f.user_id, f.status, f.org_id};
+  }
+  // How many Frontend API clients exist: lets a test see that a refused
+  // request created none.
+  std::size_t client_count() const {
+    auto l = lock();
+    return s_->fapi.clients.size();
+  }
+
+  // ---- end of Frontend API settings --------------------------------------
+
+ private:
+  ticket_result consume_locked(std::string_view ticket) const {
     auto refuse = [](ticket_problem p, std::string why) {
       return ticket_result{std::nullopt, p, std::move(why)};
     };
@@ -180,6 +236,7 @@ class fake_clerk {
     return ticket_result{t.token, ticket_problem::none, {}};
   }
 
+ public:
   // The transport: answers a request description as Clerk would. `url` may
   // be absolute (http://host/v1/...) or just the target (/v1/...), so a server
   // can pass on what it received.
@@ -190,6 +247,12 @@ class fake_clerk {
     std::string trace = next_hex(32);
     http_response out = route(r, trace);
     out.headers.add("Clerk-Trace-Id", trace);
+    if (s_->fapi.drops > 0) {  // Frontend API drop mode: the work is done, the answer lost
+      --s_->fapi.drops;
+      return transport_error{std::make_error_code(std::errc::connection_reset),
+                             "fake Clerk dropped the connection after carrying out the request",
+                             false};
+    }
     return out;
   }
 
@@ -199,6 +262,32 @@ class fake_clerk {
     timestamp expires_at;
     std::optional<std::string> org_id;
   };
+
+  // ---- Frontend API (issue 10): state ------------------------------------
+  struct fapi_session {
+    std::string id, client_id, user_id;
+    std::string status;  // active | removed
+    std::optional<std::string> org_id;
+    timestamp created_at, updated_at, last_active_at;
+    std::optional<std::string> last_jwt;
+  };
+  struct fapi_client {
+    std::string id;
+    std::string token, previous_token;  // Authorization values it accepts
+    std::vector<std::string> sessions;  // ids, oldest first
+    std::optional<std::string> last_active_session_id;
+    std::optional<std::string> last_strategy;
+    timestamp created_at, updated_at;
+  };
+  struct fapi_state {
+    bool native_api_enabled = true;
+    bool single_session = false;
+    std::size_t drops = 0;
+    std::map<std::string, fapi_client, std::less<>> clients;
+    std::map<std::string, std::string, std::less<>> by_token;  // Authorization -> client id
+    std::map<std::string, fapi_session, std::less<>> sessions;
+  };
+  // ---- end of Frontend API state -----------------------------------------
 
   struct state {
     std::mutex m;
@@ -210,6 +299,7 @@ class fake_clerk {
     std::map<std::string, stored, std::less<>> tokens;
     std::map<std::string, std::string, std::less<>> by_ticket;  // ticket -> token id
     std::size_t requests = 0;
+    fapi_state fapi;  // the Frontend API's clients and sessions (issue 10)
   };
 
   std::unique_lock<std::mutex> lock() const { return std::unique_lock(s_->m); }
@@ -326,6 +416,8 @@ class fake_clerk {
   http_response route(const http_request& r, std::string_view trace) const {
     std::string_view path = path_of(r.url);
     const std::string& prefix = s_->o.path_prefix;
+    if (path.starts_with(prefix) && is_frontend_path(path.substr(prefix.size())))
+      return frontend(r, path.substr(prefix.size()), trace);
     if (!path.starts_with(prefix) || r.method != http_method::post)
       return not_found("Resource not found", trace);
     path.remove_prefix(prefix.size());
@@ -467,6 +559,363 @@ class fake_clerk {
     answer.url.reset();
     return json(200, to_json(answer));
   }
+
+  // ---- Frontend API (issue 10): routes -----------------------------------
+  // Native clients only: the client token travels in Authorization (read
+  // only with _is_native=1|true) and comes back, minted or rotated, in the
+  // Authorization response header as "Bearer <client JWT>". A rotated-out
+  // token stays valid until the client presents the new one, so a caller
+  // whose answer was lost can still read its client.
+
+  static bool is_frontend_path(std::string_view p) {
+    return p == "/client" || p.starts_with("/client/");
+  }
+
+  // The request's query as name/value pairs (nullopt for a bad escape).
+  static std::optional<detail::form_fields> query_of(std::string_view url) {
+    auto q = url.find('?');
+    if (q == std::string_view::npos)
+      return detail::form_fields{};
+    url.remove_prefix(q + 1);
+    return detail::parse_form(url.substr(0, url.find('#')));
+  }
+
+  static const std::string* field(const detail::form_fields& f, std::string_view name) {
+    for (const auto& [n, v] : f)
+      if (n == name)
+        return &v;
+    return nullptr;
+  }
+
+  std::string jwt_of(std::string_view header, const boost::json::object& claims) const {
+    std::string sig;
+    for (int i = 0; i < 4; ++i)
+      for (int b = 0; b < 64; b += 8)
+        sig += static_cast<char>((next() >> b) & 0xff);
+    return base64url(header) + '.' + base64url(boost::json::serialize(claims)) + '.' +
+           base64url(sig);
+  }
+
+  std::int64_t seconds_now() const { return s_->now.time_since_epoch().count() / 1000; }
+  std::int64_t ms(timestamp t) const { return t.time_since_epoch().count(); }
+
+  // Mints a client token for `c` and makes it the current one; the one it
+  // replaces stays valid until the new one is used.
+  std::string rotate_token(fapi_client& c) const {
+    boost::json::object claims;
+    claims["id"] = c.id;
+    claims["rotating_token"] = next_base62(20);
+    claims["iat"] = seconds_now();
+    std::string token = "Bearer " + jwt_of(R"({"alg":"RS256","typ":"JWT"})", claims);
+    if (!c.previous_token.empty())
+      s_->fapi.by_token.erase(c.previous_token);
+    c.previous_token = std::move(c.token);
+    c.token = token;
+    s_->fapi.by_token.emplace(token, c.id);
+    return token;
+  }
+
+  fapi_client& new_client() const {
+    fapi_client c;
+    c.id = "client_" + next_base62(27);
+    c.created_at = c.updated_at = s_->now;
+    auto id = c.id;
+    return s_->fapi.clients.emplace(std::move(id), std::move(c)).first->second;
+  }
+
+  boost::json::object session_json(const fapi_session& f) const {
+    boost::json::object o;
+    o["object"] = "session";
+    o["id"] = f.id;
+    o["status"] = f.status;
+    o["expire_at"] = ms(f.created_at) + 7 * 86400000LL;
+    o["abandon_at"] = ms(f.created_at) + 30 * 86400000LL;
+    o["last_active_at"] = ms(f.last_active_at);
+    if (f.last_jwt)
+      o["last_active_token"] = boost::json::object{{"object", "token"}, {"jwt", *f.last_jwt}};
+    else
+      o["last_active_token"] = nullptr;
+    o["actor"] = nullptr;
+    o["tasks"] = nullptr;
+    if (f.org_id)
+      o["last_active_organization_id"] = *f.org_id;
+    else
+      o["last_active_organization_id"] = nullptr;
+    o["public_user_data"] = boost::json::object{{"first_name", nullptr},   {"last_name", nullptr},
+                                                {"image_url", ""},         {"has_image", false},
+                                                {"identifier", f.user_id}, {"user_id", f.user_id}};
+    o["user"] = boost::json::object{{"object", "user"}, {"id", f.user_id}};
+    o["factor_verification_age"] = boost::json::array{0, -1};
+    o["created_at"] = ms(f.created_at);
+    o["updated_at"] = ms(f.updated_at);
+    return o;
+  }
+
+  boost::json::object client_json(const fapi_client& c) const {
+    boost::json::object o;
+    o["object"] = "client";
+    o["id"] = c.id;
+    boost::json::array sessions;
+    for (const auto& id : c.sessions)
+      if (auto it = s_->fapi.sessions.find(id); it->second.status == "active")
+        sessions.push_back(session_json(it->second));
+    o["sessions"] = std::move(sessions);
+    o["sign_in"] = nullptr;
+    o["sign_up"] = nullptr;
+    if (c.last_active_session_id)
+      o["last_active_session_id"] = *c.last_active_session_id;
+    else
+      o["last_active_session_id"] = nullptr;
+    if (c.last_strategy)
+      o["last_authentication_strategy"] = *c.last_strategy;
+    else
+      o["last_authentication_strategy"] = nullptr;
+    o["cookie_expires_at"] = nullptr;
+    o["captcha_bypass"] = false;
+    o["created_at"] = ms(c.created_at);
+    o["updated_at"] = ms(c.updated_at);
+    return o;
+  }
+
+  // {"response": ..., "client": ...}, with the client token when it changed.
+  static http_response wrapped(boost::json::value response, boost::json::value client,
+                               const std::string& token = {}) {
+    http_response r = json(
+        200, boost::json::object{{"response", std::move(response)}, {"client", std::move(client)}});
+    if (!token.empty())
+      r.headers.add("Authorization", token);
+    return r;
+  }
+
+  http_response frontend(const http_request& r, std::string_view path,
+                         std::string_view trace) const {
+    auto error = [&](int status, std::string_view code, std::string_view message,
+                     std::string_view long_message, std::string_view param = {}) {
+      return clerk_errors(status, code, message, long_message, trace, param);
+    };
+    auto query = query_of(r.url);
+    if (!query)
+      return error(400, "malformed_request_parameters", "malformed request",
+                   "The query string is not valid.");
+    const std::string* flag = field(*query, "_is_native");
+    const bool native = flag && (*flag == "1" || *flag == "true");
+    std::size_t authorizations = 0;
+    for (const auto& h : r.headers)
+      authorizations += detail::iequals(h.name, "authorization");
+    if (authorizations > 1)
+      return error(400, "multiple_authorization_header_values_forbidden", "invalid headers",
+                   "The request has more than one Authorization header.");
+    auto auth = r.headers.find("authorization");
+    if (auth && r.headers.find("origin"))
+      return error(400, "origin_authorization_headers_conflict", "invalid headers",
+                   "In native application contexts, do not set the Origin header; set the "
+                   "Authorization header.");
+    if (native && !s_->fapi.native_api_enabled)
+      return error(400, "native_api_disabled", "Native API disabled",
+                   "The Native API is disabled for this instance; enable it in the dashboard to "
+                   "use _is_native={1|true}.");
+
+    detail::form_fields form;
+    if (!r.body.empty()) {
+      auto ct = r.headers.find("content-type");
+      if (!ct || !detail::iequals(detail::trim_ows(ct->substr(0, ct->find(';'))),
+                                  "application/x-www-form-urlencoded"))
+        return error(415, "unsupported_content_type", "unsupported content type",
+                     "This is a form based API: send application/x-www-form-urlencoded.");
+      auto parsed = detail::parse_form(r.body);
+      if (!parsed)
+        return error(400, "request_body_invalid", "invalid body",
+                     "The request body is not valid form data.");
+      form = std::move(*parsed);
+    }
+
+    // The client the request speaks for: only a native request's token counts.
+    fapi_client* c = nullptr;
+    std::string token_to_send;
+    if (native && auth && !auth->empty()) {
+      auto it = s_->fapi.by_token.find(*auth);
+      if (it == s_->fapi.by_token.end())
+        return error(401, "authentication_invalid", "Invalid authentication",
+                     "The client token in the Authorization header is not valid.");
+      c = &s_->fapi.clients.find(it->second)->second;
+      if (*auth == c->token && !c->previous_token.empty()) {
+        s_->fapi.by_token.erase(c->previous_token);  // the new one arrived: retire the old
+        c->previous_token.clear();
+      } else if (*auth != c->token) {
+        token_to_send = c->token;  // catch the caller up
+      }
+    }
+
+    if (path == "/client") {
+      if (r.method == http_method::post || r.method == http_method::put) {
+        fapi_client& made = new_client();
+        std::string token = rotate_token(made);
+        return wrapped(client_json(made), nullptr, token);
+      }
+      if (r.method == http_method::get)
+        return c ? wrapped(client_json(*c), nullptr, token_to_send) : wrapped(nullptr, nullptr);
+      return not_found("Resource not found", trace);
+    }
+    if (r.method != http_method::post)
+      return not_found("Resource not found", trace);
+    if (path == "/client/sign_ins")
+      return sign_in(form, c, token_to_send, trace);
+
+    // /client/sessions/{id}/{action}[/{template}]
+    constexpr std::string_view sessions = "/client/sessions/";
+    if (!path.starts_with(sessions))
+      return not_found("Resource not found", trace);
+    std::string_view rest = path.substr(sessions.size());
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos)
+      return not_found("Resource not found", trace);
+    auto sid = detail::percent_decode(rest.substr(0, slash));
+    std::string_view action = rest.substr(slash + 1);
+    std::optional<std::string> tmpl;
+    if (action.starts_with("tokens/")) {
+      tmpl = detail::percent_decode(action.substr(7));
+      if (!tmpl || tmpl->empty())
+        return not_found("Resource not found", trace);
+      action = "tokens";
+    }
+    if (action != "touch" && action != "tokens" && action != "remove")
+      return not_found("Resource not found", trace);
+    if (c == nullptr)
+      return error(401, "signed_out", "Signed out", "The request carries no client token.");
+    auto s = sid ? s_->fapi.sessions.find(*sid) : s_->fapi.sessions.end();
+    if (s == s_->fapi.sessions.end() || s->second.client_id != c->id)
+      return not_found("No session was found with this id on this client", trace);
+    fapi_session& session = s->second;
+    if (session.status != "active")
+      return error(401, "signed_out", "Signed out", "The session is " + session.status + '.');
+
+    if (action == "touch") {
+      if (const std::string* intent = field(form, "intent");
+          intent && *intent != "focus" && *intent != "select_session" && *intent != "select_org")
+        return error(422, "form_param_value_invalid", "is invalid",
+                     "intent must be one of focus, select_session, select_org.", "intent");
+      if (const std::string* org = field(form, "active_organization_id")) {
+        if (org->empty())
+          session.org_id.reset();
+        else
+          session.org_id = *org;
+      }
+      session.last_active_at = session.updated_at = s_->now;
+      c->last_active_session_id = session.id;
+      c->updated_at = s_->now;
+      return wrapped(session_json(session), client_json(*c), token_to_send);
+    }
+    if (action == "remove") {
+      session.status = "removed";
+      session.updated_at = s_->now;
+      if (c->last_active_session_id == session.id)
+        c->last_active_session_id.reset();
+      c->updated_at = s_->now;
+      return wrapped(session_json(session), client_json(*c), token_to_send);
+    }
+    // tokens: a session JWT with Clerk's v2 claims, living 60 s.
+    if (const std::string* org = field(form, "organization_id"))
+      session.org_id = org->empty() ? std::nullopt : std::optional<std::string>(*org);
+    boost::json::object claims;
+    claims["iss"] = s_->o.frontend_issuer;
+    claims["sub"] = session.user_id;
+    claims["sid"] = session.id;
+    claims["iat"] = seconds_now();
+    claims["nbf"] = seconds_now() - 10;
+    claims["exp"] = seconds_now() + 60;
+    claims["v"] = 2;
+    if (session.org_id)
+      claims["o"] = boost::json::object{{"id", *session.org_id}};
+    if (tmpl)
+      claims["tpl"] = *tmpl;
+    std::string jwt = jwt_of(R"({"alg":"RS256","kid":"ins_fake","typ":"JWT"})", claims);
+    if (!tmpl)
+      session.last_jwt = jwt;
+    http_response out = json(200, boost::json::object{{"object", "token"}, {"jwt", jwt}});
+    if (!token_to_send.empty())
+      out.headers.add("Authorization", token_to_send);
+    return out;
+  }
+
+  http_response sign_in(const detail::form_fields& form, fapi_client* c, std::string token_to_send,
+                        std::string_view trace) const {
+    auto error = [&](int status, std::string_view code, std::string_view message,
+                     std::string_view long_message, std::string_view param = {}) {
+      return clerk_errors(status, code, message, long_message, trace, param);
+    };
+    const std::string* strategy = field(form, "strategy");
+    if (!strategy || strategy->empty())
+      return error(422, "form_param_missing", "is missing", "strategy must be included.",
+                   "strategy");
+    if (*strategy != "ticket")
+      return error(422, "form_param_value_invalid", "is invalid",
+                   "The fake Clerk signs in with the ticket strategy only.", "strategy");
+    const std::string* ticket = field(form, "ticket");
+    if (!ticket || ticket->empty())
+      return error(422, "form_param_missing", "is missing", "ticket must be included.", "ticket");
+    if (c && s_->fapi.single_session)
+      for (const auto& id : c->sessions)
+        if (s_->fapi.sessions.find(id)->second.status == "active")
+          return error(400, "session_exists", "You're already signed in.",
+                       "You're already signed in.");
+
+    ticket_result t = consume_locked(*ticket);
+    switch (t.problem) {
+      case ticket_problem::none:
+        break;
+      case ticket_problem::unknown:
+        return error(400, "ticket_invalid_code", "is invalid",
+                     "This ticket is invalid. Make sure you're using a valid ticket generated by "
+                     "Clerk.");
+      case ticket_problem::already_used:
+        return error(400, "sign_in_token_already_used_code", "already used",
+                     "This sign in token has already been used. Each token can only be used "
+                     "once.");
+      case ticket_problem::revoked:
+        return error(400, "sign_in_token_revoked_code", "revoked",
+                     "This sign in token has been revoked and cannot be used anymore.");
+      case ticket_problem::expired:
+        return error(400, "ticket_expired_code", "expired",
+                     "This ticket has expired and cannot be used anymore.");
+    }
+
+    if (c == nullptr)  // a token-less sign-in makes its own client
+      c = &new_client();
+    fapi_session session;
+    session.id = "sess_" + next_base62(27);
+    session.client_id = c->id;
+    session.user_id = t.token->user_id;
+    session.status = "active";
+    session.org_id = s_->tokens.find(t.token->id)->second.org_id;
+    session.created_at = session.updated_at = session.last_active_at = s_->now;
+    c->sessions.push_back(session.id);
+    c->last_active_session_id = session.id;
+    c->last_strategy = "ticket";
+    c->updated_at = s_->now;
+    auto& stored = s_->fapi.sessions.emplace(session.id, std::move(session)).first->second;
+    token_to_send = rotate_token(*c);
+
+    boost::json::object attempt;
+    attempt["object"] = "sign_in_attempt";
+    attempt["id"] = "sia_" + next_base62(27);
+    attempt["status"] = "complete";
+    attempt["supported_identifiers"] = boost::json::array();
+    attempt["supported_first_factors"] = boost::json::array();
+    attempt["supported_second_factors"] = boost::json::array();
+    attempt["first_factor_verification"] = boost::json::object{{"object", "verification_ticket"},
+                                                               {"status", "verified"},
+                                                               {"strategy", "ticket"},
+                                                               {"attempts", nullptr},
+                                                               {"expire_at", nullptr}};
+    attempt["second_factor_verification"] = nullptr;
+    attempt["identifier"] = nullptr;
+    attempt["user_data"] =
+        boost::json::object{{"first_name", nullptr}, {"last_name", nullptr}, {"has_image", false}};
+    attempt["created_session_id"] = stored.id;
+    attempt["abandon_at"] = ms(s_->now) + 86400000LL;
+    return wrapped(std::move(attempt), client_json(*c), token_to_send);
+  }
+  // ---- end of Frontend API routes ----------------------------------------
 
   std::shared_ptr<state> s_;
 };
