@@ -36,7 +36,7 @@ CLERK_FUZZ_CHECKER bool only_form_bytes(std::string_view s) {
 std::string encode(const clerk::detail::form_fields& fields) {
   std::string out;
   for (const auto& [name, value] : fields)
-    clerk::detail::append_form_field(out, name, value);
+    clerk::detail::append_form_pair(out, name, value);
   return out;
 }
 

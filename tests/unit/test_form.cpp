@@ -5,7 +5,7 @@
 #include <string>
 
 using clerk::detail::append_form_component;
-using clerk::detail::append_form_field;
+using clerk::detail::append_form_pair;
 using clerk::detail::parse_form;
 
 namespace {
@@ -40,19 +40,19 @@ TEST_CASE("form encoding percent-encodes every other byte in upper-case hex") {
 
 TEST_CASE("form fields are joined with & and =") {
   std::string body;
-  append_form_field(body, "strategy", "ticket");
+  append_form_pair(body, "strategy", "ticket");
   CHECK(body == "strategy=ticket");
-  append_form_field(body, "ticket", "eyJ.a+b/c=");
+  append_form_pair(body, "ticket", "eyJ.a+b/c=");
   CHECK(body == "strategy=ticket&ticket=eyJ.a%2Bb%2Fc%3D");
-  append_form_field(body, "empty", "");
+  append_form_pair(body, "empty", "");
   CHECK(body == "strategy=ticket&ticket=eyJ.a%2Bb%2Fc%3D&empty=");
 }
 
 TEST_CASE("a form parses back into the fields that made it") {
   std::string body;
-  append_form_field(body, "a b", "c&d=e");
-  append_form_field(body, "x", "é+~%");
-  append_form_field(body, "", "");
+  append_form_pair(body, "a b", "c&d=e");
+  append_form_pair(body, "x", "é+~%");
+  append_form_pair(body, "", "");
   auto f = parse_form(body);
   REQUIRE(f.has_value());
   REQUIRE(f->size() == 3);

@@ -43,7 +43,7 @@ inline void append_form_component(std::string& out, std::string_view s) {
 }
 
 // Appends "name=value", with a '&' first unless `out` is empty.
-inline void append_form_field(std::string& out, std::string_view name, std::string_view value) {
+inline void append_form_pair(std::string& out, std::string_view name, std::string_view value) {
   if (!out.empty())
     out += '&';
   append_form_component(out, name);
