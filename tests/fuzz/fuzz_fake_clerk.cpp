@@ -8,7 +8,9 @@
 //                                                    <- an empty line
 //   {"user_id":"user_1"}                             <- the body, raw bytes
 //
-// Checks: the fake always answers (never a transport error) with a trace id,
+// Checks: a Frontend API request (/v1/client...) gets a JSON object with a
+// trace id, a 2xx or an api_error. Otherwise:
+// the fake always answers (never a transport error) with a trace id,
 // and its answer is one the library reads as a sign-in token or an api_error,
 // never as an unexpected response. A token it creates can be revoked once
 // through the library's own client, not a second time, and its ticket is
@@ -20,6 +22,7 @@
 #include <clerk/client.hpp>
 #include <clerk/sign_in_tokens.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -68,6 +71,19 @@ clerk::result<clerk::sign_in_token> read_answer(const clerk::transport_result& a
   return t;
 }
 
+// A Frontend API answer (/v1/client...): a JSON object with a trace id, a 2xx
+// or a ClerkErrors body the library reads as an api_error.
+void check_frontend_answer(const clerk::transport_result& answer) {
+  FUZZ_CHECK(answer.has_value());
+  const auto trace = answer->headers.find("clerk-trace-id");
+  FUZZ_CHECK(trace && trace->size() == 32 && is_hex(*trace));
+  FUZZ_CHECK(answer->body.starts_with('{') && answer->body.ends_with('}'));
+  if (answer->status >= 200 && answer->status <= 299)
+    return;
+  auto e = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer);
+  FUZZ_CHECK_MSG(e.has_error() && e.error().kind() == clerk::error_kind::api, answer->body);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -75,7 +91,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fake.add_user("user_2xyz");
   fake.add_organization("org_1", {"user_1"});
 
-  const auto created = read_answer(fake(read_request(clerk_fuzz::as_text(data, size))));
+  const auto request = read_request(clerk_fuzz::as_text(data, size));
+  // The path as the fake routes it: after scheme and authority, before ?#.
+  std::string_view path = request.url;
+  if (auto scheme = path.find("://"); scheme != std::string_view::npos) {
+    path.remove_prefix(scheme + 3);
+    path.remove_prefix(std::min(path.find('/'), path.size()));
+  }
+  path = path.substr(0, path.find_first_of("?#"));
+  if (path == "/v1/client" || path.starts_with("/v1/client/")) {
+    check_frontend_answer(fake(request));
+    FUZZ_CHECK(fake.request_count() == 1);
+    return 0;
+  }
+  const auto created = read_answer(fake(request));
   FUZZ_CHECK(fake.request_count() == 1);
   if (!created)
     return 0;
