@@ -11,6 +11,7 @@
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>
 #include <clerk/retry_after.hpp>
+#include <clerk/retry_stop.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/sign_in_token.hpp>
 #include <clerk/sign_in_token_json.hpp>

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <concepts>
 #include <functional>
+#include <string_view>
 #include <utility>
 
 namespace clerk {
@@ -28,50 +29,92 @@ concept operation = requires(const Op& op, const config& cfg, const http_respons
   { parse_response(op, r, lim) } -> std::same_as<result<typename Op::response_type>>;
 };
 
-// Holds a validated config and a transport, nothing mutable: share one across
-// threads when the transport allows it.
-template <transport Transport>
+// What a retrying client needs from its caller, since the library has no
+// clock, no sleep and no randomness of its own. Adapters ship one each
+// (<clerk/transport/sleep.hpp> blocks the thread; the Asio adapter waits on
+// a timer).
+template <class W>
+concept waiter = requires(const W& w, std::chrono::milliseconds d) {
+  { w.wait(d) } -> std::same_as<bool>;  // false: cancelled, stop retrying
+  { w.steady_now() } -> std::same_as<std::chrono::steady_clock::time_point>;
+  { w.system_now() } -> std::same_as<std::chrono::system_clock::time_point>;
+  { w.jitter() } -> std::convertible_to<double>;  // uniform in [0, 1]
+};
+
+// The waiter of a client without retries: never waits, reads no clock.
+struct no_wait {
+  bool wait(std::chrono::milliseconds) const noexcept { return false; }
+  std::chrono::steady_clock::time_point steady_now() const noexcept { return {}; }
+  std::chrono::system_clock::time_point system_now() const noexcept { return {}; }
+  double jitter() const noexcept { return 0.0; }
+};
+
+namespace detail {
+// The Clerk error code that means "already done" for an operation, when it
+// declares one (revoke: the token is no longer pending).
+template <class Op>
+constexpr std::string_view already_done_code() noexcept {
+  if constexpr (requires { Op::already_done_code; })
+    return Op::already_done_code;
+  else
+    return {};
+}
+}  // namespace detail
+
+// Holds a validated config, a transport, a retry policy and a waiter, nothing
+// mutable: share one across threads when the transport and waiter allow it.
+template <transport Transport, waiter Waiter = no_wait>
 class client {
  public:
-  client(clerk::config cfg, Transport t) : config_(std::move(cfg)), transport_(std::move(t)) {}
+  // Without a policy: one attempt a call.
+  client(clerk::config cfg, Transport t)
+      : config_(std::move(cfg)), transport_(std::move(t)), policy_(retry_policy::none()) {}
+  // Every send retries by `policy`, waiting through `w`.
+  client(clerk::config cfg, Transport t, retry_policy policy, Waiter w)
+      : config_(std::move(cfg)),
+        transport_(std::move(t)),
+        policy_(std::move(policy)),
+        waiter_(std::move(w)) {}
 
   // The operation's result: the parsed response, or an invalid_request (not
-  // sent), transport, api or unexpected_response error.
+  // sent), transport, api or unexpected_response error. The request is built
+  // once and sent unchanged on every attempt, except that its timeout is cut
+  // to the time left before the policy's deadline. A failed call's error
+  // tells how many attempts were made and why it stopped (attempts(),
+  // stop()).
   template <operation Op>
   result<typename Op::response_type> send(const Op& op) const {
     auto request = build_request(op, config_);
     if (!request)
       return std::move(request).error();
-    return send_built(op, *request);
-  }
-
-  // The same, retried as `policy` decides. The library never waits: it calls
-  // sleep(std::chrono::milliseconds) between attempts, now() (a
-  // std::chrono::system_clock time point) for HTTP-date Retry-After values,
-  // and jitter() (a double in [0, 1]) for backoff. The request is built once
-  // and sent unchanged on every attempt.
-  template <operation Op, class Sleep, class Now, class Jitter>
-  result<typename Op::response_type> send(const Op& op, const retry_policy& policy, Sleep&& sleep,
-                                          Now&& now, Jitter&& jitter) const {
-    auto request = build_request(op, config_);
-    if (!request)
-      return std::move(request).error();
-    std::chrono::milliseconds waited{0};
-    for (unsigned attempt = 1;; ++attempt) {
+    request->max_body_bytes = config_.limits().max_body_bytes;  // the transport's cap
+    retry_state state(policy_, Op::idempotent, detail::already_done_code<Op>());
+    const auto configured_timeout = request->timeout;
+    const auto start = waiter_.steady_now();
+    auto elapsed = [&] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(waiter_.steady_now() - start);
+    };
+    for (;;) {
+      request->timeout = state.attempt_timeout(configured_timeout, elapsed());
       auto outcome = send_built(op, *request);
       if (outcome)
         return outcome;
-      auto d = policy.decide(Op::idempotent, attempt, outcome.error(), waited,
-                             std::chrono::floor<std::chrono::seconds>(now()), jitter());
-      if (!d.retry)
-        return outcome;
-      sleep(d.delay);
-      waited += d.delay;
+      clerk::error e = std::move(outcome).error();
+      auto step = state.on_failure(
+          e, {elapsed(), std::chrono::floor<std::chrono::seconds>(waiter_.system_now()),
+              static_cast<double>(waiter_.jitter())});
+      if (!step.retry)
+        return e;
+      if (!waiter_.wait(step.delay)) {
+        state.on_cancelled(e);
+        return e;
+      }
     }
   }
 
   const clerk::config& config() const noexcept { return config_; }
   const Transport& transport() const noexcept { return transport_; }
+  const retry_policy& policy() const noexcept { return policy_; }
 
  private:
   template <operation Op>
@@ -84,6 +127,8 @@ class client {
 
   clerk::config config_;
   Transport transport_;
+  retry_policy policy_;
+  Waiter waiter_{};
 };
 
 }  // namespace CLERK_BACKEND_ABI

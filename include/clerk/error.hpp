@@ -5,6 +5,7 @@
 
 #include <clerk/detail/decl.hpp>
 #include <clerk/retry_after.hpp>
+#include <clerk/retry_stop.hpp>
 #include <clerk/version.hpp>
 
 #include <boost/json/object.hpp>
@@ -127,12 +128,25 @@ class error {
   // messages, the trace id. Never holds a secret key, token or ticket.
   std::string message() const;
 
+  // How many times client::send sent the request before it returned this
+  // error, and why it stopped trying. 0 and retry_stop::none for an error
+  // that did not come from a retrying send (or was refused before sending).
+  unsigned attempts() const noexcept { return attempts_; }
+  retry_stop stop() const noexcept { return stop_; }
+  // For retry drivers (client::send, the Asio adapter): what they record.
+  void set_attempts(unsigned attempts, retry_stop why) noexcept {
+    attempts_ = attempts;
+    stop_ = why;
+  }
+
   friend bool operator==(const error&, const error&) = default;
 
   friend std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
 
  private:
   std::variant<invalid_request, transport_error, api_error, unexpected_response> v_;
+  unsigned attempts_ = 0;
+  retry_stop stop_ = retry_stop::none;
 };
 
 }  // namespace CLERK_BACKEND_ABI

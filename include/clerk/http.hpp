@@ -93,7 +93,11 @@ struct http_request {
   header_list headers{};
   std::string body{};
   // Hints for the transport.
-  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};  // the whole exchange
+  // The largest body the parser accepts (the config's response_limits): a
+  // transport reads at most one byte more and hands the answer back, so the
+  // parser refuses it while no body grows without bound.
+  std::size_t max_body_bytes = std::size_t{1} << 20;
   // The request carries the secret key: a transport must not replay it to
   // wherever a redirect points.
   bool follow_redirects = false;

@@ -1,11 +1,15 @@
-// Retries as a pure policy: it decides, the caller waits.
+// Retries without I/O: a validated policy, and a state machine that takes
+// each failed attempt and says "stop" or "wait this long, then send again".
+// The caller (client::send, the Asio adapter, your own loop) does the waiting
+// and reads the clocks; the library never does.
 #ifndef CLERK_RETRY_HPP
 #define CLERK_RETRY_HPP
 
 #include <clerk/error.hpp>
+#include <clerk/result.hpp>
+#include <clerk/retry_stop.hpp>
 #include <clerk/version.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <string_view>
 
@@ -13,91 +17,207 @@ namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
 struct retry_options {
-  unsigned max_attempts = 3;  // counting the first; 1 turns retries off
-  std::chrono::milliseconds max_total_delay{std::chrono::seconds(30)};  // all waits together
+  unsigned max_attempts = 3;  // counting the first; 1 turns retries off; at most 100
   std::chrono::milliseconds base_delay{500};                            // the first backoff
   std::chrono::milliseconds max_delay{std::chrono::seconds(8)};         // one wait, at most
+  std::chrono::milliseconds max_total_delay{std::chrono::seconds(30)};  // all waits together
+  // From the start of the first attempt: no attempt starts after it, and the
+  // driver cuts each attempt's timeout to the time left.
+  std::chrono::milliseconds deadline{std::chrono::seconds(60)};
   // Creating a token is not idempotent: after a 5xx or a transport failure
   // that may have reached Clerk, a second attempt can leave two valid tokens
   // for the user. Off unless the caller accepts that.
   bool retry_create_after_possible_delivery = false;
-};
-
-struct retry_decision {
-  bool retry = false;
-  std::chrono::milliseconds delay{0};  // how long to wait before the next attempt
-  std::string_view reason;             // why, for logs
-  friend bool operator==(const retry_decision&, const retry_decision&) = default;
+  friend bool operator==(const retry_options&, const retry_options&) = default;
 };
 
 class retry_policy {
  public:
+  // The defaults of retry_options: 3 attempts, 0.5 s doubling to 8 s, 30 s of
+  // waits, a 60 s deadline.
   retry_policy() = default;
-  explicit retry_policy(retry_options o) : o_(o) {}
+
+  // A policy, or an invalid_request naming the option at fault: max_attempts
+  // outside 1..100, a negative delay, max_delay below base_delay, a deadline
+  // that is not positive. Large values are fine: the arithmetic saturates.
+  static result<retry_policy> make(retry_options o) {
+    auto bad = [](const char* field, const char* reason) {
+      return clerk::error(invalid_request{field, reason});
+    };
+    if (o.max_attempts < 1 || o.max_attempts > 100)
+      return bad("max_attempts", "must be between 1 and 100");
+    if (o.base_delay.count() < 0)
+      return bad("base_delay", "must not be negative");
+    if (o.max_delay < o.base_delay)
+      return bad("max_delay", "must not be less than base_delay");
+    if (o.max_total_delay.count() < 0)
+      return bad("max_total_delay", "must not be negative");
+    if (o.deadline.count() <= 0)
+      return bad("deadline", "must be positive");
+    return retry_policy(o);
+  }
+
+  // One attempt, no waits: what a client without a policy does.
+  static retry_policy none() noexcept {
+    retry_options o;
+    o.max_attempts = 1;
+    return retry_policy(o);
+  }
 
   const retry_options& options() const noexcept { return o_; }
 
-  // Whether to try again after attempt number `attempt` (1-based) of an
-  // operation failed with `e`, having already waited `waited` in total.
-  // `now` is the caller's clock (for an HTTP-date Retry-After) and `jitter`
-  // a random number in [0, 1] from the caller's source. Pure: the same
-  // arguments give the same decision.
-  retry_decision decide(bool idempotent, unsigned attempt, const error& e,
-                        std::chrono::milliseconds waited, std::chrono::sys_seconds now,
-                        double jitter) const noexcept {
-    const int status = e.http_status();
-    bool retryable = false;
-    std::string_view reason;
-    if (const auto* t = e.as_transport()) {
-      if (t->request_not_sent) {
-        retryable = true;
-        reason = "transport failed before sending";
-      } else {
-        retryable = idempotent || o_.retry_create_after_possible_delivery;
-        reason = retryable ? "transport failed"
-                           : "transport failed after the request may have been sent";
-      }
-    } else if (status == 429) {
-      retryable = true;  // Clerk refused it unprocessed
-      reason = "rate limited";
-    } else if (status >= 500 && status <= 599) {
-      retryable = idempotent || o_.retry_create_after_possible_delivery;
-      reason = retryable ? "server error" : "server error; create may have succeeded";
-    } else {
-      reason = "not retryable";
-    }
-    if (!retryable)
-      return {false, {}, reason};
-    if (attempt >= o_.max_attempts)
-      return {false, {}, "attempts exhausted"};
-
-    std::chrono::milliseconds delay;
-    if (auto ra = e.retry_after()) {
-      delay = ra->delay(now);
-      if (delay > o_.max_delay)
-        return {false, {}, "Retry-After exceeds max_delay"};
-    } else {
-      delay = backoff(attempt, jitter);
-    }
-    if (waited + delay > o_.max_total_delay)
-      return {false, {}, "delay budget exhausted"};
-    return {true, delay, reason};
-  }
+  friend bool operator==(const retry_policy&, const retry_policy&) = default;
 
  private:
-  // Exponential, capped, with "equal jitter": between half and all of it.
-  std::chrono::milliseconds backoff(unsigned attempt, double jitter) const noexcept {
-    jitter = std::clamp(jitter, 0.0, 1.0);
-    auto d = o_.base_delay;
-    for (unsigned i = 1; i < attempt && d < o_.max_delay; ++i)
-      d *= 2;
-    d = std::min(d, o_.max_delay);
-    auto half = d / 2;
-    return half + std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(
-                      double((d - half).count()) * jitter));
+  explicit retry_policy(const retry_options& o) noexcept : o_(o) {}
+
+  retry_options o_;
+};
+
+// What the driver read when an attempt failed. The library has no clock.
+struct retry_clock {
+  std::chrono::milliseconds elapsed{0};  // since the first attempt began (a steady clock)
+  std::chrono::sys_seconds now{};        // the wall clock, for an HTTP-date Retry-After
+  double jitter = 1.0;                   // uniform in [0, 1]; outside it is clamped, NaN is 0
+};
+
+// The state machine's answer to a failed attempt.
+struct retry_step {
+  bool retry = false;
+  std::chrono::milliseconds delay{0};  // when retry: wait this long, then send again
+  retry_stop stop = retry_stop::none;  // when not: why
+  friend bool operator==(const retry_step&, const retry_step&) = default;
+};
+
+// One operation's retries. Feed it every failed attempt; it counts attempts
+// and waits, and stamps the error it gives up on with the attempt count and
+// the reason (error::attempts(), error::stop()).
+//
+//   429 is retried after Retry-After (or backoff), for every operation;
+//   5xx and transport failures that may have reached Clerk only when the
+//   operation is idempotent (or the options opt in);
+//   transport failures known not to have been sent always;
+//   anything else never.
+class retry_state {
+ public:
+  // `done_code` is the Clerk error code that, met on a retry after an
+  // earlier attempt may have reached Clerk, means that attempt may have done
+  // the work (revoke: sign_in_token_cannot_be_revoked_code); empty for none.
+  retry_state(const retry_policy& policy, bool idempotent, std::string_view done_code = {}) noexcept
+      : o_(policy.options()), idempotent_(idempotent), done_code_(done_code) {}
+
+  // Attempts made so far (failed ones: a success ends the loop).
+  unsigned attempts() const noexcept { return attempts_; }
+
+  // The timeout for the next attempt: the configured one, cut to the time
+  // left before the deadline.
+  std::chrono::milliseconds attempt_timeout(std::chrono::milliseconds configured,
+                                            std::chrono::milliseconds elapsed) const noexcept {
+    auto left = left_before_deadline(elapsed);
+    return configured < left ? configured : left;
+  }
+
+  // After attempt number attempts()+1 failed with `e`: retry after a delay,
+  // or stop. On stop, `e` records attempts() and the reason.
+  retry_step on_failure(error& e, const retry_clock& c) noexcept {
+    if (attempts_ < 1000)
+      ++attempts_;
+    retry_step step = next(e, c);
+    if (may_have_reached_clerk(e))
+      maybe_delivered_ = true;
+    if (step.retry)
+      waited_ += step.delay;
+    else
+      e.set_attempts(attempts_, step.stop);
+    return step;
+  }
+
+  // The driver's wait was cancelled: record it in the last error.
+  void on_cancelled(error& e) const noexcept { e.set_attempts(attempts_, retry_stop::cancelled); }
+
+ private:
+  using ms = std::chrono::milliseconds;
+
+  static bool may_have_reached_clerk(const error& e) noexcept {
+    if (const auto* t = e.as_transport())
+      return !t->request_not_sent;
+    return e.http_status() >= 500 && e.http_status() <= 599;
+  }
+
+  bool is_done_answer(const error& e) const noexcept {
+    const auto* a = e.as_api();
+    if (done_code_.empty() || a == nullptr || a->status != 400)
+      return false;
+    for (const auto& ce : a->errors)
+      if (ce.code == done_code_)
+        return true;
+    return false;
+  }
+
+  ms left_before_deadline(ms elapsed) const noexcept {
+    if (elapsed.count() < 0)
+      elapsed = ms(0);
+    return elapsed >= o_.deadline ? ms(0) : o_.deadline - elapsed;
+  }
+
+  retry_step next(const error& e, const retry_clock& c) const noexcept {
+    auto stop = [](retry_stop why) { return retry_step{false, ms(0), why}; };
+    if (maybe_delivered_ && is_done_answer(e))
+      return stop(retry_stop::maybe_done_earlier);
+    const int status = e.http_status();
+    const bool repeatable = idempotent_ || o_.retry_create_after_possible_delivery;
+    if (const auto* t = e.as_transport()) {
+      if (!t->request_not_sent && !repeatable)
+        return stop(retry_stop::may_have_reached_clerk);
+    } else if (status >= 500 && status <= 599) {
+      if (!repeatable)
+        return stop(retry_stop::may_have_reached_clerk);
+    } else if (status != 429) {
+      return stop(retry_stop::not_retryable);
+    }
+    if (attempts_ >= o_.max_attempts)
+      return stop(retry_stop::attempts_exhausted);
+
+    ms delay;
+    if (auto ra = e.retry_after()) {
+      // At most 2^40 s: fits milliseconds' 64 bits.
+      delay = std::chrono::duration_cast<ms>(ra->delay(c.now));
+      if (delay > o_.max_delay)
+        return stop(retry_stop::retry_after_too_long);
+    } else {
+      delay = backoff(c.jitter);
+    }
+    if (delay > o_.max_total_delay - waited_)  // waited_ <= max_total_delay always
+      return stop(retry_stop::delay_budget_exhausted);
+    if (delay >= left_before_deadline(c.elapsed))
+      return stop(retry_stop::deadline);
+    return {true, delay, retry_stop::none};
+  }
+
+  // Exponential from base_delay, capped at max_delay, with "equal jitter":
+  // between half and all of it. Doubling stops at the cap, so it cannot
+  // overflow; the jitter is clamped, NaN counting as 0.
+  ms backoff(double jitter) const noexcept {
+    if (!(jitter > 0.0))
+      jitter = 0.0;
+    if (jitter > 1.0)
+      jitter = 1.0;
+    ms d = o_.base_delay;
+    for (unsigned i = 1; i < attempts_ && d < o_.max_delay; ++i)
+      d = d > o_.max_delay / 2 ? o_.max_delay : d * 2;
+    if (d > o_.max_delay)
+      d = o_.max_delay;
+    ms half = d / 2;
+    auto extra = static_cast<double>((d - half).count()) * jitter;  // <= d - half
+    return half + ms(static_cast<ms::rep>(extra));
   }
 
   retry_options o_;
+  bool idempotent_;
+  std::string_view done_code_;
+  unsigned attempts_ = 0;
+  ms waited_{0};
+  bool maybe_delivered_ = false;
 };
 
 }  // namespace CLERK_BACKEND_ABI

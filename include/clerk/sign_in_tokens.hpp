@@ -40,6 +40,10 @@ struct revoke_sign_in_token {
   using response_type = sign_in_token;
   // Revoking twice leaves the same state (the second answer is a 400).
   static constexpr bool idempotent = true;
+  // That 400's code. When a retry meets it after an earlier attempt may have
+  // reached Clerk, client::send reports retry_stop::maybe_done_earlier: the
+  // token is no longer pending, possibly revoked by that earlier attempt.
+  static constexpr std::string_view already_done_code = "sign_in_token_cannot_be_revoked_code";
 
   std::string sign_in_token_id;
 

@@ -99,6 +99,14 @@ CLERK_BACKEND_DECL std::string error::message() const {
     }
     detail::append_trace(out, u->clerk_trace_id);
   }
+  // Only a retried call says how it ended: a single attempt needs no note.
+  if (attempts_ > 1 || stop_ == retry_stop::maybe_done_earlier) {
+    out += " [after ";
+    out += std::to_string(attempts_);
+    out += attempts_ == 1 ? " attempt: " : " attempts: ";
+    out += to_string(stop_);
+    out += ']';
+  }
   return out;
 }
 

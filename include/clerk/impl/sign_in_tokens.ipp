@@ -30,6 +30,7 @@ inline http_request make_post(const config& cfg, std::size_t header_count) {
   http_request r;
   r.method = http_method::post;
   r.timeout = cfg.timeout();
+  r.max_body_bytes = cfg.limits().max_body_bytes;
   r.headers.reserve(header_count);
   r.headers.add("Authorization", std::string(cfg.authorization().reveal()));
   r.headers.add("Clerk-API-Version", std::string(cfg.api_version()));
