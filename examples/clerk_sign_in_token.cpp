@@ -1,15 +1,13 @@
 // clerk-sign-in-token: create or revoke a Clerk sign-in token from the shell,
-// over the libcurl transport. The secret key comes only from the
-// CLERK_SECRET_KEY environment variable: an argument would show in process
-// lists.
+// over the shipped libcurl adapter, with the library's retry policy. The secret key comes only from
+// the CLERK_SECRET_KEY environment variable: an argument would show in process lists.
 //
 // Exit codes: 0 success; 1 Clerk answered with an error or an unusable
 // response; 2 usage error or invalid input (nothing was sent); 3 transport
 // failure (refused, DNS, TLS, timeout).
-#include "transports/curl_transport.hpp"
-
 #include <clerk/backend.hpp>
 #include <clerk/sign_in_token_json.hpp>
+#include <clerk/transport/curl.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -17,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +38,15 @@ prints it on stdout as one JSON object with Clerk's field names.
 options:
   --api-url URL        the Backend API (default: $CLERK_API_URL, else
                        https://api.clerk.com/v1)
-  --timeout SECONDS    give up after this long (default 30; fractions allowed)
-  --verbose            print the request and the response status on stderr,
-                       with the secret key and the token redacted
+  --timeout SECONDS    give up on an attempt after this long (default 30;
+                       fractions allowed)
+  --retries N          retry up to N times (default 2; 0 disables): after a
+                       429 (waiting out Retry-After) or a failure before the
+                       request was sent, for both commands; after a 5xx or
+                       any other transport failure, for revoke only
+  --verbose            print each attempt on stderr: the request, the status
+                       or the failure, and the wait before the next one, with
+                       the secret key and the token redacted
   --help               print this help and exit
   --version            print the version and exit
 
@@ -57,7 +62,7 @@ could not be sent or answered (connection refused, DNS, TLS, timeout).
 
 struct arguments {
   std::string command;  // "create" or "revoke"
-  std::optional<std::string> user_id, org_id, token_id, expires_in, api_url, timeout;
+  std::optional<std::string> user_id, org_id, token_id, expires_in, api_url, timeout, retries;
   bool verbose = false, help = false, version = false;
 };
 
@@ -118,6 +123,8 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
       slot = &a.api_url;
     else if (name == "--timeout")
       slot = &a.timeout;
+    else if (name == "--retries")
+      slot = &a.retries;
     else if (name == "--secret-key" || name == "--key")
       return usage("the secret key is read only from the CLERK_SECRET_KEY environment variable");
     else
@@ -210,18 +217,34 @@ int exit_code_for(const clerk::error& e) {
   return clerk_failed;
 }
 
-// Logs what goes out and what comes back; the request prints redacted.
+// Logs each attempt: what goes out (redacted) and what came back.
 struct verbose_transport {
-  clerk_examples::curl_transport inner;
+  clerk::curl_transport inner;
   bool verbose;
+  std::shared_ptr<unsigned> attempt = std::make_shared<unsigned>(0);
 
   clerk::transport_result operator()(const clerk::http_request& r) const {
+    ++*attempt;
     if (verbose)
-      std::cerr << "> " << r << "\n";
+      std::cerr << "* attempt " << *attempt << "\n> " << r << "\n";
     auto answer = inner(r);
-    if (verbose && answer)
-      std::cerr << "< HTTP " << answer->status << '\n';
+    if (verbose) {
+      if (answer)
+        std::cerr << "< HTTP " << answer->status << '\n';
+      else
+        std::cerr << "< " << clerk::error(answer.error()).message() << '\n';
+    }
     return answer;
+  }
+};
+
+// Sleeps between attempts, saying so when verbose.
+struct verbose_waiter : clerk::blocking_waiter {
+  bool verbose;
+  bool wait(std::chrono::milliseconds d) const {
+    if (verbose)
+      std::cerr << "* retrying in " << d.count() << " ms\n";
+    return blocking_waiter::wait(d);
   }
 };
 
@@ -259,12 +282,26 @@ int main(int argc, char** argv) {
   }
   o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
                  std::string(clerk::default_user_agent);
+  unsigned retries = 2;
+  if (a.retries) {
+    auto n = parse_integer(*a.retries);
+    if (!n || *n < 0 || *n > 99)
+      return usage("--retries wants a whole number from 0 to 99, got " + *a.retries);
+    retries = static_cast<unsigned>(*n);
+  }
+  // Every attempt may take its whole timeout, and the waits their budget.
+  clerk::retry_options ro;
+  ro.max_attempts = retries + 1;
+  ro.deadline = o.timeout * ro.max_attempts + ro.max_total_delay;
+  auto policy = clerk::retry_policy::make(ro);
+  if (!policy)
+    return usage(policy.error().message());
   auto config = clerk::config::make(std::move(o));
   if (!config)
     return usage(config.error().message());
 
-  clerk_examples::curl_global curl;
-  const clerk::client client(*config, verbose_transport{{}, a.verbose});
+  const clerk::client client(*config, verbose_transport{{}, a.verbose}, *policy,
+                             verbose_waiter{{}, a.verbose});
   clerk::result<clerk::sign_in_token> token = clerk::error(clerk::invalid_request{});
   if (a.command == "create") {
     clerk::create_sign_in_token op{.user_id = *a.user_id, .org_id = a.org_id};

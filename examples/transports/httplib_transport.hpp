@@ -1,24 +1,27 @@
 // A synchronous clerk::transport over cpp-httplib (Debian: libcpp-httplib-dev,
 // which ships it as a compiled library: build with pkg-config's cpp-httplib
-// flags, since they change the library's types). Copy this header and
-// url_parts.hpp into your project.
+// flags, since they change the library's types). The library ships adapters
+// for libcurl and Asio; this example shows how to write your own for another
+// HTTP stack: copy it and change what you need.
 //
 //   clerk::client client(*config, clerk_examples::httplib_transport{});
 //
 // cpp-httplib has no overall deadline: the request's timeout bounds the
 // connection, each read and each write separately. Redirects are never
-// followed (its default).
+// followed (its default). The body is read up to the request's
+// max_body_bytes plus one byte, then handed back for the parser to refuse.
 #ifndef CLERK_EXAMPLES_HTTPLIB_TRANSPORT_HPP
 #define CLERK_EXAMPLES_HTTPLIB_TRANSPORT_HPP
 
-#include "url_parts.hpp"
-
 #include <clerk/http.hpp>
 #include <clerk/transport.hpp>
+#include <clerk/transport/url.hpp>
 
 #include <httplib.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -47,7 +50,7 @@ class httplib_transport {
   std::string ca_file{};
 
   clerk::transport_result operator()(const clerk::http_request& r) const {
-    auto url = split_url(r.url);
+    auto url = clerk::split_url(r.url);
     if (!url)
       return clerk::transport_error{std::make_error_code(std::errc::invalid_argument),
                                     "not an http:// or https:// URL", true};
@@ -75,17 +78,33 @@ class httplib_transport {
       req.headers.emplace(h.name, h.value);
     req.body = r.body;
 
+    // The status and headers arrive first; the body comes in pieces, and
+    // reading stops one byte past the limit.
+    clerk::http_response out;
+    bool too_large = false;
+    req.response_handler = [&](const httplib::Response& head) {
+      out.status = head.status;
+      for (const auto& [name, value] : head.headers)
+        out.headers.add(name, value);
+      return true;
+    };
+    req.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+      std::size_t room = r.max_body_bytes - out.body.size();  // size <= max until the cut
+      if (n > room) {
+        out.body.append(data, room + 1);
+        too_large = true;
+        return false;  // cpp-httplib stops with Error::Canceled
+      }
+      out.body.append(data, n);
+      return true;
+    };
+
     httplib::Result res = client.send(req);
-    if (!res) {
+    if (!res && !(too_large && res.error() == httplib::Error::Canceled)) {
       httplib::Error e = res.error();
       return clerk::transport_error{
           {static_cast<int>(e), httplib_category()}, httplib::to_string(e), not_sent(e)};
     }
-    clerk::http_response out;
-    out.status = res->status;
-    for (const auto& [name, value] : res->headers)
-      out.headers.add(name, value);
-    out.body = std::move(res->body);
     return out;
   }
 

@@ -132,8 +132,11 @@ class retry_state {
     return step;
   }
 
-  // The driver's wait was cancelled: record it in the last error.
-  void on_cancelled(error& e) const noexcept { e.set_attempts(attempts_, retry_stop::cancelled); }
+  // The driver was cancelled, during a wait or (`in_attempt`) during an
+  // attempt that ended with `e`: record it in `e`.
+  void on_cancelled(error& e, bool in_attempt = false) const noexcept {
+    e.set_attempts(attempts_ + (in_attempt ? 1 : 0), retry_stop::cancelled);
+  }
 
  private:
   using ms = std::chrono::milliseconds;

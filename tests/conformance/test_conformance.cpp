@@ -31,9 +31,9 @@
 #include <vector>
 
 using namespace std::chrono_literals;
-using clerk_examples::curl_transport;
+using clerk::curl_transport;
 using clerk_examples::httplib_transport;
-using clerk_test::beast_blocking;
+using clerk_test::asio_blocking;
 namespace fs = std::filesystem;
 
 extern char** environ;
@@ -156,7 +156,7 @@ const std::vector<std::string> awkward_ids = {
 }  // namespace
 
 TEST_CASE_TEMPLATE("create with and without each optional field passes Prism's validation", T,
-                   curl_transport, httplib_transport, beast_blocking) {
+                   curl_transport, httplib_transport, asio_blocking) {
   CAPTURE(clerk_test::transport_name<T>());
   const std::vector<clerk::create_sign_in_token> ops = {
       {.user_id = "user_2xyz"},
@@ -175,7 +175,7 @@ TEST_CASE_TEMPLATE("create with and without each optional field passes Prism's v
 }
 
 TEST_CASE_TEMPLATE("revoke with ordinary and awkward ids passes Prism's validation", T,
-                   curl_transport, httplib_transport, beast_blocking) {
+                   curl_transport, httplib_transport, asio_blocking) {
   CAPTURE(clerk_test::transport_name<T>());
   for (const auto& id : awkward_ids) {
     CAPTURE(id);
@@ -186,7 +186,7 @@ TEST_CASE_TEMPLATE("revoke with ordinary and awkward ids passes Prism's validati
 }
 
 TEST_CASE_TEMPLATE("every documented error status parses into an api error", T, curl_transport,
-                   httplib_transport, beast_blocking) {
+                   httplib_transport, asio_blocking) {
   CAPTURE(clerk_test::transport_name<T>());
   for (int status : {403, 404, 422}) {
     CAPTURE(status);
@@ -207,7 +207,7 @@ TEST_CASE_TEMPLATE("every documented error status parses into an api error", T, 
 }
 
 TEST_CASE_TEMPLATE("requests the library refuses locally never reach Prism", T, curl_transport,
-                   httplib_transport, beast_blocking) {
+                   httplib_transport, asio_blocking) {
   CAPTURE(clerk_test::transport_name<T>());
   const std::string before = "sit_marker_before_" + std::string(clerk_test::transport_name<T>());
   const std::string after = "sit_marker_after_" + std::string(clerk_test::transport_name<T>());

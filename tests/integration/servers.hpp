@@ -20,9 +20,12 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +42,8 @@ class loopback_server {
         https_(dynamic_cast<httplib::SSLServer*>(server_.get()) != nullptr) {
     REQUIRE(server_->is_valid());
     setup(*server_);
+    // Keep-alive as long as the client wants: tests count connections.
+    server_->set_keep_alive_max_count(1000000);
     port_ = server_->bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     // The socket already listens: connections made before the thread
@@ -84,6 +89,19 @@ class fake_clerk_server {
 struct seen_request {
   std::string method, target, body;
   clerk::header_list headers;
+  int remote_port = 0;  // one a connection
+};
+
+// One scripted answer of the misbehaving server's /script behaviour.
+struct canned {
+  int status = 200;
+  std::string body{};
+  std::string retry_after{};
+
+  static canned token();
+  static canned error_status(int s) { return {s, "", ""}; }
+  static canned rate_limited(std::string retry_after);
+  static canned cannot_be_revoked();
 };
 
 inline constexpr const char* html_500 =
@@ -104,7 +122,11 @@ inline constexpr const char* sample_token_body =
 //   /malformed  200, application/json, a body cut in the middle
 //   /hang       no answer until the server stops (a client must time out)
 //   /redirect   302 to /echo on the same server
+//   /big        200, application/json, a 1 MiB body
+//   /script     the next of the answers given to script(), then as /echo
 //   /echo       200 with a sign-in token, recording the request
+// Every request is recorded, with the client's port: connections() counts
+// the connections the server saw.
 class misbehaving_server {
  public:
   misbehaving_server()
@@ -134,14 +156,44 @@ class misbehaving_server {
     return seen_;
   }
 
+  // The answers /script gives, in order.
+  void script(std::vector<canned> answers) {
+    std::lock_guard l(m_);
+    script_.assign(answers.begin(), answers.end());
+  }
+
+  std::size_t connections() const {
+    std::lock_guard l(m_);
+    std::set<int> ports;
+    for (const auto& s : seen_)
+      ports.insert(s.remote_port);
+    return ports.size();
+  }
+
  private:
   void answer(const httplib::Request& req, httplib::Response& res) {
-    seen_request s{req.method, req.target, req.body, {}};
+    seen_request s{req.method, req.target, req.body, {}, req.remote_port};
     for (const auto& [name, value] : req.headers)
       s.headers.add(name, value);
     {
       std::lock_guard l(m_);
       seen_.push_back(s);
+    }
+    std::optional<canned> next;
+    {
+      std::lock_guard l(m_);
+      if (std::string_view(req.path).starts_with("/script/") && !script_.empty()) {
+        next = script_.front();
+        script_.pop_front();
+      }
+    }
+    if (next) {
+      res.status = next->status;
+      if (!next->retry_after.empty())
+        res.set_header("Retry-After", next->retry_after);
+      if (!next->body.empty())
+        res.set_content(next->body, "application/json");
+      return;
     }
     std::string_view path = req.path;
     auto starts = [&](std::string_view p) { return path.starts_with(p); };
@@ -160,6 +212,12 @@ class misbehaving_server {
       std::unique_lock l(m_);
       cv_.wait_for(l, std::chrono::seconds(15), [&] { return stopping_; });
       res.status = 503;
+    } else if (starts("/big/")) {
+      res.status = 200;
+      std::string body = R"({"object":"sign_in_token","pad":")";
+      body.append(std::size_t{1} << 20, 'x');
+      body += "\"}";
+      res.set_content(body, "application/json");
     } else if (starts("/redirect/")) {
       res.status = 302;
       res.set_header("Location", server_origin() + "/echo/v1/sign_in_tokens");
@@ -175,8 +233,22 @@ class misbehaving_server {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::vector<seen_request> seen_;
+  std::deque<canned> script_;
   loopback_server server_;  // last: stops (joining its threads) before the rest goes
 };
+
+inline canned canned::token() {
+  return {200, sample_token_body, ""};
+}
+inline canned canned::rate_limited(std::string retry_after) {
+  return {429, rate_limited_body, std::move(retry_after)};
+}
+inline canned canned::cannot_be_revoked() {
+  return {
+      400,
+      R"({"errors":[{"message":"cannot be revoked","long_message":"This sign in token cannot be revoked","code":"sign_in_token_cannot_be_revoked_code","meta":{}}],"clerk_trace_id":"trace_400_revoke"})",
+      ""};
+}
 
 // A loopback port nothing listens on: bound, then closed, so connecting is
 // refused.

@@ -168,7 +168,8 @@ TEST_CASE("Clerk's refusals exit 1 with one line naming status, codes, messages 
 TEST_CASE("unusable answers exit 1: 500 HTML, 429 with Retry-After, malformed JSON") {
   clerk_test::misbehaving_server server;
   auto create = [&](const char* behaviour) {
-    return cli({"create", "--user-id", "user_demo", "--api-url", server.base_url(behaviour)});
+    return cli({"create", "--user-id", "user_demo", "--retries", "0", "--api-url",
+                server.base_url(behaviour)});
   };
   auto html = create("html500");
   CHECK(html.exit_code == 1);
@@ -195,7 +196,8 @@ TEST_CASE("unusable answers exit 1: 500 HTML, 429 with Retry-After, malformed JS
 
 TEST_CASE("transport failures exit 3: refused, timeout, TLS") {
   auto refused_url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
-  auto refused = cli({"create", "--user-id", "user_demo", "--api-url", refused_url});
+  auto refused =
+      cli({"create", "--user-id", "user_demo", "--retries", "0", "--api-url", refused_url});
   CHECK(refused.exit_code == 3);
   CHECK(refused.out.empty());
   CHECK(refused.err_lines() == 1);
@@ -210,7 +212,7 @@ TEST_CASE("transport failures exit 3: refused, timeout, TLS") {
 
   std::string tls_url = server.base_url("echo");
   tls_url.replace(0, 4, "https");
-  auto tls = cli({"revoke", "sit_1", "--api-url", tls_url});
+  auto tls = cli({"revoke", "sit_1", "--retries", "0", "--api-url", tls_url});
   CHECK(tls.exit_code == 3);
   CHECK(tls.err_lines() == 1);
 }
@@ -290,4 +292,70 @@ TEST_CASE("--verbose shows the request and the status on stderr, secret and toke
   CHECK(contains(r.err, "< HTTP 200"));
   auto token = std::string(r.json().at("token").as_string());
   CHECK_FALSE(contains(r.err, token));
+}
+
+TEST_CASE("a 429 is retried after Retry-After, and --verbose shows each attempt") {
+  clerk_test::misbehaving_server server;
+  server.script({clerk_test::canned::rate_limited("0"), clerk_test::canned::token()});
+  auto r = cli(
+      {"create", "--user-id", "user_demo", "--verbose", "--api-url", server.base_url("script")});
+  CHECK(r.exit_code == 0);
+  CHECK(server.seen().size() == 2);
+  auto first = r.err.find("* attempt 1\n> POST ");
+  auto limited = r.err.find("< HTTP 429");
+  auto wait = r.err.find("* retrying in 0 ms");
+  auto second = r.err.find("* attempt 2\n> POST ");
+  auto ok = r.err.find("< HTTP 200");
+  CHECK(first < limited);
+  CHECK(limited < wait);
+  CHECK(wait < second);
+  CHECK(second < ok);
+  CHECK(ok != std::string::npos);
+}
+
+TEST_CASE("a 5xx is retried for revoke, not for create") {
+  clerk_test::misbehaving_server server;
+  server.script({clerk_test::canned::error_status(503), clerk_test::canned::token()});
+  auto create = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url("script")});
+  CHECK(create.exit_code == 1);
+  CHECK(contains(create.err, "HTTP 503"));
+  CHECK(server.seen().size() == 1);
+
+  server.script({clerk_test::canned::error_status(503), clerk_test::canned::token()});
+  auto revoke = cli({"revoke", "sit_1", "--api-url", server.base_url("script")});
+  CHECK(revoke.exit_code == 0);
+  CHECK(server.seen().size() == 3);
+}
+
+TEST_CASE(
+    "a retried revoke that meets cannot_be_revoked says an earlier attempt may have done it") {
+  clerk_test::misbehaving_server server;
+  server.script({clerk_test::canned::error_status(502), clerk_test::canned::cannot_be_revoked()});
+  auto r = cli({"revoke", "sit_1", "--api-url", server.base_url("script")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err_lines() == 1);
+  CHECK(contains(r.err, "sign_in_token_cannot_be_revoked_code"));
+  CHECK(contains(r.err, "[after 2 attempts: an earlier attempt may have done it]"));
+}
+
+TEST_CASE("--retries N bounds the attempts, and 0 disables retries") {
+  clerk_test::misbehaving_server server;
+  server.script({clerk_test::canned::rate_limited("0"), clerk_test::canned::token()});
+  auto none = cli({"create", "--user-id", "user_demo", "--retries", "0", "--api-url",
+                   server.base_url("script")});
+  CHECK(none.exit_code == 1);
+  CHECK(contains(none.err, "HTTP 429"));
+  CHECK(server.seen().size() == 1);
+
+  auto refused_url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
+  auto refused =
+      cli({"create", "--user-id", "user_demo", "--retries", "1", "--api-url", refused_url});
+  CHECK(refused.exit_code == 3);
+  CHECK(contains(refused.err, "[after 2 attempts: attempts exhausted]"));
+
+  for (const char* bad : {"-1", "x", "100", ""}) {
+    auto r = cli({"create", "--user-id", "user_demo", "--retries", bad});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "--retries wants a whole number from 0 to 99"));
+  }
 }

@@ -97,18 +97,6 @@ clerk::config config_at(std::string url) {
   return *c;
 }
 
-// The Beast transport with a given TLS context, run to completion.
-clerk::transport_result beast_send(boost::asio::ssl::context& tls, const clerk::http_request& r) {
-  boost::asio::io_context io;
-  const clerk_examples::beast_transport transport{&tls};
-  std::optional<clerk::transport_result> out;
-  auto run = [&]() -> boost::asio::awaitable<void> { out.emplace(co_await transport(r)); };
-  boost::asio::co_spawn(io, run, boost::asio::detached);
-  io.run();
-  REQUIRE(out.has_value());
-  return std::move(*out);
-}
-
 }  // namespace
 
 TEST_CASE("https works when the transport trusts the server's certificate") {
@@ -119,8 +107,7 @@ TEST_CASE("https works when the transport trusts the server's certificate") {
                                        config_at(server.base_url()));
 
   SUBCASE("curl") {
-    clerk_examples::curl_transport curl;
-    curl.ca_file = cert.pem_path();
+    clerk::curl_transport curl(clerk::curl_options{.ca_file = cert.pem_path()});
     auto r = curl(request);
     REQUIRE_MESSAGE(r.has_value(), r.error().message);
     CHECK(r->status == 200);
@@ -132,11 +119,11 @@ TEST_CASE("https works when the transport trusts the server's certificate") {
     REQUIRE_MESSAGE(r.has_value(), r.error().message);
     CHECK(r->status == 200);
   }
-  SUBCASE("Boost.Beast") {
+  SUBCASE("Asio") {
     boost::asio::ssl::context tls(boost::asio::ssl::context::tls_client);
     tls.load_verify_file(cert.pem_path());
     tls.set_verify_mode(boost::asio::ssl::verify_peer);
-    auto r = beast_send(tls, request);
+    auto r = clerk_test::asio_send(request, &tls);
     REQUIRE_MESSAGE(r.has_value(), r.error().message);
     CHECK(r->status == 200);
   }
@@ -150,7 +137,7 @@ TEST_CASE("an untrusted certificate fails the handshake, and the request is know
                                        config_at(server.base_url()));
 
   SUBCASE("curl, with the system's CA store") {
-    auto r = clerk_examples::curl_transport{}(request);
+    auto r = clerk::curl_transport{}(request);
     REQUIRE(r.has_error());
     CHECK(r.error().code.value() == CURLE_PEER_FAILED_VERIFICATION);
     CHECK(r.error().request_not_sent);
@@ -160,9 +147,9 @@ TEST_CASE("an untrusted certificate fails the handshake, and the request is know
     REQUIRE(r.has_error());
     CHECK(r.error().request_not_sent);
   }
-  SUBCASE("Boost.Beast, with the system's CA store") {
-    auto tls = clerk_examples::make_tls_context();
-    auto r = beast_send(tls, request);
+  SUBCASE("Asio, with the system's CA store") {
+    auto tls = clerk::make_tls_context();
+    auto r = clerk_test::asio_send(request, &tls);
     REQUIRE(r.has_error());
     CHECK(r.error().message.starts_with("TLS handshake"));
     CHECK(r.error().request_not_sent);

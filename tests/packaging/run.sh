@@ -5,7 +5,8 @@
 # pkg-config (from Meson and from a compiler command line), copied headers
 # with -lboost_json and with <clerk/json_impl.hpp>, two translation units in
 # one program (and two library versions that must not link), every public
-# header on its own, and -fno-exceptions -fno-rtti.
+# header on its own, and -fno-exceptions -fno-rtti; then the same for the
+# curl and Asio adapters (tests/packaging/adapters).
 # Ends with "packaging: N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -221,6 +222,45 @@ headers_alone() {
   return $status
 }
 
+# The adapters (tests/packaging/adapters): the installed CMake package with
+# COMPONENTS curl asio, a Meson subproject, pkg-config's clerk_curl and
+# clerk_asio, and the curl adapter with -fno-exceptions -fno-rtti (Asio's
+# coroutines need exceptions). Each app sends to a closed loopback port.
+adapters_find_package() {
+  local d=$w/adapters_find_package
+  mkdir -p "$d" && cp "$here/adapters/CMakeLists.txt" "$here/adapters/app.cpp" "$d/" &&
+    cmake -S "$d" -B "$d/build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
+      -DCMAKE_CXX_FLAGS="${warnings[*]}" -DCMAKE_PREFIX_PATH="$work/prefix" &&
+    cmake --build "$d/build" -j 1 && "$d/build/curl_app" && "$d/build/asio_app"
+}
+
+adapters_meson_subproject() {
+  local d=$w/adapters_meson_subproject
+  mkdir -p "$d/subprojects" && cp "$here/adapters/meson.build" "$here/adapters/app.cpp" "$d/" &&
+    ln -s "$root" "$d/subprojects/clerk-backend-cpp" &&
+    CXX=$cxx meson setup "$d/build" "$d" && meson compile -C "$d/build" -j 1 &&
+    "$d/build/curl_app" && "$d/build/asio_app"
+}
+
+# shellcheck disable=SC2046 # pkg-config's flags are meant to be split
+adapters_pkg_config() {
+  local d=$w/adapters_pkg_config
+  mkdir -p "$d"
+  export PKG_CONFIG_PATH=$work/prefix/share/pkgconfig
+  $cxx $std "${warnings[@]}" "$here/adapters/app.cpp" $(pkg-config --cflags --libs clerk_curl) \
+    -o "$d/curl_app" &&
+    $cxx $std "${warnings[@]}" -DCLERK_PACKAGING_ASIO "$here/adapters/app.cpp" \
+      $(pkg-config --cflags --libs clerk_asio) -o "$d/asio_app" &&
+    "$d/curl_app" && "$d/asio_app"
+}
+
+adapters_curl_no_exceptions() {
+  local d=$w/adapters_curl_no_exceptions
+  mkdir -p "$d"
+  $cxx $std "${warnings[@]}" -fno-exceptions -fno-rtti -I"$work/vendor/include" \
+    "$here/adapters/app.cpp" -lcurl -lboost_json -o "$d/curl_app" && "$d/curl_app"
+}
+
 # suite CXX: every per-compiler check, named after the compiler.
 suite() {
   cxx=$1
@@ -239,6 +279,10 @@ suite() {
   check "$tag-no-exceptions-no-rtti" no_exceptions
   check "$tag-two-translation-units" two_translation_units
   check "$tag-two-versions-do-not-link" two_versions
+  check "$tag-adapters-find_package" adapters_find_package
+  check "$tag-adapters-meson-subproject" adapters_meson_subproject
+  check "$tag-adapters-pkg-config" adapters_pkg_config
+  check "$tag-adapters-curl-no-exceptions-no-rtti" adapters_curl_no_exceptions
   check "$tag-headers-alone-I" headers_alone -I
   check "$tag-headers-alone-isystem" headers_alone -isystem
   check "$tag-headers-alone-separate-compilation" headers_alone -I -DCLERK_BACKEND_SEPARATE_COMPILATION

@@ -19,8 +19,23 @@
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
+// The clocks and the randomness a waiter hands the retry state machine.
+struct system_clocks {
+  std::chrono::steady_clock::time_point steady_now() const noexcept {
+    return std::chrono::steady_clock::now();
+  }
+  std::chrono::system_clock::time_point system_now() const noexcept {
+    return std::chrono::system_clock::now();
+  }
+  // Uniform in [0, 1], from a generator of each thread's own.
+  double jitter() const {
+    thread_local std::minstd_rand engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+  }
+};
+
 // Copyable, stateless but for the stop token: share one across threads.
-class blocking_waiter {
+class blocking_waiter : public system_clocks {
  public:
   blocking_waiter() = default;
   // Waits end early, and the retrying call returns, once `stop` is requested.
@@ -37,19 +52,6 @@ class blocking_waiter {
     std::unique_lock lock(m);
     cv.wait_for(lock, stop_, d, [] { return false; });
     return !stop_.stop_requested();
-  }
-
-  std::chrono::steady_clock::time_point steady_now() const noexcept {
-    return std::chrono::steady_clock::now();
-  }
-  std::chrono::system_clock::time_point system_now() const noexcept {
-    return std::chrono::system_clock::now();
-  }
-
-  // Uniform in [0, 1], from a generator of each thread's own.
-  double jitter() const {
-    thread_local std::minstd_rand engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
   }
 
  private:

@@ -1,21 +1,32 @@
 // Splits the absolute URL of a clerk::http_request into what socket-level
-// HTTP clients want: scheme, host, port and request target. Shared by the
-// cpp-httplib and Boost.Beast transports; copy it along with either.
-#ifndef CLERK_EXAMPLES_URL_PARTS_HPP
-#define CLERK_EXAMPLES_URL_PARTS_HPP
+// HTTP clients want: scheme, host, port and request target. For transport
+// writers (the Asio adapter and the cpp-httplib example use it); no I/O.
+#ifndef CLERK_TRANSPORT_URL_HPP
+#define CLERK_TRANSPORT_URL_HPP
+
+#include <clerk/version.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace clerk_examples {
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
 
 struct url_parts {
   bool https = false;
-  std::string host;  // without the brackets of an IPv6 literal
+  std::string host{};  // without the brackets of an IPv6 literal
   std::uint16_t port = 0;
-  std::string target;  // path and query, as given (already percent-encoded)
+  std::string target{};  // path and query, as given (already percent-encoded)
+
+  // "host", "host:port" or "[v6]:port": the Host header's value.
+  std::string host_header() const {
+    std::string h = host.find(':') == std::string::npos ? host : '[' + host + ']';
+    if (port != (https ? 443 : 80))
+      h += ':' + std::to_string(port);
+    return h;
+  }
 };
 
 // The parts of an http:// or https:// URL, or nullopt when it is neither or
@@ -35,7 +46,7 @@ inline std::optional<url_parts> split_url(std::string_view url) {
   std::string_view authority = url.substr(0, slash);
   std::string_view target = slash == std::string_view::npos ? "/" : url.substr(slash);
   p.target = std::string(target.substr(0, target.find('#')));
-  if (p.target.front() != '/')
+  if (p.target.empty() || p.target.front() != '/')
     p.target.insert(0, 1, '/');
 
   std::string_view port;
@@ -71,6 +82,7 @@ inline std::optional<url_parts> split_url(std::string_view url) {
   return p;
 }
 
-}  // namespace clerk_examples
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
 
 #endif
