@@ -4,6 +4,7 @@
 // (exit 77) when the document, node or Prism is missing.
 #include <clerk/backend.hpp>
 
+#include "prism.hpp"
 #include "process.hpp"
 #include "servers.hpp"
 #include "transports.hpp"
@@ -13,45 +14,29 @@
 
 #include <boost/json/parse.hpp>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
 using clerk::curl_transport;
 using clerk_examples::httplib_transport;
 using clerk_test::asio_blocking;
+using clerk_test::count;
+using clerk_test::read_file;
 namespace fs = std::filesystem;
-
-extern char** environ;
 
 namespace {
 
 constexpr const char* key = "sk_test_conformance0key0prism";
-constexpr int skipped = 77;  // CTest's SKIP_RETURN_CODE
 
+clerk_test::prism_process prism;
 std::string prism_base_url;  // http://127.0.0.1:PORT/v1
-fs::path prism_log;
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The document with "/v1" put back in front of every path (Prism drops the
 // server URL's path) and the server URL cut to the origin. Two examples are
@@ -80,52 +65,8 @@ std::string prefixed_document(std::string doc) {
   return out;
 }
 
-// A loopback port free a moment ago, for Prism (which cannot take port 0).
-// REQUIRE cannot be used here: doctest is not running yet.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    return -1;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-bool on_path(const char* program) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');)
-    if (!dir.empty() && ::access((fs::path(dir) / program).c_str(), X_OK) == 0)
-      return true;
-  return false;
-}
-
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto i = text.find(part); i != std::string::npos; i = text.find(part, i + part.size()))
-    ++n;
-  return n;
-}
-
-// Waits (bounded) until Prism's log holds `marker`, and returns the log.
 std::string log_once_it_shows(const std::string& marker) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  std::string log;
-  while (std::chrono::steady_clock::now() < deadline) {
-    log = read_file(prism_log);
-    if (log.find(marker) != std::string::npos)
-      return log;
-    std::this_thread::sleep_for(50ms);
-  }
-  FAIL("Prism's log never showed " << marker);
-  return log;
+  return prism.log_once_it_shows(marker);
 }
 
 clerk::config config(std::string base_url = prism_base_url) {
@@ -289,7 +230,7 @@ TEST_CASE("the command-line tool's requests pass Prism's validation") {
 
 TEST_CASE("Prism logged no violation for any request") {
   // Test cases run in file order: this one comes after every request.
-  auto log = read_file(prism_log);
+  auto log = prism.log();
   CHECK(count(log, "Request received") > 0);
   CHECK(count(log, "Violation") == 0);
   CHECK(count(log, "did not pass the validation rules") == 0);
@@ -298,89 +239,23 @@ TEST_CASE("Prism logged no violation for any request") {
 int main(int argc, char** argv) {
   const fs::path document =
       std::getenv("CLERK_API_DOCUMENT") ? std::getenv("CLERK_API_DOCUMENT") : CLERK_API_DOCUMENT;
-  const fs::path prism = fs::path(CLERK_CONFORMANCE_DIR) / "node_modules/.bin/prism";
-  if (!fs::exists(document)) {
-    std::cout << "SKIP: Clerk's OpenAPI document is not at " << document.string()
-              << " (set CLERK_API_DOCUMENT to its path)\n";
-    return skipped;
-  }
-  if (!on_path("node")) {
-    std::cout << "SKIP: node is not installed (bash tests/setup.sh installs it)\n";
-    return skipped;
-  }
-  if (!fs::exists(prism)) {
-    std::cout << "SKIP: Prism is not installed in tests/conformance/node_modules "
-                 "(bash tests/setup.sh runs npm ci there)\n";
-    return skipped;
+  const fs::path prism_bin = fs::path(CLERK_CONFORMANCE_DIR) / "node_modules/.bin/prism";
+  if (auto why = clerk_test::prism_process::missing(document, prism_bin)) {
+    std::cout << "SKIP: " << *why << " (set CLERK_API_DOCUMENT to the document's path)\n";
+    return clerk_test::skipped;
   }
 
   const fs::path work = fs::path(CLERK_CONFORMANCE_WORK_DIR);
   fs::create_directories(work);
   const fs::path served = work / "bapi-v1.yml";
   std::ofstream(served, std::ios::binary) << prefixed_document(read_file(document));
-  prism_log = work / "prism.log";
-  const int port = free_port();
-  if (port <= 0) {
-    std::cerr << "cannot find a free port on 127.0.0.1\n";
+  if (!prism.start(prism_bin, served, work / "prism.log"))
     return 1;
-  }
-  prism_base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-
-  // Prism in a process group of its own, so that it and anything it starts
-  // are stopped together, by that group's id.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, prism_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  std::vector<std::string> args = {"node", prism.string(),       "mock",         "-h", "127.0.0.1",
-                                   "-p",   std::to_string(port), served.string()};
-  std::vector<char*> prism_argv;
-  for (auto& a : args)
-    prism_argv.push_back(a.data());
-  prism_argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawnp(&pid, "node", &actions, &attr, prism_argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    std::cerr << "cannot start Prism: " << std::strerror(rc) << '\n';
-    return 1;
-  }
-  auto stop_prism = [&] {
-    ::kill(-pid, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (::waitpid(pid, nullptr, WNOHANG) == pid)
-        return;
-      std::this_thread::sleep_for(100ms);
-    }
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-  };
-
-  // Prism reads the 700 kB document first: allow it up to a minute.
-  bool ready = false;
-  for (int i = 0; i < 600 && !ready; ++i) {
-    if (::waitpid(pid, nullptr, WNOHANG) == pid)
-      break;
-    ready = read_file(prism_log).find("Prism is listening") != std::string::npos;
-    if (!ready)
-      std::this_thread::sleep_for(100ms);
-  }
-  if (!ready) {
-    std::cerr << "Prism did not start; its log:\n" << read_file(prism_log) << '\n';
-    stop_prism();
-    return 1;
-  }
+  prism_base_url = prism.origin() + "/v1";
   std::cout << "Prism serves " << served.string() << " at " << prism_base_url << '\n';
 
   doctest::Context context(argc, argv);
   int result = context.run();
-  stop_prism();
+  prism.stop();
   return result;
 }
