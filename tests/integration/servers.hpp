@@ -44,6 +44,7 @@ class loopback_server {
     setup(*server_);
     // Keep-alive as long as the client wants: tests count connections.
     server_->set_keep_alive_max_count(1000000);
+    server_->set_tcp_nodelay(true);
     port_ = server_->bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     // The socket already listens: connections made before the thread

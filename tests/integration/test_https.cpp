@@ -3,23 +3,18 @@
 // it, refused (before the request is written) when it is not.
 #include <clerk/backend.hpp>
 
+#include "certificate.hpp"
 #include "servers.hpp"
 #include "transports.hpp"
 
 #include <clerk/fakes/fake_clerk.hpp>
 
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,63 +22,6 @@
 namespace {
 
 constexpr const char* key = "sk_test_integration0https0key";
-
-// A self-signed certificate for 127.0.0.1, valid for an hour, and its key,
-// written to a PEM file a client can be told to trust.
-class test_certificate {
- public:
-  test_certificate() {
-    key_.reset(EVP_EC_gen("P-256"));
-    REQUIRE(key_);
-    cert_.reset(X509_new());
-    X509* x = cert_.get();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -60);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_set_pubkey(x, key_.get());
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-    X509_EXTENSION* san =
-        X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
-    REQUIRE(san != nullptr);
-    X509_add_ext(x, san, -1);
-    X509_EXTENSION_free(san);
-    REQUIRE(X509_sign(x, key_.get(), EVP_sha256()) > 0);
-
-    pem_path_ = std::filesystem::temp_directory_path() /
-                ("clerk-test-cert-" + std::to_string(::getpid()) + ".pem");
-    std::FILE* f = std::fopen(pem_path_.c_str(), "w");
-    REQUIRE(f != nullptr);
-    PEM_write_X509(f, x);
-    std::fclose(f);
-  }
-  ~test_certificate() { std::filesystem::remove(pem_path_); }
-
-  std::string pem_path() const { return pem_path_.string(); }
-
-  // An https server with this certificate (cpp-httplib takes its own
-  // references to both).
-  std::unique_ptr<httplib::Server> https_server() const {
-    return std::make_unique<httplib::SSLServer>(cert_.get(), key_.get());
-  }
-
- private:
-  struct key_free {
-    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-  };
-  struct cert_free {
-    void operator()(X509* c) const { X509_free(c); }
-  };
-  std::unique_ptr<EVP_PKEY, key_free> key_;
-  std::unique_ptr<X509, cert_free> cert_;
-  std::filesystem::path pem_path_;
-};
 
 clerk::fakes::fake_clerk fake_with_user() {
   clerk::fakes::fake_clerk fake({.secret_key = key});
@@ -100,7 +38,8 @@ clerk::config config_at(std::string url) {
 }  // namespace
 
 TEST_CASE("https works when the transport trusts the server's certificate") {
-  test_certificate cert;
+  clerk_test::test_certificate cert;
+  REQUIRE(cert.valid());
   clerk_test::fake_clerk_server server(fake_with_user(), cert.https_server());
   REQUIRE(server.base_url().starts_with("https://127.0.0.1:"));
   auto request = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
@@ -131,7 +70,8 @@ TEST_CASE("https works when the transport trusts the server's certificate") {
 }
 
 TEST_CASE("an untrusted certificate fails the handshake, and the request is known not sent") {
-  test_certificate cert;
+  clerk_test::test_certificate cert;
+  REQUIRE(cert.valid());
   clerk_test::fake_clerk_server server(fake_with_user(), cert.https_server());
   auto request = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
                                        config_at(server.base_url()));

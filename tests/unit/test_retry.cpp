@@ -178,6 +178,20 @@ TEST_CASE("the error given up on records how many attempts were made and why it 
   CHECK(status_error(404).message().find("attempt") == std::string::npos);
 }
 
+TEST_CASE("a cancelled driver records the attempts made, counting one cut short") {
+  clerk::retry_state s(clerk::retry_policy(), true);
+  auto first = status_error(503, "1");
+  CHECK(s.on_failure(first, {0ms, now, 1.0}).retry);
+  clerk::error during_wait = first;
+  s.on_cancelled(during_wait);
+  CHECK(during_wait.attempts() == 1);
+  CHECK(during_wait.stop() == clerk::retry_stop::cancelled);
+  clerk::error during_attempt = transport_failure(false);
+  s.on_cancelled(during_attempt, true);
+  CHECK(during_attempt.attempts() == 2);
+  CHECK(during_attempt.stop() == clerk::retry_stop::cancelled);
+}
+
 TEST_CASE(
     "a retried revoke that meets cannot_be_revoked after a possible delivery is its own "
     "outcome") {

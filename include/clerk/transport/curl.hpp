@@ -130,15 +130,18 @@ class curl_transport {
     pool(const pool&) = delete;
     pool& operator=(const pool&) = delete;
 
-    CURL* take() {
+    // An idle handle, or a new one (`fresh`), or nullptr when curl has none.
+    CURL* take(bool& fresh) {
       {
         std::lock_guard l(m);
         if (!idle.empty()) {
           CURL* c = idle.back();
           idle.pop_back();
+          fresh = false;
           return c;
         }
       }
+      fresh = true;
       return curl_easy_init();
     }
     void give_back(CURL* c) {
@@ -182,7 +185,7 @@ class curl_transport {
   // One handle, taken from the pool for one exchange and given back after.
   class handle {
    public:
-    explicit handle(pool& p) : pool_(p), c_(p.take()) {}
+    explicit handle(pool& p) : pool_(p), c_(p.take(fresh_)) {}
     ~handle() {
       if (c_ != nullptr)
         pool_.give_back(c_);
@@ -213,38 +216,39 @@ class curl_transport {
       char message[CURL_ERROR_SIZE] = "";
       const curl_options& o = pool_.options;
       const std::string method(to_string(r.method));
-      // Reset forgets the last request's options but keeps the handle's
-      // connections and caches.
-      curl_easy_reset(c_);
+      // What every request of this transport shares is set once a handle;
+      // what a request sets is set (or undone) on every call.
+      if (fresh_) {
+        set(CURLOPT_SHARE, pool_.share);
+        set(CURLOPT_PROTOCOLS_STR, "http,https");
+        set(CURLOPT_FOLLOWLOCATION, 0L);
+        set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts in threads
+        set(CURLOPT_TCP_KEEPALIVE, 1L);
+        set(CURLOPT_HEADERFUNCTION, &on_header);
+        set(CURLOPT_WRITEFUNCTION, &on_body);
+        if (!o.ca_file.empty())
+          set(CURLOPT_CAINFO, o.ca_file.c_str());
+        if (!o.proxy.empty())
+          set(CURLOPT_PROXY, o.proxy.c_str());
+      }
       auto connect_timeout = o.connect_timeout < r.timeout ? o.connect_timeout : r.timeout;
-      set(CURLOPT_SHARE, pool_.share);
       set(CURLOPT_URL, r.url.c_str());
-      set(CURLOPT_PROTOCOLS_STR, "http,https");
       set(CURLOPT_HTTPHEADER, headers.get());
-      set(CURLOPT_FOLLOWLOCATION, 0L);
       set(CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
       set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
-      set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts in threads
-      set(CURLOPT_TCP_KEEPALIVE, 1L);
       set(CURLOPT_ERRORBUFFER, message);
-      set(CURLOPT_HEADERFUNCTION, &on_header);
       set(CURLOPT_HEADERDATA, &x);
-      set(CURLOPT_WRITEFUNCTION, &on_body);
       set(CURLOPT_WRITEDATA, &x);
-      if (!o.ca_file.empty())
-        set(CURLOPT_CAINFO, o.ca_file.c_str());
-      if (!o.proxy.empty())
-        set(CURLOPT_PROXY, o.proxy.c_str());
       if (r.method == http_method::get) {
-        set(CURLOPT_HTTPGET, 1L);
+        set(CURLOPT_HTTPGET, 1L);  // also undoes a POST
       } else {
         // POSTFIELDS with a size sends the body verbatim, even empty
         // (Content-Length: 0); other methods reuse it under their name.
         set(CURLOPT_POSTFIELDS, r.body.data());
         set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-        if (r.method != http_method::post)
-          set(CURLOPT_CUSTOMREQUEST, method.c_str());
       }
+      set(CURLOPT_CUSTOMREQUEST,
+          r.method == http_method::get || r.method == http_method::post ? nullptr : method.c_str());
 
       CURLcode rc = curl_easy_perform(c_);
       long connects = 0;
@@ -337,6 +341,7 @@ class curl_transport {
     }
 
     pool& pool_;
+    bool fresh_ = false;
     CURL* c_;
   };
 
