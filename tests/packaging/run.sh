@@ -54,11 +54,34 @@ install_with_cmake() {
       -DHEADER_VERSION="$header_version" -P "$here/version_file.cmake"
 }
 
-# Nothing of the library is compiled, so the install needs no build.
+# Nothing of the library is compiled, so the install needs no build; with
+# auto_features=disabled it needs no test tool either (doctest is not looked for).
 install_with_meson() {
-  meson setup "$work/meson-install-build" "$root" --prefix "$work/meson-prefix" &&
-    meson install -C "$work/meson-install-build" --no-rebuild &&
+  local b=$work/meson-install-build
+  meson setup "$b" "$root" --prefix "$work/meson-prefix" -Dauto_features=disabled &&
+    ! grep -n clerk_tests "$b/build.ninja" &&
+    grep -F "Dependency doctest skipped" "$b/meson-logs/meson-log.txt" &&
+    meson install -C "$b" --no-rebuild &&
     diff -r "$root/include" "$work/meson-prefix/include"
+}
+
+# A user's build of the project (its tests included) asks for warnings but
+# never fails on one: -Werror only with CLERK_BACKEND_WERROR=ON (development,
+# CI). Configured only: the flags are in the generated build files.
+user_build_cmake_no_werror() {
+  local b=$work/cmake-user-build
+  cmake -S "$root" -B "$b" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON &&
+    grep -q -- -Wall "$b/compile_commands.json" &&
+    ! grep -n -- -Werror "$b/compile_commands.json" &&
+    cmake -S "$root" -B "$b" -DCLERK_BACKEND_WERROR=ON &&
+    grep -q -- -Werror "$b/compile_commands.json"
+}
+
+user_build_meson_no_werror() {
+  local b=$work/meson-user-build
+  meson setup "$b" "$root" --buildtype=release &&
+    grep -q -- -Wall "$b/build.ninja" &&
+    ! grep -n -- -Werror "$b/build.ninja"
 }
 
 # --- Consumers; each runs with the globals cxx (the compiler) and w (its folder).
@@ -290,6 +313,8 @@ suite() {
 
 check cmake-install install_with_cmake
 check meson-install install_with_meson
+check cmake-user-build-no-werror user_build_cmake_no_werror
+check meson-user-build-no-werror user_build_meson_no_werror
 
 mkdir -p "$work/vendor" "$work/other_version"
 cp -r "$root/include" "$work/vendor/"
