@@ -6,10 +6,11 @@
 #include <clerk/error.hpp>
 #include <clerk/version.hpp>
 
+#include <boost/assert.hpp>
 #include <boost/throw_exception.hpp>
 
+#include <memory>
 #include <stdexcept>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -17,24 +18,29 @@
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
-// What value() throws when the result holds a clerk::error.
+// What value() throws when the result holds an error: the error, and its
+// one-line message (secrets redacted) as what(). Copying it never throws, as
+// std::exception requires: the error is shared, the message precomputed.
 class exception : public std::runtime_error {
  public:
-  explicit exception(clerk::error e) : std::runtime_error(e.message()), error_(std::move(e)) {}
-  const clerk::error& error() const noexcept { return error_; }
+  explicit exception(clerk::error e)
+      : std::runtime_error(e.message()),
+        error_(std::make_shared<const clerk::error>(std::move(e))) {}
+  const clerk::error& error() const noexcept { return *error_; }
 
  private:
-  clerk::error error_;
+  std::shared_ptr<const clerk::error> error_;
 };
 
 namespace detail {
 // With exceptions off these end in the user's boost::throw_exception, as all
-// of Boost does.
+// of Boost does. A transport_error becomes a clerk::error first, so that its
+// message is redacted like every other.
 [[noreturn]] inline void throw_error(const error& e) {
   boost::throw_exception(exception(e));
 }
 [[noreturn]] inline void throw_error(const transport_error& e) {
-  boost::throw_exception(std::system_error(e.code, e.message));
+  boost::throw_exception(exception(error(e)));
 }
 }  // namespace detail
 
@@ -47,9 +53,13 @@ class [[nodiscard]] basic_result {
   using value_type = T;
   using error_type = E;
 
+  // From anything T is constructible from; explicit unless it converts
+  // implicitly, as std::expected does (so `transport_result r = 404;`, which
+  // would make a response with status 404 and nothing else, does not compile).
   template <class U = T>
   requires std::is_constructible_v<T, U&&> &&(!std::is_same_v<std::remove_cvref_t<U>, E>)&&(
-      !std::is_same_v<std::remove_cvref_t<U>, basic_result>)basic_result(U&& v)
+      !std::is_same_v<std::remove_cvref_t<U>, basic_result>)explicit(!std::is_convertible_v<U&&, T>)
+      basic_result(U&& v)
       : v_(std::in_place_index<0>, std::forward<U>(v)) {}
   basic_result(E e) : v_(std::in_place_index<1>, std::move(e)) {}
 
@@ -57,17 +67,17 @@ class [[nodiscard]] basic_result {
   bool has_error() const noexcept { return v_.index() == 1; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  // Preconditions: has_value() for the value accessors, has_error() for error().
-  T& operator*() & noexcept { return *std::get_if<0>(&v_); }
-  const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
-  T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
-  T* operator->() noexcept { return std::get_if<0>(&v_); }
-  const T* operator->() const noexcept { return std::get_if<0>(&v_); }
-  const E& error() const& noexcept { return *std::get_if<1>(&v_); }
-  E&& error() && noexcept { return std::move(*std::get_if<1>(&v_)); }
+  // Preconditions: has_value() for the value accessors, has_error() for
+  // error(); checked by BOOST_ASSERT (on unless NDEBUG).
+  T& operator*() & noexcept { return *value_ptr(); }
+  const T& operator*() const& noexcept { return *value_ptr(); }
+  T&& operator*() && noexcept { return std::move(*value_ptr()); }
+  T* operator->() noexcept { return value_ptr(); }
+  const T* operator->() const noexcept { return value_ptr(); }
+  const E& error() const& noexcept { return *error_ptr(); }
+  E&& error() && noexcept { return std::move(*error_ptr()); }
 
-  // The value; on an error, throws clerk::exception (or std::system_error for
-  // a transport_error).
+  // The value; on an error, throws clerk::exception.
   T& value() & {
     if (has_error())
       detail::throw_error(error());
@@ -83,6 +93,23 @@ class [[nodiscard]] basic_result {
   friend bool operator==(const basic_result&, const basic_result&) = default;
 
  private:
+  T* value_ptr() noexcept {
+    BOOST_ASSERT(has_value());
+    return std::get_if<0>(&v_);
+  }
+  const T* value_ptr() const noexcept {
+    BOOST_ASSERT(has_value());
+    return std::get_if<0>(&v_);
+  }
+  const E* error_ptr() const noexcept {
+    BOOST_ASSERT(has_error());
+    return std::get_if<1>(&v_);
+  }
+  E* error_ptr() noexcept {
+    BOOST_ASSERT(has_error());
+    return std::get_if<1>(&v_);
+  }
+
   std::variant<T, E> v_;
 };
 

@@ -155,6 +155,18 @@ TEST_CASE("an unexpected response's message is redacted, body excerpt included")
   check_no_secret(printed(t.error()));
 }
 
+TEST_CASE("a credential in a header nobody listed is never printed") {
+  clerk::http_response r{200,
+                         {{"X-Api-Key", "opaque0credential0not0key0shaped"},
+                          {"X-Forwarded-Authorization", "Basic dXNlcjpwYXNzd29yZA=="},
+                          {"Authorization", "Bearer " + live_key}},
+                         ""};
+  auto s = clerk_test::printed(r);
+  CHECK(s.find("opaque0credential") == std::string::npos);
+  CHECK(s.find("dXNlcjpwYXNzd29yZA") == std::string::npos);
+  check_no_secret(s);
+}
+
 TEST_CASE("an error message is one line whatever the server sent") {
   auto r = clerk_test::json_response(
       400, "{\"errors\":[{\"code\":\"x\\r\\nSet-Cookie: a=b\",\"message\":\"line1\\nline2\"}]}");
@@ -176,6 +188,20 @@ TEST_CASE("the exception value() throws carries the redacted message only") {
     FAIL("value() did not throw");
   } catch (const clerk::exception& e) {
     check_no_secret(e.what());
+  }
+}
+
+TEST_CASE("value() on a transport error throws with the transport's message redacted") {
+  for (std::string text : {"connect with key " + live_key, "bad answer " + jwt,
+                           "redirected to ?ticket=" + signature}) {
+    clerk::transport_result r =
+        clerk::transport_error{std::make_error_code(std::errc::connection_refused), text, false};
+    try {
+      (void)r.value();
+      FAIL("value() did not throw");
+    } catch (const std::exception& e) {
+      check_no_secret(e.what());
+    }
   }
 }
 #endif

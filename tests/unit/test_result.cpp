@@ -1,9 +1,13 @@
 #include <clerk/result.hpp>
 
+#include <clerk/sign_in_token.hpp>
+#include <clerk/transport.hpp>
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <system_error>
+#include <type_traits>
 
 TEST_CASE("a result holds a value or an error, never both") {
   clerk::result<std::string> ok = std::string("v");
@@ -44,14 +48,46 @@ TEST_CASE("value() on an error throws clerk::exception carrying the error") {
   }
 }
 
-TEST_CASE("value() on a transport error throws std::system_error with its code") {
+TEST_CASE("value() on a transport error throws clerk::exception keeping its code") {
   clerk::basic_result<int, clerk::transport_error> r =
       clerk::transport_error{std::make_error_code(std::errc::timed_out), "timed out", false};
-  CHECK_THROWS_AS((void)r.value(), std::system_error);
+  try {
+    (void)r.value();
+    FAIL("value() did not throw");
+  } catch (const clerk::exception& e) {
+    REQUIRE(e.error().as_transport() != nullptr);
+    CHECK(e.error().as_transport()->code == std::errc::timed_out);
+  }
 }
 #endif
 
 TEST_CASE("value() on a value returns it") {
   clerk::result<int> r = 7;
   CHECK(r.value() == 7);
+}
+
+// What converts implicitly to T converts implicitly to a result; what only
+// constructs T (aggregate parenthesised init) needs an explicit result(...).
+static_assert(std::is_convertible_v<std::string, clerk::result<std::string>>);
+static_assert(std::is_convertible_v<clerk::http_response, clerk::transport_result>);
+static_assert(std::is_convertible_v<clerk::transport_error, clerk::transport_result>);
+static_assert(!std::is_convertible_v<int, clerk::transport_result>);
+static_assert(std::is_constructible_v<clerk::transport_result, int>);
+static_assert(!std::is_convertible_v<std::string, clerk::result<clerk::sign_in_token>>);
+
+TEST_CASE("a result is built from what T is constructible from only when asked") {
+  clerk::transport_result r(404);  // explicit: a response with status 404
+  REQUIRE(r.has_value());
+  CHECK(r->status == 404);
+}
+
+// std::exception's contract: copying an exception does not throw.
+static_assert(std::is_nothrow_copy_constructible_v<clerk::exception>);
+static_assert(std::is_nothrow_copy_assignable_v<clerk::exception>);
+
+TEST_CASE("copies of clerk::exception share the error and the message") {
+  clerk::exception a(clerk::error(clerk::invalid_request{"user_id", "must not be empty"}));
+  clerk::exception b = a;
+  CHECK(&a.error() == &b.error());
+  CHECK(std::string(b.what()) == a.what());
 }
