@@ -7,6 +7,7 @@
 #include <clerk/redact.hpp>
 #include <clerk/version.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -115,24 +116,61 @@ struct http_response {
 
 namespace detail {
 
-inline bool is_sensitive_header(std::string_view name) noexcept {
-  return iequals(name, "authorization") || iequals(name, "proxy-authorization") ||
-         iequals(name, "cookie") || iequals(name, "set-cookie");
+// Headers whose values print as they are (still passed through redact()):
+// everything else prints as "[redacted]", so a credential in a header nobody
+// thought of (X-Api-Key, a proxy's token) is never shown.
+inline constexpr std::array<std::string_view, 21> printable_headers = {"accept",
+                                                                       "accept-encoding",
+                                                                       "age",
+                                                                       "allow",
+                                                                       "cache-control",
+                                                                       "clerk-api-version",
+                                                                       "clerk-trace-id",
+                                                                       "connection",
+                                                                       "content-encoding",
+                                                                       "content-language",
+                                                                       "content-length",
+                                                                       "content-type",
+                                                                       "date",
+                                                                       "expires",
+                                                                       "location",
+                                                                       "retry-after",
+                                                                       "server",
+                                                                       "transfer-encoding",
+                                                                       "user-agent",
+                                                                       "vary",
+                                                                       "x-clerk-sdk"};
+
+inline bool is_printable_header(std::string_view name) noexcept {
+  for (auto h : printable_headers)
+    if (iequals(name, h))
+      return true;
+  return false;
+}
+
+// The credential headers keep their scheme and key kind ("Bearer sk_test_").
+inline bool is_credential_header(std::string_view name) noexcept {
+  return iequals(name, "authorization") || iequals(name, "proxy-authorization");
 }
 
 inline void print_headers(std::ostream& os, const header_list& headers) {
   for (const auto& h : headers) {
     os << '\n' << http::redact(h.name) << ": ";
-    if (is_sensitive_header(h.name))
+    if (is_credential_header(h.name))
       os << http::redact_credential(h.value);
-    else
+    else if (iequals(h.name, "location"))
+      os << http::redact_url(h.value);
+    else if (is_printable_header(h.name))
       os << http::redact(h.value);
+    else
+      os << http::redacted;
   }
 }
 
 }  // namespace detail
 
-// Multi-line, human-readable, with credentials, tokens and tickets redacted.
+// Multi-line, human-readable, with credentials, tokens and tickets redacted:
+// the URL and body through redact(), header values by the allow-list above.
 inline std::ostream& operator<<(std::ostream& os, const http_request& r) {
   os << to_string(r.method) << ' ' << http::redact(r.url);
   detail::print_headers(os, r.headers);

@@ -27,11 +27,29 @@ constexpr bool is_key_char(char c) noexcept {
   return is_base64url(c);
 }
 
+constexpr bool is_hex_digit(char c) noexcept {
+  return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+// True when a word may start at s[i]: at the start, after a byte that is not
+// base64url, or after an encoded separator glued to it: a percent-encoded
+// byte ("Bearer%20eyJ...") or a backslash escape ("\neyJ...", "\u0020eyJ...").
+constexpr bool starts_word(std::string_view s, std::size_t i) noexcept {
+  if (i == 0 || !is_base64url(s[i - 1]))
+    return true;
+  if (i >= 3 && s[i - 3] == '%' && is_hex_digit(s[i - 2]) && is_hex_digit(s[i - 1]))
+    return true;
+  if (i >= 2 && s[i - 2] == '\\')
+    return true;
+  return i >= 6 && s[i - 6] == '\\' && s[i - 5] == 'u' && is_hex_digit(s[i - 4]) &&
+         is_hex_digit(s[i - 3]) && is_hex_digit(s[i - 2]) && is_hex_digit(s[i - 1]);
+}
+
 // Length of a JWT-shaped run at s[i] ("eyJ" base64url, then '.' segments),
 // or 0 when there is none. A long run without a dot counts too: it may be a
 // token cut short by a truncated excerpt.
 constexpr std::size_t jwt_length(std::string_view s, std::size_t i) noexcept {
-  if (s.substr(i, 3) != "eyJ" || (i > 0 && is_base64url(s[i - 1])))
+  if (s.substr(i, 3) != "eyJ" || !starts_word(s, i))
     return 0;
   std::size_t j = i;
   std::size_t dots = 0;
@@ -46,12 +64,14 @@ inline constexpr std::array<std::string_view, 3> secret_key_prefixes = {"sk_live
                                                                         "sk_"};
 
 // Length of the prefix to keep when s[i] starts a Clerk secret key, else 0.
+// "sk_live_" and "sk_test_" are recognised anywhere, whatever precedes them;
+// the bare "sk_" only where a word starts (it would redact "task_id").
 constexpr std::size_t secret_key_prefix(std::string_view s, std::size_t i) noexcept {
-  if (i > 0 && is_key_char(s[i - 1]))
-    return 0;
   for (auto p : secret_key_prefixes) {
     if (s.substr(i, p.size()) != p)
       continue;
+    if (p == "sk_" && !starts_word(s, i))
+      return 0;
     // The longest prefix that matches decides: "sk_test_[redacted]" is
     // already redacted, not a bare "sk_" key.
     return i + p.size() < s.size() && is_key_char(s[i + p.size()]) ? p.size() : 0;

@@ -64,6 +64,19 @@ TEST_CASE("a printed response redacts tokens and tickets in its body and cookies
   CHECK(s.find("sit_2abcDEF") != std::string::npos);
 }
 
+TEST_CASE("headers print by an allow-list: any other value is redacted") {
+  clerk::http_response r{503,
+                         {{"Content-Type", "application/json"},
+                          {"Retry-After", "30"},
+                          {"X-Api-Key", "opaque-credential-123"},
+                          {"X-Request-Id", "req-42"},
+                          {"Location", "https://a.example/next?ticket=TICKET1"}},
+                         ""};
+  CHECK(clerk_test::printed(r) ==
+        "HTTP 503\nContent-Type: application/json\nRetry-After: 30\nX-Api-Key: [redacted]\n"
+        "X-Request-Id: [redacted]\nLocation: https://a.example/next?[redacted]");
+}
+
 TEST_CASE("method names parse back to their methods, and nothing else does") {
   for (auto m : {clerk::http_method::get, clerk::http_method::post, clerk::http_method::put,
                  clerk::http_method::patch, clerk::http_method::delete_})

@@ -10,6 +10,24 @@ TEST_CASE("secret keys keep only their kind") {
   CHECK(clerk::http::redact("task_ids") == "task_ids");
 }
 
+TEST_CASE("sk_live_ and sk_test_ keys are found whatever is glued before them") {
+  CHECK(clerk::http::redact("Authorization=Bearer%20sk_live_abc123") ==
+        "Authorization=Bearer%20sk_live_[redacted]");
+  CHECK(clerk::http::redact(R"({"m":"x\nsk_test_abc123"})") == R"({"m":"x\nsk_test_[redacted]"})");
+  CHECK(clerk::http::redact("prefixsk_live_abc") == "prefixsk_live_[redacted]");
+  // The bare prefix still needs a word start, so that task_ids survives.
+  CHECK(clerk::http::redact("Bearer%20sk_abc") == "Bearer%20sk_[redacted]");
+  CHECK(clerk::http::redact("mask_abc") == "mask_abc");
+}
+
+TEST_CASE("a token glued to an encoded separator is found") {
+  std::string jwt = clerk_test::sample_jwt;
+  CHECK(clerk::http::redact("token%3D" + jwt) == "token%3D[redacted]");
+  CHECK(clerk::http::redact("\\n" + jwt) == "\\n[redacted]");
+  CHECK(clerk::http::redact("\\u0022" + jwt) == "\\u0022[redacted]");
+  CHECK(clerk::http::redact("keyJhbGciOiJIUzI1NiJ9") == "keyJhbGciOiJIUzI1NiJ9");  // mid-word
+}
+
 TEST_CASE("JWT-shaped tokens are redacted whole") {
   CHECK(clerk::http::redact(std::string("t=") + clerk_test::sample_jwt + ";") == "t=[redacted];");
   CHECK(clerk::http::redact("eyJhbGciOiJIUzI1NiJ9") == "[redacted]");
