@@ -43,6 +43,13 @@ struct options {
   std::string user_agent{default_user_agent};
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   response_limits limits{};
+  // Your application's name and version ("my-app/1.2"), added to the
+  // User-Agent after the library's, so that Clerk's logs can tell you apart.
+  std::string application{};
+  // Plain http:// is refused unless the host is loopback (localhost,
+  // 127.0.0.0/8, [::1]): the request carries the secret key. Set this to send
+  // it in cleartext anyway (a proxy on a trusted network).
+  bool allow_insecure_http = false;
 };
 
 class config {

@@ -2,7 +2,8 @@
 //
 // Input: "name=value" lines (see corpus/build_request), values unescaped by
 // clerk_fuzz::unescape so that a seed can hold CR, LF or NUL. Names:
-//   key base_url api_version user_agent timeout_ms          (clerk::options)
+//   key base_url api_version user_agent application          (clerk::options)
+//   allow_insecure_http (present: true) timeout_ms
 //   user_id org_id expires_in                               (create)
 //   sign_in_token_id                                        (revoke)
 // A missing line keeps a valid default; org_id and expires_in stay unset.
@@ -21,6 +22,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +58,54 @@ bool all_bytes_in(std::string_view s, unsigned char lo, unsigned char hi) {
   return true;
 }
 
+// host[:port] of a base URL: a port is 1-5 digits worth 1..65535; an IPv6
+// host is bracketed hex digits, ':' and '.'; other hosts hold no bracket.
+// Plain http only to localhost, 127.x.y.z or [::1], unless allowed.
+bool good_host_and_port(std::string_view authority, bool plain_http, bool allow_insecure) {
+  std::string host;
+  std::string port;
+  bool has_port = false;
+  if (authority.front() == '[') {
+    std::size_t close = authority.find(']');
+    if (close == std::string_view::npos || close == 1)
+      return false;
+    host = std::string(authority.substr(0, close + 1));
+    for (char c : host.substr(1, host.size() - 2))
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.')
+        return false;
+    std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':')
+      return false;
+    has_port = !rest.empty();
+    if (has_port)
+      port = std::string(rest.substr(1));
+  } else {
+    if (authority.find_first_of("[]") != std::string_view::npos)
+      return false;
+    std::size_t colon = authority.find(':');
+    host = std::string(authority.substr(0, colon));
+    has_port = colon != std::string_view::npos;
+    if (has_port)
+      port = std::string(authority.substr(colon + 1));
+  }
+  if (has_port) {
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    long n = std::stol(port);
+    if (n < 1 || n > 65535)
+      return false;
+  }
+  if (!plain_http || allow_insecure)
+    return true;
+  std::string lower = host;
+  for (char& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool loopback_v4 =
+      lower.rfind("127.", 0) == 0 && lower.find_first_not_of("0123456789.") == std::string::npos;
+  return lower == "localhost" || lower == "[::1]" || loopback_v4;
+}
+
 // The documented rules of clerk::options, written apart from config.hpp.
 std::set<std::string> bad_options(const clerk::options& o) {
   std::set<std::string> bad;
@@ -71,12 +121,16 @@ std::set<std::string> bad_options(const clerk::options& o) {
   authority = authority.substr(0, authority.find('/'));
   if (scheme == 0 || !all_bytes_in(u, 0x21, 0x7e) || u.find_first_of("?#") != std::string::npos ||
       authority.find_first_of("@\\") != std::string_view::npos || authority.empty() ||
-      authority.front() == ':')
+      authority.front() == ':' ||
+      !good_host_and_port(authority, scheme == 7, o.allow_insecure_http))
     bad.insert("base_url");
   for (auto [name, v] : {std::pair<const char*, const std::string&>{"api_version", o.api_version},
                          {"user_agent", o.user_agent}})
     if (v.empty() || !all_bytes_in(v, 0x20, 0x7e) || v.front() == ' ' || v.back() == ' ')
       bad.insert(name);
+  const std::string& app = o.application;  // optional; when given, a clean header value
+  if (!app.empty() && (!all_bytes_in(app, 0x20, 0x7e) || app.front() == ' ' || app.back() == ' '))
+    bad.insert("application");
   if (o.timeout.count() <= 0)
     bad.insert("timeout");
   return bad;
@@ -202,6 +256,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.api_version = *v;
   if (auto v = f.get("user_agent"))
     o.user_agent = *v;
+  if (auto v = f.get("application"))
+    o.application = *v;
+  o.allow_insecure_http = f.get("allow_insecure_http").has_value();
   if (auto v = f.get("timeout_ms"))
     if (auto n = clerk_fuzz::number<std::int64_t>(*v))
       o.timeout = std::chrono::milliseconds(*n);
@@ -217,10 +274,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     made = clerk::config::make(o);
   } else {
     FUZZ_CHECK_MSG(made.has_value(), made.error().message());
-    std::string_view base = o.base_url;
+    std::string base = o.base_url;
     while (!base.empty() && base.back() == '/')
-      base.remove_suffix(1);
+      base.pop_back();
+    for (std::size_t i = 0; i < base.find(':'); ++i)  // the scheme is lower-cased
+      base[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(base[i])));
     FUZZ_CHECK(made->base_url() == base);
+    FUZZ_CHECK(made->user_agent() ==
+               (o.application.empty() ? o.user_agent : o.user_agent + ' ' + o.application));
     FUZZ_CHECK(made->secret_key().reveal() == o.secret_key);
   }
   FUZZ_CHECK(made.has_value());

@@ -32,7 +32,8 @@ fake_clerk populated() {
 std::string ticket_for(const fake_clerk& fake, std::string user = "user_1",
                        std::optional<std::chrono::seconds> expires_in = std::nullopt,
                        std::string* token_id = nullptr) {
-  auto cfg = clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://x/v1"});
+  auto cfg =
+      clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
   const clerk::client client(*cfg, fake);
   auto t = client.send(clerk::create_sign_in_token{.user_id = user, .expires_in = expires_in});
@@ -173,7 +174,8 @@ TEST_CASE("fake FAPI: a ticket signs in once, rotates the token and accepts the 
                                 "strategy=ticket&ticket=" + ticket, std::string(*rotated)));
   CHECK(again.status == 400);
   CHECK(error_code_of(again) == "sign_in_token_already_used_code");
-  auto cfg = clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://x/v1"});
+  auto cfg =
+      clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   auto revoked = clerk::client(*cfg, fake).send(clerk::revoke_sign_in_token{token_id});
   REQUIRE(revoked.has_error());
   CHECK(revoked.error().as_api()->errors.at(0).code == "sign_in_token_cannot_be_revoked_code");
@@ -198,7 +200,8 @@ TEST_CASE("fake FAPI: expired, revoked, foreign and missing tickets get Clerk's 
   auto expiring = ticket_for(fake, "user_1", 60s);
   std::string revoked_id;
   auto revoked = ticket_for(fake, "user_1", std::nullopt, &revoked_id);
-  auto cfg = clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://x/v1"});
+  auto cfg =
+      clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(clerk::client(*cfg, fake).send(clerk::revoke_sign_in_token{revoked_id}));
   fake.advance(61s);
 

@@ -92,12 +92,90 @@ TEST_CASE("the base URL must be http or https with a host and nothing that chang
   }
 }
 
-TEST_CASE("scheme case does not matter and ports and paths are kept") {
+TEST_CASE("the scheme is lower-cased; host, port and path are kept") {
   auto o = with_key();
-  o.base_url = "HTTPS://api.clerk.com:8443/v1";
+  o.base_url = "HTTPS://Api.Clerk.com:8443/v1";
   auto c = clerk::config::make(o);
   REQUIRE(c.has_value());
-  CHECK(c->base_url() == "HTTPS://api.clerk.com:8443/v1");
+  CHECK(c->base_url() == "https://Api.Clerk.com:8443/v1");
+  o.base_url = "Http://127.0.0.1:8080/v1";
+  c = clerk::config::make(o);
+  REQUIRE(c.has_value());
+  CHECK(c->base_url() == "http://127.0.0.1:8080/v1");
+}
+
+TEST_CASE("a port is digits from 1 to 65535, and brackets hold an IPv6 address") {
+  struct row {
+    const char* url;
+    const char* reason;
+  };
+  for (const row& r : {
+           row{"https://h:99999/v1", "must have a port from 1 to 65535"},
+           row{"https://h:65536/v1", "must have a port from 1 to 65535"},
+           row{"https://h:0/v1", "must have a port from 1 to 65535"},
+           row{"https://h:abc/v1", "must have a port from 1 to 65535"},
+           row{"https://h:/v1", "must have a port from 1 to 65535"},
+           row{"https://h:443:1/v1", "must have a port from 1 to 65535"},
+           row{"https://h:+443/v1", "must have a port from 1 to 65535"},
+           row{"https://[::1", "must close the bracket of an IPv6 address"},
+           row{"https://[::1/v1", "must close the bracket of an IPv6 address"},
+           row{"https://[]/v1", "must hold an IPv6 address between brackets"},
+           row{"https://[evil.example]/v1", "must hold an IPv6 address between brackets"},
+           row{"https://[::1]x/v1", "must have nothing but a port after an IPv6 address"},
+           row{"https://[::1]:0/v1", "must have a port from 1 to 65535"},
+           row{"https://h]/v1", "must use brackets only around an IPv6 address"},
+           row{"https://::1]/v1", "must name a host"},
+       }) {
+    CAPTURE(r.url);
+    auto o = with_key();
+    o.base_url = r.url;
+    auto e = refused(o);
+    CHECK(e.field == "base_url");
+    CHECK(e.reason == r.reason);
+  }
+  for (const char* url : {"https://h:1/v1", "https://h:65535", "https://[::1]:8443/v1",
+                          "https://[2001:db8::7]/v1", "https://api.clerk.com"}) {
+    CAPTURE(url);
+    auto o = with_key();
+    o.base_url = url;
+    CHECK(clerk::config::make(o).has_value());
+  }
+}
+
+TEST_CASE("plain http is for loopback hosts only, unless allowed explicitly") {
+  for (const char* url :
+       {"http://localhost:8080/v1", "http://LOCALHOST/v1", "http://127.0.0.1:4010/v1",
+        "http://127.1.2.3/v1", "http://[::1]:80/v1"}) {
+    CAPTURE(url);
+    auto o = with_key();
+    o.base_url = url;
+    CHECK(clerk::config::make(o).has_value());
+  }
+  for (const char* url :
+       {"http://api.clerk.com/v1", "http://10.0.0.1/v1", "http://127.0.0.1.evil.example/v1",
+        "http://localhost.evil.example/v1", "http://[::2]/v1"}) {
+    CAPTURE(url);
+    auto o = with_key();
+    o.base_url = url;
+    auto e = refused(o);
+    CHECK(e.field == "base_url");
+    CHECK(e.reason.find("allow_insecure_http") != std::string::npos);
+    o.allow_insecure_http = true;
+    CHECK(clerk::config::make(o).has_value());
+  }
+}
+
+TEST_CASE("an application name follows the library's in the User-Agent") {
+  auto o = with_key();
+  o.application = "my-app/1.2";
+  auto c = clerk::config::make(o);
+  REQUIRE(c.has_value());
+  CHECK(c->user_agent() == "clerk-backend-cpp/0.1.0 my-app/1.2");
+  for (const char* bad : {"app\r\nX-Injected: 1", " app", "app ", "app \xe2\x9c\x93"}) {
+    CAPTURE(bad);
+    o.application = bad;
+    CHECK(refused(o).field == "application");
+  }
 }
 
 TEST_CASE("API version and user agent must be clean header values") {

@@ -42,16 +42,33 @@ inline std::optional<invalid_request> check_secret_key(std::string_view key) {
   return std::nullopt;
 }
 
+// True for a host that names this machine: localhost, 127.0.0.0/8, [::1].
+constexpr bool is_loopback_host(std::string_view host) noexcept {
+  if (iequals(host, "localhost") || host == "[::1]")
+    return true;
+  if (!host.starts_with("127."))
+    return false;
+  for (char c : host)
+    if (!is_digit(c) && c != '.')
+      return false;
+  return true;
+}
+
 // Accepts http(s)://host[:port][/path] and nothing that could smuggle a
-// credential or change the target: no userinfo, query or fragment.
-inline std::optional<invalid_request> check_base_url(std::string_view url) {
+// credential or change the target: no userinfo, query or fragment; a port
+// of digits in 1..65535; brackets only around an IPv6 address. Plain http://
+// only to a loopback host, unless allow_insecure_http says otherwise: the
+// secret key would cross the network in cleartext.
+inline std::optional<invalid_request> check_base_url(std::string_view url,
+                                                     bool allow_insecure_http) {
   auto bad = [](const char* why) { return invalid_request{"base_url", why}; };
   if (url.empty())
     return bad("must not be empty");
   if (has_control(url) || url.find(' ') != std::string_view::npos || !is_ascii(url))
     return bad("must be ASCII without spaces or control characters");
   std::string_view rest;
-  if (istarts_with(url, "https://"))
+  bool https = istarts_with(url, "https://");
+  if (https)
     rest = url.substr(8);
   else if (istarts_with(url, "http://"))
     rest = url.substr(7);
@@ -66,6 +83,45 @@ inline std::optional<invalid_request> check_base_url(std::string_view url) {
     return bad("must name a host");
   if (authority.find('\\') != std::string_view::npos)
     return bad("must not contain a backslash");
+  std::string_view host = authority;
+  std::string_view port;
+  bool has_port = false;
+  if (authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos)
+      return bad("must close the bracket of an IPv6 address");
+    host = authority.substr(0, close + 1);
+    auto inside = host.substr(1, host.size() - 2);
+    if (inside.empty() ||
+        inside.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+      return bad("must hold an IPv6 address between brackets");
+    auto after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':')
+      return bad("must have nothing but a port after an IPv6 address");
+    has_port = !after.empty();
+    port = has_port ? after.substr(1) : after;
+  } else {
+    if (authority.find_first_of("[]") != std::string_view::npos)
+      return bad("must use brackets only around an IPv6 address");
+    auto colon = authority.find(':');
+    host = authority.substr(0, colon);
+    has_port = colon != std::string_view::npos;
+    port = has_port ? authority.substr(colon + 1) : std::string_view();
+  }
+  if (has_port) {
+    unsigned long n = 0;
+    bool digits = !port.empty() && port.size() <= 5;
+    for (char c : port) {
+      digits = digits && is_digit(c);
+      n = n * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if (!digits || n < 1 || n > 65535)
+      return bad("must have a port from 1 to 65535");
+  }
+  if (!https && !allow_insecure_http && !is_loopback_host(host))
+    return bad(
+        "must start with https:// unless the host is loopback (set allow_insecure_http to send "
+        "the secret key in cleartext)");
   return std::nullopt;
 }
 
@@ -74,18 +130,25 @@ inline std::optional<invalid_request> check_base_url(std::string_view url) {
 CLERK_BACKEND_DECL result<config> config::make(options o) {
   if (auto e = detail::check_secret_key(o.secret_key))
     return error(std::move(*e));
-  if (auto e = detail::check_base_url(o.base_url))
+  if (auto e = detail::check_base_url(o.base_url, o.allow_insecure_http))
     return error(std::move(*e));
   if (auto e = detail::check_header_value("api_version", o.api_version))
     return error(std::move(*e));
   if (auto e = detail::check_header_value("user_agent", o.user_agent))
     return error(std::move(*e));
+  if (!o.application.empty())
+    if (auto e = detail::check_header_value("application", o.application))
+      return error(std::move(*e));
   if (o.timeout <= std::chrono::milliseconds::zero())
     return error(invalid_request{"timeout", "must be positive"});
   if (o.limits.max_body_bytes == 0 || o.limits.max_depth == 0 || o.limits.max_string_bytes == 0)
     return error(invalid_request{"limits", "must all be positive"});
   while (o.base_url.back() == '/')
     o.base_url.pop_back();
+  for (std::size_t i = 0; o.base_url[i] != ':'; ++i)  // the scheme, in lower case
+    o.base_url[i] = detail::to_lower(o.base_url[i]);
+  if (!o.application.empty())
+    o.user_agent += ' ' + o.application;
   config c;
   c.authorization_ = secret("Bearer " + o.secret_key);
   c.secret_key_ = secret(std::move(o.secret_key));
