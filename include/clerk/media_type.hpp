@@ -9,22 +9,37 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+
+namespace detail {
+// RFC 9110 tchar: the characters of a token, such as a media type's type and subtype.
+constexpr bool is_token_char(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+constexpr bool is_token(std::string_view s) noexcept {
+  if (s.empty())
+    return false;
+  for (char c : s)
+    if (!is_token_char(c))
+      return false;
+  return true;
+}
+}  // namespace detail
+
 namespace http {
 
 // True for application/json and any */*+json type, whatever the case and the
 // parameters ("Application/JSON; charset=utf-8", "application/problem+json").
-// False for anything else, including an empty or malformed value.
+// False for anything else, including an empty or malformed value: type and
+// subtype must be RFC 9110 tokens.
 constexpr bool is_json_media_type(std::string_view content_type) noexcept {
   auto essence = detail::trim_ows(content_type.substr(0, content_type.find(';')));
   auto slash = essence.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == essence.size())
+  if (slash == std::string_view::npos)
     return false;
   auto type = essence.substr(0, slash);
   auto subtype = essence.substr(slash + 1);
-  for (char c : essence)
-    if (c == ' ' || c == '\t' || detail::is_control(c))
-      return false;
-  if (subtype.find('/') != std::string_view::npos)
+  if (!detail::is_token(type) || !detail::is_token(subtype))
     return false;
   if (detail::iequals(subtype, "json"))
     return detail::iequals(type, "application");

@@ -5,6 +5,7 @@
 #include <clerk/detail/text.hpp>
 #include <clerk/version.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -22,16 +23,45 @@ inline constexpr std::chrono::seconds max_retry_after{std::int64_t{1} << 40};
 struct retry_after {
   // Either a delay (delta-seconds) or a point in time (HTTP-date).
   std::variant<std::chrono::seconds, std::chrono::sys_seconds> value;
+  // True for an obsolete RFC 850 date, which gives only the year's last two
+  // digits: `value` then holds it in 1970-2069, and at(now) moves it to the
+  // century RFC 9110 (5.6.7) prescribes, which depends on the caller's now.
+  bool two_digit_year = false;
+
+  // The point in time of a date, seen from `now` (the caller's clock: the
+  // library reads none). A two-digit year more than 50 years ahead of now's
+  // year is the most recent past year with the same last two digits. For a
+  // delta-seconds value, now + the delay (saturating).
+  constexpr std::chrono::sys_seconds at(std::chrono::sys_seconds now) const noexcept {
+    using namespace std::chrono;
+    if (const auto* d = std::get_if<seconds>(&value))
+      return now > sys_seconds::max() - *d ? sys_seconds::max() : now + *d;
+    auto t = std::get<sys_seconds>(value);
+    if (!two_digit_year)
+      return t;
+    // Now is clamped to years 0-9999, so every year below fits year's range.
+    now = std::clamp(now, sys_seconds(sys_days(year(0) / 1 / 1)),
+                     sys_seconds(sys_days(year(9999) / 12 / 31)));
+    auto day = floor<days>(t);
+    year_month_day date{day};
+    int last_two = static_cast<int>(date.year()) % 100;
+    int limit = static_cast<int>(year_month_day{floor<days>(now)}.year()) + 50;
+    int y = limit - ((limit - last_two) % 100 + 100) % 100;
+    year_month_day moved{year(y), date.month(), date.day()};
+    if (!moved.ok())  // 29 February of a century year that is not a leap year
+      moved = year(y) / date.month() / last;
+    return sys_days(moved) + (t - day);
+  }
 
   // How long to wait, counted from `now` (which the caller supplies: the
   // library reads no clock). A date in the past gives zero.
   constexpr std::chrono::seconds delay(std::chrono::sys_seconds now) const noexcept {
     if (const auto* d = std::get_if<std::chrono::seconds>(&value))
       return *d;
-    auto at = std::get<std::chrono::sys_seconds>(value);
+    auto at = this->at(now);
     if (at <= now)
       return std::chrono::seconds(0);
-    // Dates lie within years 0-9999, so `at - max_retry_after` cannot
+    // Dates lie within years 0-10049, so `at - max_retry_after` cannot
     // overflow; a `now` far before it would make `at - now` overflow.
     if (now < at - max_retry_after)
       return max_retry_after;
@@ -108,7 +138,8 @@ constexpr std::optional<std::chrono::sys_seconds> parse_imf_fixdate(std::string_
   return make_date(*y, month_number(s.substr(8, 3)), *d, *tod);
 }
 
-// Obsolete RFC 850 date: "Sunday, 06-Nov-94 08:49:37 GMT"
+// Obsolete RFC 850 date: "Sunday, 06-Nov-94 08:49:37 GMT", its year put in
+// 1970-2069 until retry_after::at() knows the caller's now.
 constexpr std::optional<std::chrono::sys_seconds> parse_rfc850_date(std::string_view s) {
   auto comma = s.find(", ");
   if (comma == std::string_view::npos || !is_day_name(s.substr(0, comma), true))
@@ -162,7 +193,7 @@ constexpr std::optional<retry_after> parse_retry_after(std::string_view v) noexc
   if (auto t = detail::parse_imf_fixdate(v))
     return retry_after{*t};
   if (auto t = detail::parse_rfc850_date(v))
-    return retry_after{*t};
+    return retry_after{*t, true};
   if (auto t = detail::parse_asctime_date(v))
     return retry_after{*t};
   return std::nullopt;

@@ -30,8 +30,8 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-// "type/subtype" before any ';', without surrounding SP/HTAB, and nothing
-// blank or control inside; JSON when it is application/json or */*+json.
+// "type/subtype" before any ';', without surrounding SP/HTAB, both tokens;
+// JSON when it is application/json or */*+json.
 bool expected(std::string_view v) {
   std::string_view essence = v.substr(0, v.find(';'));
   while (!essence.empty() && (essence.front() == ' ' || essence.front() == '\t'))
@@ -45,7 +45,12 @@ bool expected(std::string_view v) {
     return false;
   std::string type = lower(essence.substr(0, slash));
   std::string subtype = lower(essence.substr(slash + 1));
-  if (type.empty() || subtype.empty() || subtype.find('/') != std::string::npos)
+  // RFC 9110: type and subtype are tokens (1*tchar).
+  auto token = [](const std::string& t) {
+    static const std::string tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz";
+    return !t.empty() && t.find_first_not_of(tchar) == std::string::npos;
+  };
+  if (!token(type) || !token(subtype))
     return false;
   if (subtype == "json")
     return type == "application";

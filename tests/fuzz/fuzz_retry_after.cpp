@@ -7,6 +7,7 @@
 
 #include "fuzz_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -117,8 +118,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (got) {
     const seconds d = got->delay(now);
     FUZZ_CHECK(d >= seconds(0));
-    if (const auto* at = std::get_if<sys_seconds>(&got->value))
-      FUZZ_CHECK(d == (*at > now ? *at - now : seconds(0)));
+    if (const auto* at = std::get_if<sys_seconds>(&got->value)) {
+      sys_seconds when = *at;
+      if (got->two_digit_year) {
+        // RFC 9110: the same date and last two digits of the year, at most
+        // 50 years after now's year (now taken within years 0-9999).
+        when = got->at(now);
+        const civil parsed = split(*at), moved = split(when);
+        FUZZ_CHECK(moved.year % 100 == parsed.year % 100);
+        FUZZ_CHECK(moved.month == parsed.month && moved.hour == parsed.hour &&
+                   moved.minute == parsed.minute && moved.second == parsed.second);
+        const sys_seconds lo = sys_days(std::chrono::year(0) / 1 / 1);
+        const sys_seconds hi = sys_days(std::chrono::year(9999) / 12 / 31);
+        const int now_year = split(std::clamp(now, lo, hi)).year;
+        FUZZ_CHECK(moved.year <= now_year + 50 && moved.year > now_year + 50 - 100);
+      }
+      FUZZ_CHECK(d == (when > now ? when - now : seconds(0)));
+    }
   }
 
   // Round trips of all three forms for any second of years 0000-9999.
@@ -128,7 +144,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const clerk::retry_after want{t};
   FUZZ_CHECK(clerk::http::parse_retry_after(imf_fixdate(c)) == want);
   FUZZ_CHECK(clerk::http::parse_retry_after(" " + asctime_date(c) + "\t") == want);
-  if (c.year >= 1970 && c.year <= 2069)  // what a two-digit year can say
-    FUZZ_CHECK(clerk::http::parse_retry_after(rfc850_date(c)) == want);
+  if (c.year >= 1970 && c.year <= 2069) {  // what a two-digit year can say, before at(now)
+    auto two_digit = clerk::http::parse_retry_after(rfc850_date(c));
+    FUZZ_CHECK(two_digit && two_digit->value == want.value && two_digit->two_digit_year);
+  }
   return 0;
 }

@@ -20,3 +20,12 @@ TEST_CASE("anything else is not JSON") {
     CHECK_FALSE(clerk::http::is_json_media_type(t));
   }
 }
+
+TEST_CASE("a type or subtype with a character outside RFC 9110's token is not JSON") {
+  for (const char* t : {"foo(bar)/x+json", "\"/\"+json", "a,b/c+json", "a/b@c+json", "a/b[c]+json",
+                        "app{}/x+json", "a/b=c+json", "a:b/x+json"}) {
+    CAPTURE(t);
+    CHECK_FALSE(clerk::http::is_json_media_type(t));
+  }
+  CHECK(clerk::http::is_json_media_type("a!#$%&'*.^_`|~-1/vnd.x!#$%&'*.^_`|~-1+json"));
+}
