@@ -153,6 +153,36 @@ use_meson_subproject() {
     [ "$(cd "$d/staged" && find . -type f -printf '%f\n')" = app ]
 }
 
+# The separate-compilation target: <clerk/src.hpp> compiled once for the
+# consumer, and the macro (hence the _sc inline namespace) in its app.
+compiled_in_app() {
+  nm -C "$1" | grep -q 'clerk::v0_1_0_sc::' && ! nm -C "$1" | grep -q 'clerk::v0_1_0::'
+}
+
+use_add_subdirectory_compiled() {
+  local d=$w/add_subdirectory_compiled
+  stage "$d" "$here/add_subdirectory/CMakeLists.txt"
+  ln -s "$root" "$d/clerk-backend-cpp"
+  cmake_consumer "$d" -DCLERK_TARGET=clerk::backend_compiled && compiled_in_app "$d/build/app"
+}
+
+use_find_package_compiled() {
+  local d=$w/find_package_compiled
+  stage "$d" "$here/find_package/CMakeLists.txt"
+  cmake_consumer "$d" -DCMAKE_PREFIX_PATH="$work/prefix" -DCLERK_TARGET=clerk::backend_compiled &&
+    compiled_in_app "$d/build/app"
+}
+
+use_meson_subproject_compiled() {
+  local d=$w/meson_subproject_compiled
+  stage "$d" "$here/meson_subproject_compiled/meson.build"
+  mkdir "$d/subprojects"
+  ln -s "$root" "$d/subprojects/clerk-backend-cpp"
+  CXX=$cxx meson setup "$d/build" "$d" &&
+    meson compile -C "$d/build" -j 1 &&
+    "$d/build/app" && compiled_in_app "$d/build/app"
+}
+
 use_meson_pkg_config() {
   local d=$w/meson_pkg_config
   stage "$d" "$here/meson_pkg_config/meson.build"
@@ -214,6 +244,27 @@ two_versions() {
     -o "$d/two_other.o" || return 1
   if $cxx "$d/one.o" "$d/two_other.o" -lboost_json -o "$d/mixed" 2>"$d/mixed.log"; then
     echo "two versions of the library linked into one program"
+    return 1
+  fi
+  cat "$d/mixed.log"
+  grep "undefined reference to .*parse_in_second_tu" "$d/mixed.log"
+}
+
+# One build mode per program: a translation unit built with
+# CLERK_BACKEND_SEPARATE_COMPILATION (its definitions in src.hpp's TU) and
+# one built header-only must not link together when they share a library type.
+mixed_modes_do_not_link() {
+  local d=$w/mixed_modes
+  mkdir -p "$d"
+  printf '#include <clerk/src.hpp>\n' >"$d/src.cpp"
+  $cxx $std "${warnings[@]}" -DCLERK_BACKEND_SEPARATE_COMPILATION -I"$root/include" \
+    -c "$here/odr_one.cpp" -o "$d/one.o" &&
+    $cxx $std "${warnings[@]}" -DCLERK_BACKEND_SEPARATE_COMPILATION -I"$root/include" \
+      -c "$d/src.cpp" -o "$d/src.o" &&
+    $cxx $std "${warnings[@]}" -I"$root/include" -c "$here/odr_two.cpp" -o "$d/two.o" ||
+    return 1
+  if $cxx "$d/one.o" "$d/src.o" "$d/two.o" -lboost_json -o "$d/mixed" 2>"$d/mixed.log"; then
+    echo "separate and header-only translation units linked into one program"
     return 1
   fi
   cat "$d/mixed.log"
@@ -306,6 +357,10 @@ suite() {
   check "$tag-adapters-meson-subproject" adapters_meson_subproject
   check "$tag-adapters-pkg-config" adapters_pkg_config
   check "$tag-adapters-curl-no-exceptions-no-rtti" adapters_curl_no_exceptions
+  check "$tag-mixed-build-modes-do-not-link" mixed_modes_do_not_link
+  check "$tag-add_subdirectory-compiled" use_add_subdirectory_compiled
+  check "$tag-find_package-compiled" use_find_package_compiled
+  check "$tag-meson-subproject-compiled" use_meson_subproject_compiled
   check "$tag-headers-alone-I" headers_alone -I
   check "$tag-headers-alone-isystem" headers_alone -isystem
   check "$tag-headers-alone-separate-compilation" headers_alone -I -DCLERK_BACKEND_SEPARATE_COMPILATION
