@@ -61,8 +61,19 @@ int main(int argc, char** argv) {
                             clerk::retry_policy());
   int status = 1;
   asio::co_spawn(io, create_then_revoke(client, argv[1]), [&](std::exception_ptr e, int s) {
-    if (!e)
+    if (!e) {
       status = s;
+      return;
+    }
+    // An exception from the coroutine (bad_alloc, an Asio failure thrown
+    // rather than returned) is reported, not swallowed.
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      std::cerr << "asio_example: " << clerk::http::redact(x.what()) << '\n';
+    } catch (...) {
+      std::cerr << "asio_example: unknown exception\n";
+    }
   });
   io.run();
   return status;

@@ -36,8 +36,9 @@ Creates or revokes a Clerk sign-in token through Clerk's Backend API and
 prints it on stdout as one JSON object with Clerk's field names.
 
 options:
-  --api-url URL        the Backend API (default: $CLERK_API_URL, else
-                       https://api.clerk.com/v1)
+  --api-url URL        the Backend API's origin, as Clerk's SDKs take it
+                       (default: $CLERK_API_URL, else https://api.clerk.com);
+                       /v1 is added unless the URL has a path already
   --timeout SECONDS    give up on an attempt after this long (default 30;
                        fractions allowed)
   --retries N          retry up to N times (default 2; 0 disables): after a
@@ -53,11 +54,13 @@ options:
 environment:
   CLERK_SECRET_KEY     the instance's secret key (sk_test_... or sk_live_...);
                        it is never taken from an argument
-  CLERK_API_URL        the default for --api-url
+  CLERK_API_URL        the default for --api-url (the same variable Clerk's
+                       SDKs read: https://api.clerk.com, or one ending in /v1)
 
 exit status: 0 success; 1 Clerk answered with an error or an unusable
-response; 2 usage error or invalid input (nothing was sent); 3 the request
-could not be sent or answered (connection refused, DNS, TLS, timeout).
+response (too large included); 2 usage error or invalid input (nothing was
+sent); 3 the request could not be sent or answered (connection refused, DNS,
+TLS, timeout).
 )";
 
 struct arguments {
@@ -204,6 +207,22 @@ std::optional<std::chrono::milliseconds> parse_timeout(std::string_view s) {
   return std::chrono::milliseconds(ms);
 }
 
+// Clerk's SDKs read CLERK_API_URL as the origin (https://api.clerk.com) and
+// add the version; a URL with a path (".../v1", a proxy's prefix) is kept.
+std::string api_base_url(std::string_view url) {
+  auto scheme_end = url.find("://");
+  auto path =
+      scheme_end == std::string_view::npos ? std::string_view::npos : url.find('/', scheme_end + 3);
+  std::string out(url);
+  if (path == std::string_view::npos ||
+      url.find_first_not_of('/', path) == std::string_view::npos) {
+    while (!out.empty() && out.back() == '/')
+      out.pop_back();
+    out += "/v1";
+  }
+  return out;
+}
+
 int exit_code_for(const clerk::error& e) {
   switch (e.kind()) {
     case clerk::error_kind::invalid_request:
@@ -270,9 +289,9 @@ int main(int argc, char** argv) {
     return usage("CLERK_SECRET_KEY is not set: export your instance's secret key");
   o.secret_key = key;
   if (a.api_url) {
-    o.base_url = *a.api_url;
+    o.base_url = api_base_url(*a.api_url);
   } else if (const char* url = std::getenv("CLERK_API_URL"); url != nullptr && *url != '\0') {
-    o.base_url = url;
+    o.base_url = api_base_url(url);
   }
   if (a.timeout) {
     auto t = parse_timeout(*a.timeout);

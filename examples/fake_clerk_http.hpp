@@ -12,13 +12,15 @@
 
 namespace clerk_examples {
 
-// Every request the server receives, whatever its method or path, goes to
-// the fake with its raw target (the fake decodes the token id itself).
+// Every request the server receives with one of clerk::http_method's
+// methods, whatever its path, goes to the fake with its raw target (the fake
+// decodes the token id itself); any other method (HEAD, OPTIONS, ...) is
+// answered 405 here instead of reaching the fake as something else.
 // Routes, not a pre-routing handler: cpp-httplib reads the body only for them.
 inline void serve_fake_clerk(httplib::Server& server, clerk::fakes::fake_clerk fake) {
   auto handler = [fake](const httplib::Request& req, httplib::Response& res) {
     clerk::http_request r;
-    r.method = clerk::http::parse_method(req.method).value_or(clerk::http_method::get);
+    r.method = *clerk::http::parse_method(req.method);  // (refused before routing if not)
     r.url = req.target.empty() ? req.path : req.target;
     for (const auto& [name, value] : req.headers)
       r.headers.add(name, value);
@@ -45,6 +47,14 @@ inline void serve_fake_clerk(httplib::Server& server, clerk::fakes::fake_clerk f
   server.Put(any, handler);
   server.Patch(any, handler);
   server.Delete(any, handler);
+  // Before routing, since cpp-httplib would answer HEAD with the GET route.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (clerk::http::parse_method(req.method))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 405;
+    res.set_header("Allow", "GET, POST, PUT, PATCH, DELETE");
+    return httplib::Server::HandlerResponse::Handled;
+  });
 }
 
 }  // namespace clerk_examples

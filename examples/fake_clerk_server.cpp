@@ -32,16 +32,20 @@ int usage(std::string_view problem) {
   return 2;
 }
 
+// Digits only, at most `max`: refused rather than wrapped on overflow.
 bool parse_number(std::string_view s, unsigned long long max, unsigned long long& out) {
-  if (s.empty() || s.size() > 20)
+  if (s.empty())
     return false;
   out = 0;
   for (char c : s) {
     if (c < '0' || c > '9')
       return false;
-    out = out * 10 + unsigned(c - '0');
+    unsigned digit = unsigned(c - '0');
+    if (out > (max - digit) / 10)
+      return false;
+    out = out * 10 + digit;
   }
-  return out <= max;
+  return true;
 }
 
 }  // namespace

@@ -79,6 +79,7 @@ class fake_clerk_server {
         server_([&](httplib::Server& s) { clerk_examples::serve_fake_clerk(s, fake); },
                 std::move(server)) {}
   std::string base_url() const { return server_.origin() + "/v1"; }
+  std::string origin() const { return server_.origin(); }
   const clerk::fakes::fake_clerk& fake() const { return fake_; }
 
  private:

@@ -123,6 +123,18 @@ TEST_CASE("create passes --org-id and --expires-in, and CLERK_API_URL is the def
   CHECK(contains(refused.err, "HTTP 403"));
 }
 
+TEST_CASE("CLERK_API_URL and --api-url take the origin, as Clerk's SDKs do; /v1 keeps working") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  for (const std::string& url : {server.origin(), server.origin() + "/", server.base_url()}) {
+    CAPTURE(url);
+    auto from_env = cli({"create", "--user-id", "user_demo"},
+                        {"CLERK_SECRET_KEY=" + key, "CLERK_API_URL=" + url});
+    CHECK(from_env.exit_code == 0);
+    CHECK(from_env.json().is_object());
+    CHECK(cli({"create", "--user-id", "user_demo", "--api-url", url}).exit_code == 0);
+  }
+}
+
 TEST_CASE("revoke prints the revoked token without token and url") {
   clerk_test::fake_clerk_server server(demo_fake());
   auto created = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url()});
@@ -192,6 +204,15 @@ TEST_CASE("unusable answers exit 1: 500 HTML, 429 with Retry-After, malformed JS
   CHECK(malformed.err_lines() == 1);
   CHECK(contains(malformed.err, "HTTP 200"));
   CHECK(contains(malformed.err, "not valid JSON"));
+}
+
+TEST_CASE("an answer too large to keep exits 1, as any unusable answer does") {
+  clerk_test::misbehaving_server server;
+  auto big = cli({"create", "--user-id", "user_demo", "--api-url", server.base_url("big")});
+  CHECK(big.exit_code == 1);
+  CHECK(big.out.empty());
+  CHECK(big.err_lines() == 1);
+  CHECK(contains(big.err, "exceeds the limit"));
 }
 
 TEST_CASE("transport failures exit 3: refused, timeout, TLS") {
