@@ -156,7 +156,8 @@ use_meson_subproject() {
 # The separate-compilation target: <clerk/src.hpp> compiled once for the
 # consumer, and the macro (hence the _sc inline namespace) in its app.
 compiled_in_app() {
-  nm -C "$1" | grep -q 'clerk::v0_1_0_sc::' && ! nm -C "$1" | grep -q 'clerk::v0_1_0::'
+  nm -C "$1" >"$1.symbols" &&
+    grep -q 'clerk::v0_1_0_sc::' "$1.symbols" && ! grep 'clerk::v0_1_0::' "$1.symbols"
 }
 
 use_add_subdirectory_compiled() {
