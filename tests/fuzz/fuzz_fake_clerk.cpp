@@ -63,7 +63,8 @@ clerk::result<clerk::sign_in_token> read_answer(const clerk::transport_result& a
   FUZZ_CHECK(answer.has_value());
   const auto trace = answer->headers.find("clerk-trace-id");
   FUZZ_CHECK(trace && trace->size() == 32 && is_hex(*trace));
-  auto t = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer);
+  auto t =
+      clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
   if (t.has_error()) {
     FUZZ_CHECK_MSG(t.error().kind() == clerk::error_kind::api, t.error().message());
     FUZZ_CHECK(t.error().clerk_trace_id() == *trace);
