@@ -33,6 +33,7 @@
 #define CLERK_OPERATION_HPP
 
 #include <clerk/config.hpp>
+#include <clerk/detail/form.hpp>
 #include <clerk/detail/response.hpp>
 #include <clerk/detail/wire.hpp>
 #include <clerk/error.hpp>
@@ -173,8 +174,6 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_
                                                                     std::string_view label,
                                                                     std::string_view text,
                                                                     const model_info* declared);
-// Appends `s` percent-encoded for a query or a form body.
-CLERK_BACKEND_DECL void append_form_encoded(std::string& out, std::string_view s);
 
 template <class T>
 std::optional<invalid_request> check_fields(std::string_view prefix, const T& obj,
@@ -259,14 +258,14 @@ void append_form_field(std::string& out, const T& op, const F& f, bool& first) {
     if (!first)
       out += '&';
     first = false;
-    append_form_encoded(out, f.name);
+    append_form_component(out, f.name);
     out += '=';
     if constexpr (k == kind::string)
-      append_form_encoded(out, v);
+      append_form_component(out, v);
     else if constexpr (k == kind::secret)
-      append_form_encoded(out, v.reveal());
+      append_form_component(out, v.reveal());
     else if constexpr (k == kind::enumeration)
-      append_form_encoded(out, v.raw());
+      append_form_component(out, v.raw());
     else if constexpr (k == kind::boolean)
       out += v ? "true" : "false";
     else if constexpr (k == kind::seconds)

@@ -80,10 +80,6 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_
   return std::nullopt;
 }
 
-CLERK_BACKEND_DECL void append_form_encoded(std::string& out, std::string_view s) {
-  append_path_segment(out, s);
-}
-
 }  // namespace detail
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
