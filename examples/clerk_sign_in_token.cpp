@@ -6,7 +6,6 @@
 // response; 2 usage error or invalid input (nothing was sent); 3 transport
 // failure (refused, DNS, TLS, timeout).
 #include <clerk/backend.hpp>
-#include <clerk/sign_in_token_json.hpp>
 #include <clerk/transport/curl.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -341,6 +340,6 @@ int main(int argc, char** argv) {
     std::cerr << program << ": " << token.error().message() << '\n';
     return code;
   }
-  std::cout << boost::json::serialize(clerk::to_json(*token)) << '\n';
+  std::cout << clerk::to_json_revealing_secrets(*token) << '\n';
   return ok;
 }

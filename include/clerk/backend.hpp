@@ -2,11 +2,14 @@
 #ifndef CLERK_BACKEND_HPP
 #define CLERK_BACKEND_HPP
 
+#include <clerk/actor_tokens.hpp>
 #include <clerk/client.hpp>
 #include <clerk/config.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
 #include <clerk/media_type.hpp>
+#include <clerk/model.hpp>
+#include <clerk/operation.hpp>
 #include <clerk/redact.hpp>
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>
@@ -14,7 +17,6 @@
 #include <clerk/retry_stop.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/sign_in_token.hpp>
-#include <clerk/sign_in_token_json.hpp>
 #include <clerk/sign_in_tokens.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>

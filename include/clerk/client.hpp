@@ -19,14 +19,14 @@
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
-// An operation has a pure builder and a pure parser, found by ADL.
+// An operation has a pure builder and a pure parser, found by ADL: the
+// generic ones of <clerk/operation.hpp> for a declared operation.
 template <class Op>
-concept operation = requires(const Op& op, const config& cfg, const http_response& r,
-                             const response_limits& lim) {
+concept operation = requires(const Op& op, const config& cfg, const http_response& r) {
   typename Op::response_type;
   { Op::idempotent } -> std::convertible_to<bool>;
   { build_request(op, cfg) } -> std::same_as<result<http_request>>;
-  { parse_response(op, r, lim) } -> std::same_as<result<typename Op::response_type>>;
+  { parse_response(op, r, cfg) } -> std::same_as<result<typename Op::response_type>>;
 };
 
 // What a retrying client needs from its caller, since the library has no
@@ -122,7 +122,7 @@ class client {
     transport_result response = std::invoke(transport_, request);
     if (!response)
       return clerk::error(std::move(response).error());
-    return parse_response(op, *response, config_.limits());
+    return parse_response(op, *response, config_);
   }
 
   clerk::config config_;

@@ -4,6 +4,7 @@
 
 #include <clerk/detail/decl.hpp>
 #include <clerk/error.hpp>
+#include <clerk/http.hpp>
 #include <clerk/redact.hpp>
 #include <clerk/result.hpp>
 #include <clerk/secret.hpp>
@@ -58,14 +59,26 @@ class config {
   static result<config> make(options o);
 
   const secret& secret_key() const noexcept { return secret_key_; }
-  const secret& authorization() const noexcept { return authorization_; }  // "Bearer <key>"
-  std::string_view base_url() const noexcept { return base_url_; }         // no trailing slash
+  std::string_view base_url() const noexcept { return base_url_; }  // no trailing slash
   std::string_view api_version() const noexcept { return api_version_; }
   std::string_view user_agent() const noexcept { return user_agent_; }
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
   const response_limits& limits() const noexcept { return limits_; }
 
   friend bool operator==(const config&, const config&) = default;
+
+  // What every Backend API request carries: the timeout and the
+  // Authorization, Clerk-API-Version, User-Agent and Accept headers. The
+  // request builder calls it (<clerk/operation.hpp>); the URL is left as is.
+  friend void prepare_request(const config& c, http_request& r) {
+    r.timeout = c.timeout_;
+    r.max_body_bytes = c.limits_.max_body_bytes;
+    r.headers.reserve(5);
+    r.headers.add("Authorization", std::string(c.authorization_.reveal()));
+    r.headers.add("Clerk-API-Version", c.api_version_);
+    r.headers.add("User-Agent", c.user_agent_);
+    r.headers.add("Accept", "application/json");
+  }
 
   friend std::ostream& operator<<(std::ostream& os, const config& c) {
     return os << "clerk::config{base_url=" << http::redact(c.base_url_)

@@ -11,6 +11,8 @@
 #include <clerk/backend.hpp>
 #include <clerk/impl/config.ipp>
 #include <clerk/impl/error.ipp>
-#include <clerk/impl/sign_in_tokens.ipp>
+#include <clerk/impl/model.ipp>
+#include <clerk/impl/operation.ipp>
+#include <clerk/impl/response.ipp>
 
 #endif

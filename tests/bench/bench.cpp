@@ -108,9 +108,15 @@ const clerk::client<canned_transport>& revoke_client() {
 // The operations, each as a callable returning what it made.
 auto clerk_build_create = [] { return clerk::build_request(create_op(), config()); };
 auto clerk_build_revoke = [] { return clerk::build_request(revoke_op(), config()); };
-auto clerk_parse_create = [] { return clerk::parse_response(create_op(), create_response()); };
-auto clerk_parse_revoke = [] { return clerk::parse_response(revoke_op(), revoke_response()); };
-auto clerk_parse_error = [] { return clerk::parse_response(create_op(), error_response()); };
+auto clerk_parse_create = [] {
+  return clerk::parse_response(create_op(), create_response(), clerk::response_limits{});
+};
+auto clerk_parse_revoke = [] {
+  return clerk::parse_response(revoke_op(), revoke_response(), clerk::response_limits{});
+};
+auto clerk_parse_error = [] {
+  return clerk::parse_response(create_op(), error_response(), clerk::response_limits{});
+};
 auto clerk_call_create = [] { return create_client().send(create_op()); };
 auto clerk_call_revoke = [] { return revoke_client().send(revoke_op()); };
 

@@ -87,7 +87,7 @@ clerk::result<clerk::sign_in_token> send_checked(const Op& op, int prefer = 0) {
   INFO("Prism answered: " << answer->status << ' ' << answer->body);
   CHECK_FALSE(answer->headers.find("sl-violations").has_value());
   CHECK(answer->status == (prefer == 0 ? 200 : prefer));
-  return clerk::parse_response(op, *answer);
+  return clerk::parse_response(op, *answer, clerk::response_limits{});
 }
 
 const std::vector<std::string> awkward_ids = {
@@ -110,7 +110,7 @@ TEST_CASE_TEMPLATE("create with and without each optional field passes Prism's v
     CAPTURE(op.user_id);
     auto t = send_checked<T>(op);
     REQUIRE_MESSAGE(t.has_value(), t.error().message());
-    CHECK(t->object == "sign_in_token");
+    CHECK(!t->id.empty());  // and "object" was "sign_in_token", or the parse fails
     CHECK(t->status == clerk::sign_in_token_status::pending);
   }
 }
@@ -122,7 +122,7 @@ TEST_CASE_TEMPLATE("revoke with ordinary and awkward ids passes Prism's validati
     CAPTURE(id);
     auto t = send_checked<T>(clerk::revoke_sign_in_token{id});
     REQUIRE_MESSAGE(t.has_value(), t.error().message());
-    CHECK(t->object == "sign_in_token");
+    CHECK(!t->id.empty());  // and "object" was "sign_in_token", or the parse fails
   }
 }
 

@@ -63,7 +63,8 @@ clerk::result<clerk::sign_in_token> read_answer(const clerk::transport_result& a
   FUZZ_CHECK(answer.has_value());
   const auto trace = answer->headers.find("clerk-trace-id");
   FUZZ_CHECK(trace && trace->size() == 32 && is_hex(*trace));
-  auto t = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer);
+  auto t =
+      clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
   if (t.has_error()) {
     FUZZ_CHECK_MSG(t.error().kind() == clerk::error_kind::api, t.error().message());
     FUZZ_CHECK(t.error().clerk_trace_id() == *trace);
@@ -80,7 +81,7 @@ void check_frontend_answer(const clerk::transport_result& answer) {
   FUZZ_CHECK(answer->body.starts_with('{') && answer->body.ends_with('}'));
   if (answer->status >= 200 && answer->status <= 299)
     return;
-  auto e = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer);
+  auto e = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
   FUZZ_CHECK_MSG(e.has_error() && e.error().kind() == clerk::error_kind::api, answer->body);
 }
 

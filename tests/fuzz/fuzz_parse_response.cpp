@@ -146,10 +146,10 @@ bool string_ok(const json::object& o, std::string_view key, bool required, bool 
   return v->is_string() && v->get_string().size() <= limit;
 }
 
+// Any int64 count of milliseconds: the OpenAPI document bounds it no further.
 bool timestamp_ok(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_int64() && v->get_int64() >= 0 &&
-         v->get_int64() <= 253402300799999;  // 9999-12-31T23:59:59.999Z
+  return v != nullptr && v->is_int64();
 }
 
 // The SignInToken schema, read off the parsed body without the library.
@@ -217,10 +217,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const clerk::sign_in_token& t = *got;
     FUZZ_CHECK(ok_status && obj != nullptr);
     FUZZ_CHECK(is_sign_in_token(*obj, in.limits) && !duplicated);
-    FUZZ_CHECK(t.object == "sign_in_token");
     FUZZ_CHECK(t.id == as_view(obj->at("id").get_string()));
     FUZZ_CHECK(t.user_id == as_view(obj->at("user_id").get_string()));
-    FUZZ_CHECK(t.status.str() == as_view(obj->at("status").get_string()));
+    FUZZ_CHECK(t.status.raw() == as_view(obj->at("status").get_string()));
     check_optional_secret(*obj, "token", t.token);
     check_optional_secret(*obj, "url", t.url);
     FUZZ_CHECK(t.created_at.time_since_epoch().count() == obj->at("created_at").get_int64());

@@ -97,9 +97,9 @@ TEST_CASE("many threads share one client and each gets its own answers") {
 
 TEST_CASE("one config and one parsed token are read from many threads at once") {
   const clerk::config cfg = clerk_test::make_config();
-  const auto token =
-      clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"},
-                            clerk_test::json_response(200, clerk_test::sample_token_json()));
+  const auto token = clerk::parse_response(
+      clerk::create_sign_in_token{.user_id = "u"},
+      clerk_test::json_response(200, clerk_test::sample_token_json()), clerk::response_limits{});
   REQUIRE(token.has_value());
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;

@@ -79,7 +79,8 @@ TEST_CASE("a printed response redacts the token, the ticket and any key") {
 
 TEST_CASE("a parsed token prints with its token and ticket redacted") {
   auto t = clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"},
-                                 clerk_test::json_response(200, body_with_secrets()));
+                                 clerk_test::json_response(200, body_with_secrets()),
+                                 clerk::response_limits{});
   REQUIRE(t.has_value());
   REQUIRE(t->token->reveal() == jwt);
   REQUIRE(t->url->reveal() == ticket_url);
@@ -133,7 +134,8 @@ TEST_CASE("an api error's message is redacted, whatever Clerk echoes back") {
       422, R"({"errors":[{"code":"form_param_value_invalid","message":")" + jwt +
                R"(","long_message":"token )" + jwt + " for " + ticket_url +
                R"("}],"clerk_trace_id":")" + live_key + R"("})");
-  auto t = clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"}, r);
+  auto t = clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"}, r,
+                                 clerk::response_limits{});
   REQUIRE(t.has_error());
   REQUIRE(t.error().kind() == clerk::error_kind::api);
   check_no_secret(t.error().message());
@@ -147,7 +149,8 @@ TEST_CASE("an unexpected response's message is redacted, body excerpt included")
                      R"("status":"pending","user_id":"u","created_at":"1","updated_at":2})";
   auto r = clerk_test::json_response(200, body);
   r.headers.add("Clerk-Trace-Id", live_key);
-  auto t = clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"}, r);
+  auto t = clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"}, r,
+                                 clerk::response_limits{});
   REQUIRE(t.has_error());
   REQUIRE(t.error().kind() == clerk::error_kind::unexpected_response);
   REQUIRE(t.error().as_unexpected_response()->body_excerpt.find(jwt) != std::string::npos);
@@ -170,7 +173,7 @@ TEST_CASE("a credential in a header nobody listed is never printed") {
 TEST_CASE("an error message is one line whatever the server sent") {
   auto r = clerk_test::json_response(
       400, "{\"errors\":[{\"code\":\"x\\r\\nSet-Cookie: a=b\",\"message\":\"line1\\nline2\"}]}");
-  auto t = clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r);
+  auto t = clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r, clerk::response_limits{});
   REQUIRE(t.has_error());
   std::string m = t.error().message();
   CHECK(m.find('\n') == std::string::npos);
@@ -181,7 +184,8 @@ TEST_CASE("an error message is one line whatever the server sent") {
 TEST_CASE("the exception value() throws carries the redacted message only") {
   auto t = clerk::parse_response(
       clerk::create_sign_in_token{.user_id = "u"},
-      clerk_test::json_response(500, R"({"errors":[{"code":"x","message":")" + jwt + "\"}]}"));
+      clerk_test::json_response(500, R"({"errors":[{"code":"x","message":")" + jwt + "\"}]}"),
+      clerk::response_limits{});
   REQUIRE(t.has_error());
   try {
     (void)t.value();

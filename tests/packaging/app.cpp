@@ -66,7 +66,7 @@ int main() {
                                 R"("user_id":"user_2xyz","token":"eyJhbGciOiJIUzI1NiJ9.e30.c2ln",)"
                                 R"("url":null,"created_at":1719952616214,)"
                                 R"("updated_at":1719952616215})"};
-  auto token = clerk::parse_response(create, ok);
+  auto token = clerk::parse_response(create, ok, clerk::response_limits{});
   if (!token) {
     std::fprintf(stderr, "parse_response: %s\n", token.error().message().c_str());
     return EXIT_FAILURE;
@@ -81,7 +81,7 @@ int main() {
       {{"Content-Type", "application/json"}},
       R"({"errors":[{"code":"form_param_missing","message":"missing",)"
       R"("meta":{"param_name":"user_id"}}],"clerk_trace_id":"trace_1"})"};
-  auto failed = clerk::parse_response(create, refused);
+  auto failed = clerk::parse_response(create, refused, clerk::response_limits{});
   check(failed.has_error() && failed.error().kind() == clerk::error_kind::api,
         "422 is an api error");
   if (failed.has_error() && failed.error().as_api()) {

@@ -18,7 +18,8 @@ int main() {
                                {{"Content-Type", "application/json"}},
                                R"({"object":"sign_in_token","id":"sit_1","status":"revoked",)"
                                R"("user_id":"user_1","created_at":1,"updated_at":2})"};
-  auto here = clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r);
+  auto here =
+      clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r, clerk::response_limits{});
   auto there = parse_in_second_tu(r);
   if (!here || !there || *here != *there || here->status != clerk::sign_in_token_status::revoked) {
     std::fprintf(stderr, "the two translation units disagree\n");

@@ -2,7 +2,7 @@
 #include <clerk/backend.hpp>
 
 clerk::result<clerk::sign_in_token> parse_in_second_tu(const clerk::http_response& r) {
-  return clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r);
+  return clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r, clerk::response_limits{});
 }
 
 const void* version_in_second_tu() {

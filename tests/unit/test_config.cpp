@@ -34,7 +34,18 @@ TEST_CASE("defaults are Clerk's production API, today's API version and this lib
   CHECK(c->limits() == clerk::response_limits{});
   CHECK(c->limits().max_body_bytes == 1024 * 1024);
   CHECK(c->secret_key().reveal() == "sk_test_abc");
-  CHECK(c->authorization().reveal() == "Bearer sk_test_abc");
+  clerk::http_request r;
+  prepare_request(*c, r);
+  CHECK(r.headers.find("Authorization") == "Bearer sk_test_abc");
+}
+
+template <class C>
+constexpr bool has_authorization_accessor = requires(const C& c) {
+  c.authorization();
+};
+
+TEST_CASE("the Authorization value is no public accessor of config") {
+  CHECK_FALSE(has_authorization_accessor<clerk::config>);
 }
 
 TEST_CASE("trailing slashes of the base URL are dropped") {

@@ -9,7 +9,8 @@
 
 TEST_CASE("the library compiles and works after <iomanip>") {
   auto r = clerk::parse_response(clerk::create_sign_in_token{.user_id = "u"},
-                                 clerk_test::json_response(200, R"({"object":"sign_in_token"})"));
+                                 clerk_test::json_response(200, R"({"object":"sign_in_token"})"),
+                                 clerk::response_limits{});
   REQUIRE(r.has_error());
   CHECK(r.error().as_unexpected_response()->problem == "missing field \"id\"");
 }

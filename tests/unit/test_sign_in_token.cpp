@@ -11,13 +11,13 @@ TEST_CASE("known statuses map to their values and keep their text") {
   CHECK(clerk::sign_in_token_status("pending") == clerk::sign_in_token_status::pending);
   CHECK(clerk::sign_in_token_status("accepted") == clerk::sign_in_token_status::accepted);
   CHECK(clerk::sign_in_token_status("revoked") == clerk::sign_in_token_status::revoked);
-  CHECK(clerk::sign_in_token_status("revoked").str() == "revoked");
+  CHECK(clerk::sign_in_token_status("revoked").raw() == "revoked");
 }
 
 TEST_CASE("an unknown status is open: unknown, with its text kept") {
   clerk::sign_in_token_status s("expired");
   CHECK(s.value() == clerk::sign_in_token_status::unknown);
-  CHECK(s.str() == "expired");
+  CHECK(s.raw() == "expired");
   CHECK(s != clerk::sign_in_token_status("Pending"));
   CHECK(clerk::sign_in_token_status("Pending") == clerk::sign_in_token_status::unknown);
 }
@@ -31,7 +31,6 @@ TEST_CASE("timestamps print as UTC with milliseconds") {
 
 TEST_CASE("a printed token hides the token and the ticket but shows the rest") {
   clerk::sign_in_token t;
-  t.object = "sign_in_token";
   t.id = "sit_1";
   t.status = clerk::sign_in_token_status("pending");
   t.user_id = "user_1";

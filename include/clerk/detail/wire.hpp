@@ -1,4 +1,4 @@
-// Encoders for what goes on the wire: URL path segments and JSON strings.
+// Percent-encoding for what goes into a URL (path segments, queries).
 #ifndef CLERK_DETAIL_WIRE_HPP
 #define CLERK_DETAIL_WIRE_HPP
 
@@ -66,62 +66,6 @@ inline std::optional<std::string> percent_decode(std::string_view s) {
     i += 2;
   }
   return out;
-}
-
-// Appends `s` as a JSON string literal. `s` must be valid UTF-8 (callers
-// check); quotes, backslashes and control characters are escaped.
-inline void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += hex_digits[static_cast<unsigned char>(c) >> 4];
-          out += hex_digits[static_cast<unsigned char>(c) & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
-inline void append_integer(std::string& out, std::int64_t v) {
-  char buf[24];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  bool neg = v < 0;
-  // Work in unsigned so that the most negative value does not overflow.
-  std::uint64_t u = neg ? ~static_cast<std::uint64_t>(v) + 1 : static_cast<std::uint64_t>(v);
-  do {
-    *--p = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (neg)
-    *--p = '-';
-  out.append(p, end);
 }
 
 }  // namespace detail

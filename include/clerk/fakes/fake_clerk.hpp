@@ -12,7 +12,6 @@
 #include <clerk/http.hpp>
 #include <clerk/media_type.hpp>
 #include <clerk/sign_in_token.hpp>
-#include <clerk/sign_in_token_json.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
 
@@ -372,12 +371,15 @@ class fake_clerk {
            base64url(boost::json::serialize(claims)) + '.' + base64url(sig);
   }
 
-  static http_response json(int status, const boost::json::object& body) {
+  static http_response json(int status, std::string body) {
     http_response r;
     r.status = status;
     r.headers.add("Content-Type", "application/json");
-    r.body = boost::json::serialize(body);
+    r.body = std::move(body);
     return r;
+  }
+  static http_response json(int status, const boost::json::object& body) {
+    return json(status, boost::json::serialize(body));
   }
 
   // A ClerkErrors answer with one error.
@@ -526,7 +528,6 @@ class fake_clerk {
     }
 
     stored t;
-    t.token.object = "sign_in_token";
     t.token.id = "sit_" + next_base62(27);
     t.token.status = sign_in_token_status("pending");
     t.token.user_id = user_id;
@@ -537,7 +538,7 @@ class fake_clerk {
     t.token.url.emplace(s_->o.frontend_url + "/v1/tickets/accept?ticket=" + jwt);
     t.token.token.emplace(jwt);
     s_->by_ticket.emplace(jwt, t.token.id);
-    auto answer = json(200, to_json(t.token));
+    auto answer = json(200, to_json_revealing_secrets(t.token));
     s_->tokens.emplace(t.token.id, std::move(t));
     return answer;
   }
@@ -550,14 +551,14 @@ class fake_clerk {
     if (t.status != sign_in_token_status::pending)
       return clerk_errors(
           400, "sign_in_token_cannot_be_revoked_code", "cannot be revoked",
-          "Only a pending sign-in token can be revoked; this one is " + std::string(t.status.str()),
+          "Only a pending sign-in token can be revoked; this one is " + std::string(t.status.raw()),
           trace);
     t.status = sign_in_token_status("revoked");
     t.updated_at = s_->now;
     sign_in_token answer = t;
     answer.token.reset();
     answer.url.reset();
-    return json(200, to_json(answer));
+    return json(200, to_json_revealing_secrets(answer));
   }
 
   // ---- Frontend API (issue 10): routes -----------------------------------

@@ -1,0 +1,759 @@
+// Definitions for <clerk/detail/response.hpp>: status checks, ClerkErrors,
+// and the one streaming parser of declared models.
+#ifndef CLERK_IMPL_RESPONSE_IPP
+#define CLERK_IMPL_RESPONSE_IPP
+
+#include <clerk/detail/response.hpp>
+#include <clerk/media_type.hpp>
+#include <clerk/retry_after.hpp>
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+namespace detail {
+
+namespace json = boost::json;
+
+inline std::string in_quotes(std::string_view name) {
+  std::string s = "\"";
+  s.append(name);
+  s += '"';
+  return s;
+}
+
+CLERK_BACKEND_DECL unexpected_response make_unexpected(const http_response& r,
+                                                       std::string problem) {
+  unexpected_response u;
+  u.status = r.status;
+  u.content_type = std::string(r.headers.find("content-type").value_or(""));
+  u.body_excerpt = r.body.substr(0, body_excerpt_limit);
+  u.body_size = r.body.size();
+  u.problem = std::move(problem);
+  u.clerk_trace_id = std::string(r.headers.find("clerk-trace-id").value_or(""));
+  if (auto ra = r.headers.find("retry-after"))
+    u.retry_after = http::parse_retry_after(*ra);
+  return u;
+}
+
+inline std::string truncated(const json::string& s, const response_limits& lim) {
+  return std::string(s.data(), s.size() < lim.max_string_bytes ? s.size() : lim.max_string_bytes);
+}
+
+// An api_error when `body` is a ClerkErrors object, else nullopt.
+inline std::optional<api_error> read_clerk_errors(const http_response& r, const json::value& body,
+                                                  const response_limits& lim) {
+  const json::object* o = body.if_object();
+  if (o == nullptr)
+    return std::nullopt;
+  const json::value* errors = o->if_contains("errors");
+  if (errors == nullptr || !errors->is_array())
+    return std::nullopt;
+  api_error a;
+  a.status = r.status;
+  for (const json::value& item : errors->get_array()) {
+    const json::object* e = item.if_object();
+    if (e == nullptr)
+      continue;
+    if (a.errors.size() == max_clerk_errors)
+      break;
+    clerk_error ce;
+    auto copy = [&](std::string_view key, std::string& to) {
+      if (const json::value* v = e->if_contains(key); v && v->is_string())
+        to = truncated(v->get_string(), lim);
+    };
+    copy("code", ce.code);
+    copy("message", ce.message);
+    copy("long_message", ce.long_message);
+    if (const json::value* m = e->if_contains("meta"); m && m->is_object())
+      ce.meta = json::object(m->get_object(), json::storage_ptr());
+    a.errors.push_back(std::move(ce));
+  }
+  if (const json::value* m = o->if_contains("meta"); m && m->is_object())
+    a.meta = json::object(m->get_object(), json::storage_ptr());
+  if (const json::value* t = o->if_contains("clerk_trace_id"); t && t->is_string())
+    a.clerk_trace_id = truncated(t->get_string(), lim);
+  else
+    a.clerk_trace_id = std::string(r.headers.find("clerk-trace-id").value_or(""));
+  if (auto ra = r.headers.find("retry-after"))
+    a.retry_after = http::parse_retry_after(*ra);
+  return a;
+}
+
+inline json::parse_options parse_options_for(const response_limits& lim) {
+  json::parse_options opts;
+  opts.max_depth = lim.max_depth;
+  return opts;
+}
+
+CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
+                                                       const response_limits& lim) {
+  if (r.body.size() > lim.max_body_bytes)
+    return error(make_unexpected(r, "body of " + std::to_string(r.body.size()) +
+                                        " bytes exceeds the limit of " +
+                                        std::to_string(lim.max_body_bytes) + " bytes"));
+  const auto content_type = r.headers.find("content-type");
+  const bool is_json = content_type && http::is_json_media_type(*content_type);
+
+  if (r.status < 200 || r.status > 299) {
+    if (is_json && !r.body.empty()) {
+      // Error bodies are small and rare: a DOM in a stack arena is simplest.
+      unsigned char buffer[4096];
+      json::monotonic_resource arena(buffer, sizeof buffer);
+      boost::system::error_code ec;
+      json::value doc = json::parse(r.body, ec, &arena, parse_options_for(lim));
+      if (!ec)
+        if (auto a = read_clerk_errors(r, doc, lim))
+          return error(std::move(*a));
+    }
+    std::string problem;
+    if (r.status >= 300 && r.status <= 399)
+      problem = "a redirect, not followed: the request carries the secret key";
+    else if (r.status < 100 || r.status > 599)
+      problem = "not an HTTP status";
+    else
+      problem = "error status without a ClerkErrors body";
+    return error(make_unexpected(r, std::move(problem)));
+  }
+
+  if (r.body.empty())
+    return error(make_unexpected(r, "body is empty"));
+  if (!content_type)
+    return error(make_unexpected(r, "no Content-Type; expected JSON"));
+  if (!is_json)
+    return error(make_unexpected(r, "Content-Type is not JSON"));
+  return std::nullopt;
+}
+
+// The length of the longest prefix of `s` no longer than `limit` bytes that
+// does not end inside a UTF-8 character.
+inline std::size_t utf8_cut(std::string_view s, std::size_t limit) {
+  if (s.size() <= limit)
+    return s.size();
+  std::size_t n = limit;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80)
+    --n;
+  return n;
+}
+
+// The basic_parser handler behind every model. It never stops the parse for a
+// field problem: it keeps the first one and lets the parser finish, so that a
+// syntax error anywhere in the body takes precedence over it.
+class model_handler {
+ public:
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+
+  model_handler(const model_info& info, void* obj, const response_limits& lim)
+      : root_info_(info), root_(obj), lim_(lim) {
+    frames_.reserve(8);
+    trace_field_.name = "clerk_trace_id";
+  }
+
+  // The first problem with the document's content, or empty when the model
+  // is complete. Call once the parser has finished without error.
+  std::string finish() {
+    if (top_kind_ != nullptr)
+      return "body is " + std::string(top_kind_) + ", expected a JSON object";
+    if (errors_array_ && root_missing_)
+      return "a success status with a ClerkErrors body";
+    return std::move(problem_);
+  }
+
+  std::string& trace_id() noexcept { return trace_; }
+
+  using ec_t = boost::system::error_code;
+  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_end(ec_t&) { return true; }
+  bool on_comment_part(std::string_view, ec_t&) { return true; }
+  bool on_comment(std::string_view, ec_t&) { return true; }
+
+  bool on_object_begin(ec_t&) {
+    if (frames_.empty()) {
+      frames_.push_back({frame::model, &root_info_, root_, nullptr, 0, 0, true});
+      return true;
+    }
+    frame& top = frames_.back();
+    if (top.type == frame::skip) {
+      push(frame::skip);
+    } else if (top.type == frame::capture) {
+      capture_separator();
+      cap_ += '{';
+      push(frame::capture);
+    } else if (const field_info* f = begin_value()) {
+      if (f->k == kind::model) {
+        frames_.push_back({frame::model, f->child(), f->value(target_obj_), f, 0, 0, true});
+      } else if (f->k == kind::json || f->k == kind::rest) {
+        begin_capture(f);
+        cap_ += '{';
+        push(frame::capture);
+      } else {
+        wrong_type(f, "an object");
+        push(frame::skip);
+      }
+    } else {
+      push(frame::skip);
+    }
+    return true;
+  }
+
+  bool on_object_end(std::size_t, ec_t&) {
+    if (frames_.back().type == frame::model)
+      check_required();
+    bool captured = frames_.back().type == frame::capture;
+    frames_.pop_back();
+    if (captured) {
+      cap_ += '}';
+      end_capture_if_done();
+    }
+    return true;
+  }
+
+  bool on_array_begin(ec_t&) {
+    if (frames_.empty()) {
+      top_kind_ = "an array";
+      push(frame::skip);
+      return true;
+    }
+    frame& top = frames_.back();
+    if (top.type == frame::skip) {
+      push(frame::skip);
+    } else if (top.type == frame::capture) {
+      capture_separator();
+      cap_ += '[';
+      push(frame::capture);
+    } else if (const field_info* f = begin_value()) {
+      if (f->k == kind::model_array) {
+        frames_.push_back({frame::array, f->child(), f->value(target_obj_), f, 0, 0, true});
+      } else if (f->k == kind::rest) {
+        begin_capture(f);
+        cap_ += '[';
+        push(frame::capture);
+      } else {
+        wrong_type(f, "an array");
+        push(frame::skip);
+      }
+    } else {
+      if (frames_.size() == 1 && errors_key_)
+        errors_array_ = true;
+      push(frame::skip);
+    }
+    return true;
+  }
+
+  bool on_array_end(std::size_t, ec_t&) {
+    frame top = frames_.back();
+    frames_.pop_back();
+    if (top.type == frame::capture) {
+      cap_ += ']';
+      end_capture_if_done();
+    }
+    return true;
+  }
+
+  bool on_key_part(std::string_view s, std::size_t, ec_t&) {
+    key_.append(s);
+    return true;
+  }
+
+  bool on_key(std::string_view s, std::size_t, ec_t&) {
+    if (!key_.empty()) {
+      key_.append(s);
+      s = key_;
+    }
+    frame& top = frames_.back();
+    if (top.type == frame::capture) {
+      capture_separator();
+      append_json_string(cap_, s);
+      cap_ += ':';
+      after_key_ = true;
+    } else if (top.type == frame::model) {
+      select_field(top, s);
+    }
+    key_.clear();
+    return true;
+  }
+
+  bool on_string_part(std::string_view s, std::size_t n, ec_t&) {
+    string_piece(s, n, false);
+    return true;
+  }
+  bool on_string(std::string_view s, std::size_t n, ec_t&) {
+    if (frames_.empty())
+      top_kind_ = "a string";
+    string_piece(s, n, true);
+    return true;
+  }
+
+  bool on_number_part(std::string_view s, ec_t&) {
+    if (capturing())
+      number_text(s, false);
+    else
+      num_.append(s);
+    return true;
+  }
+  bool on_int64(std::int64_t v, std::string_view s, ec_t&) {
+    std::string text = std::move(num_);
+    num_.clear();
+    text.append(s);
+    s = text;
+    if (frames_.empty())
+      top_kind_ = "an integer";
+    else if (capturing())
+      number_text(s, true);
+    else if (const field_info* f = begin_value()) {
+      if (f->k == kind::timestamp)
+        *static_cast<timestamp*>(f->value(target_obj_)) = timestamp(std::chrono::milliseconds(v));
+      else if (f->k == kind::integer)
+        *static_cast<std::int64_t*>(f->value(target_obj_)) = v;
+      else if (f->k == kind::rest)
+        scalar_capture(f, s);
+      else
+        wrong_type(f, "an integer");
+    }
+    return true;
+  }
+  bool on_uint64(std::uint64_t, std::string_view s, ec_t&) {
+    std::string text = std::move(num_);
+    num_.clear();
+    text.append(s);
+    s = text;
+    if (frames_.empty())
+      top_kind_ = "an integer";
+    else if (capturing())
+      number_text(s, true);
+    else if (const field_info* f = begin_value()) {
+      if (f->k == kind::timestamp || f->k == kind::integer)
+        note("field " + in_quotes(path(f)) + " is out of range");
+      else if (f->k == kind::rest)
+        scalar_capture(f, s);
+      else
+        wrong_type(f, "an integer");
+    }
+    return true;
+  }
+  bool on_double(double, std::string_view s, ec_t&) {
+    std::string text = std::move(num_);
+    num_.clear();
+    text.append(s);
+    s = text;
+    if (frames_.empty())
+      top_kind_ = "a non-integer number";
+    else if (capturing())
+      number_text(s, true);
+    else if (const field_info* f = begin_value()) {
+      if (f->k == kind::rest)
+        scalar_capture(f, s);
+      else
+        wrong_type(f, "a non-integer number");
+    }
+    return true;
+  }
+  bool on_bool(bool b, ec_t&) {
+    if (frames_.empty())
+      top_kind_ = "a boolean";
+    else if (capturing())
+      literal(b ? "true" : "false");
+    else if (const field_info* f = begin_value()) {
+      if (f->k == kind::boolean)
+        *static_cast<bool*>(f->value(target_obj_)) = b;
+      else if (f->k == kind::rest)
+        scalar_capture(f, b ? "true" : "false");
+      else
+        wrong_type(f, "a boolean");
+    }
+    return true;
+  }
+  bool on_null(ec_t&) {
+    if (frames_.empty())
+      top_kind_ = "null";
+    else if (capturing())
+      literal("null");
+    else if (const field_info* f = begin_value()) {
+      if (f->nullable)
+        f->reset(target_obj_);
+      else if (f->k == kind::rest)
+        scalar_capture(f, "null");
+      else
+        wrong_type(f, "null");
+    }
+    return true;
+  }
+
+ private:
+  struct frame {
+    enum type_t : unsigned char { model, array, skip, capture } type;
+    const model_info* info;   // model: its own; array: its elements'
+    void* obj;                // model: the object; array: the vector
+    const field_info* field;  // the field this container is the value of
+    std::uint64_t seen;       // model: the fields met so far, a bit each
+    std::size_t index;        // array: elements begun so far
+    bool first;               // capture: nothing written at this level yet
+  };
+
+  void push(frame::type_t t) { frames_.push_back({t, nullptr, nullptr, nullptr, 0, 0, true}); }
+
+  bool capturing() const noexcept {
+    return !frames_.empty() && frames_.back().type == frame::capture;
+  }
+
+  void note(std::string p) {
+    if (problem_.empty())
+      problem_ = std::move(p);
+  }
+
+  // The dotted name of field `f` of the innermost model ("actor.sub",
+  // "sessions[2].id"); with f == nullptr, the innermost array element's.
+  std::string path(const field_info* f) const {
+    std::string s;
+    for (std::size_t i = 1; i < frames_.size(); ++i) {
+      const frame& fr = frames_[i];
+      if (fr.type == frame::model && frames_[i - 1].type == frame::model) {
+        s.append(fr.field->name);
+        s += '.';
+      } else if (fr.type == frame::array) {
+        s.append(fr.field->name);
+        s += '[';
+        s += std::to_string(fr.index == 0 ? 0 : fr.index - 1);
+        s += "].";
+      }
+    }
+    if (f != nullptr)
+      s.append(f->name);
+    else if (!s.empty())
+      s.pop_back();
+    return s;
+  }
+
+  // The field the value that starts now belongs to, or nullptr when it is
+  // to be skipped. target_obj_ is then the object that holds it.
+  const field_info* begin_value() {
+    frame& top = frames_.back();
+    if (top.type == frame::array) {
+      ++top.index;
+      if (top.info == nullptr)
+        return nullptr;
+      target_obj_ = top.obj;
+      element_ = {top.info->name,     kind::model, false,   false,           false, false, {},
+                  top.field->element, nullptr,     nullptr, top.field->child};
+      return &element_;
+    }
+    if (top.type != frame::model)
+      return nullptr;
+    const field_info* f = current_;
+    current_ = nullptr;
+    target_obj_ = top.obj;
+    return f;
+  }
+
+  void select_field(frame& top, std::string_view key) {
+    current_ = nullptr;
+    errors_key_ = trace_key_ = false;
+    const model_info& info = *top.info;
+    const field_info* rest = nullptr;
+    for (std::size_t i = 0; i < info.count; ++i) {
+      const field_info& f = info.fields[i];
+      if (f.k == kind::rest) {
+        rest = &f;
+        continue;
+      }
+      if (f.k == kind::header || f.name != key)
+        continue;
+      if (top.seen >> i & 1u) {
+        // Two values for one field: which one the server meant is anyone's guess.
+        note("duplicate field " + in_quotes(path(&f)));
+        return;
+      }
+      top.seen |= std::uint64_t{1} << i;
+      current_ = &f;
+      return;
+    }
+    if (frames_.size() == 1) {
+      if (key == "errors")
+        errors_key_ = true;
+      else if (key == "clerk_trace_id" && !trace_seen_)
+        trace_key_ = true;
+    }
+    if (rest != nullptr) {
+      rest_key_.assign(key);
+      current_ = rest;
+    }
+  }
+
+  void wrong_type(const field_info* f, const char* got) {
+    const char* expected = "a string";
+    switch (f->k) {
+      case kind::timestamp:
+      case kind::integer:
+      case kind::seconds:
+        expected = "an integer";
+        break;
+      case kind::boolean:
+        expected = "a boolean";
+        break;
+      case kind::model:
+      case kind::json:
+        expected = "an object";
+        break;
+      case kind::model_array:
+        expected = "an array";
+        break;
+      default:
+        break;
+    }
+    note("field " + in_quotes(f == &element_ ? path(nullptr) : path(f)) + " is " + got +
+         ", expected " + expected);
+  }
+
+  // Called with the model about to close on top of the stack.
+  void check_required() {
+    const frame& top = frames_.back();
+    const model_info& info = *top.info;
+    for (std::size_t i = 0; i < info.count; ++i) {
+      const field_info& f = info.fields[i];
+      if (!f.required || (top.seen >> i & 1u))
+        continue;
+      if (frames_.size() == 1)
+        root_missing_ = true;
+      return note("missing field " + in_quotes(path(&f)));
+    }
+  }
+
+  // ---- strings ----
+
+  void string_piece(std::string_view s, std::size_t n, bool last) {
+    if (frames_.empty())
+      return;
+    if (capturing()) {
+      if (!in_string_) {
+        capture_separator();
+        cap_ += '"';
+        in_string_ = true;
+      }
+      append_json_escaped(cap_, s);
+      if (last) {
+        cap_ += '"';
+        in_string_ = false;
+      }
+      return;
+    }
+    if (!in_string_) {
+      in_string_ = true;
+      string_field_ = begin_value();
+      buf_.clear();
+      string_cut_ = false;
+      if (frames_.size() == 1 && string_field_ == nullptr && trace_key_) {
+        trace_key_ = false;
+        trace_seen_ = true;
+        string_field_ = &trace_field_;
+      } else if (string_field_ != nullptr && string_field_->k == kind::rest) {
+        rest_string_ = true;
+      }
+    }
+    const field_info* f = string_field_;
+    if (f == nullptr || rest_string_) {
+      if (rest_string_) {
+        if (buf_.empty())
+          buf_ += '"';
+        append_json_escaped(buf_, s);
+      }
+    } else if (f == &trace_field_) {
+      if (!string_cut_) {
+        buf_.append(s);
+        if (buf_.size() > lim_.max_string_bytes) {
+          buf_.resize(utf8_cut(buf_, lim_.max_string_bytes));
+          string_cut_ = true;
+        }
+      }
+    } else if (f->k == kind::string || f->k == kind::secret || f->k == kind::enumeration ||
+               f->k == kind::constant) {
+      if (n > lim_.max_string_bytes) {
+        if (!string_cut_)
+          note("field " + in_quotes(path(f)) + " is longer than the limit of " +
+               std::to_string(lim_.max_string_bytes) + " bytes");
+        string_cut_ = true;
+      } else {
+        buf_.append(s);
+      }
+    } else if (!string_cut_) {
+      wrong_type(f, "a string");
+      string_cut_ = true;
+    }
+    if (last)
+      end_string();
+  }
+
+  void end_string() {
+    in_string_ = false;
+    const field_info* f = string_field_;
+    string_field_ = nullptr;
+    if (rest_string_) {
+      rest_string_ = false;
+      buf_ += '"';
+      scalar_capture(f, buf_);
+      return;
+    }
+    if (f == nullptr || (string_cut_ && f != &trace_field_))
+      return;
+    if (f == &trace_field_) {
+      trace_ = std::move(buf_);
+      return;
+    }
+    if (f->non_empty && buf_.empty())
+      return note("field " + in_quotes(path(f)) + " is empty");
+    switch (f->k) {
+      case kind::string:
+      case kind::enumeration:
+        *static_cast<std::string*>(f->value(target_obj_)) = std::move(buf_);
+        break;
+      case kind::secret:
+        *static_cast<secret*>(f->value(target_obj_)) = secret(std::move(buf_));
+        break;
+      case kind::constant:
+        if (buf_ != f->constant)
+          note("field " + in_quotes(path(f)) + " is " + in_quotes(buf_) + ", expected " +
+               in_quotes(f->constant));
+        break;
+      default:
+        break;
+    }
+    buf_.clear();
+  }
+
+  // ---- raw JSON capture (raw_json fields and other_members) ----
+
+  void begin_capture(const field_info* f) {
+    cap_field_ = f;
+    cap_obj_ = target_obj_;
+    cap_depth_ = frames_.size();
+    cap_.clear();
+    if (f->k == kind::rest) {
+      append_json_string(cap_, rest_key_);
+      cap_ += ':';
+    }
+  }
+
+  void capture_separator() {
+    frame& top = frames_.back();
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!top.first)
+      cap_ += ',';
+    top.first = false;
+  }
+
+  void number_text(std::string_view s, bool last) {
+    if (!in_number_) {
+      capture_separator();
+      in_number_ = true;
+    }
+    cap_.append(s);
+    if (last) {
+      in_number_ = false;
+      end_capture_if_done();
+    }
+  }
+
+  void literal(std::string_view s) {
+    capture_separator();
+    cap_.append(s);
+  }
+
+  void scalar_capture(const field_info* f, std::string_view text) {
+    begin_capture(f);
+    cap_.append(text);
+    store_capture();
+  }
+
+  void end_capture_if_done() {
+    if (frames_.size() == cap_depth_ && cap_field_ != nullptr)
+      store_capture();
+  }
+
+  void store_capture() {
+    std::string& to = enum_access::text(*static_cast<raw_json*>(cap_field_->value(cap_obj_)));
+    if (cap_field_->k == kind::json) {
+      to = std::move(cap_);
+    } else if (to.empty()) {
+      to = "{" + cap_ + "}";
+    } else {
+      to.back() = ',';
+      to += cap_;
+      to += '}';
+    }
+    cap_.clear();
+    cap_field_ = nullptr;
+  }
+
+  const model_info& root_info_;
+  void* root_;
+  const response_limits& lim_;
+  std::vector<frame> frames_;
+  const char* top_kind_ = nullptr;  // set when the document is not an object
+  const field_info* current_ = nullptr;
+  void* target_obj_ = nullptr;
+  field_info element_{};
+  field_info trace_field_{};
+  const field_info* string_field_ = nullptr;
+  const field_info* cap_field_ = nullptr;
+  void* cap_obj_ = nullptr;
+  std::size_t cap_depth_ = 0;
+  bool in_string_ = false, in_number_ = false, string_cut_ = false, rest_string_ = false;
+  bool after_key_ = false;
+  bool errors_key_ = false, errors_array_ = false, root_missing_ = false;
+  bool trace_key_ = false, trace_seen_ = false;
+  std::string key_, buf_, cap_, num_, rest_key_, trace_, problem_;
+};
+
+CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_info& info, void* obj,
+                                                                  const http_response& r,
+                                                                  const response_limits& lim) {
+  json::basic_parser<model_handler> p(parse_options_for(lim), info, obj, lim);
+  boost::system::error_code ec;
+  std::size_t n = p.write_some(false, r.body.data(), r.body.size(), ec);
+  if (!ec && n < r.body.size())
+    ec = json::error::extra_data;
+  if (ec)
+    return make_unexpected(r, "body is not valid JSON: " + ec.message());
+  if (std::string problem = p.handler().finish(); !problem.empty()) {
+    auto u = make_unexpected(r, std::move(problem));
+    if (!p.handler().trace_id().empty())
+      u.clerk_trace_id = std::move(p.handler().trace_id());
+    return u;
+  }
+  for (std::size_t i = 0; i < info.count; ++i) {
+    const field_info& f = info.fields[i];
+    if (f.k != kind::header)
+      continue;
+    if (auto v = r.headers.find(f.name)) {
+      // value() of a header field points at a std::string or a secret.
+      void* to = f.value(obj);
+      if (f.is_secret)
+        *static_cast<secret*>(to) = secret(std::string(*v));
+      else
+        *static_cast<std::string*>(to) = std::string(*v);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

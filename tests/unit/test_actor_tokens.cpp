@@ -1,0 +1,148 @@
+#include <clerk/actor_tokens.hpp>
+
+#include "support.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <chrono>
+#include <string>
+
+using namespace std::chrono_literals;
+using clerk_test::json_response;
+using clerk_test::make_config;
+
+namespace {
+
+const char* const actor_token_json =
+    R"({"object":"actor_token","id":"act_2abc","status":"pending","user_id":"user_1",)"
+    R"("actor":{"sub":"user_support","reason":"ticket 42","level":3,"tags":["a",{"b":null}]},)"
+    R"("token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ",)"
+    R"("url":"https://accounts.example.com/v1/tickets/accept?ticket=eyJhbGciOiJSUzI1NiJ9.x.y",)"
+    R"("created_at":1719952616214,"updated_at":1719952616215})";
+
+clerk::invalid_request refused(const clerk::create_actor_token& op) {
+  auto r = clerk::build_request(op, make_config());
+  REQUIRE(r.has_error());
+  REQUIRE(r.error().kind() == clerk::error_kind::invalid_request);
+  return *r.error().as_invalid_request();
+}
+
+}  // namespace
+
+TEST_CASE("create_actor_token builds the request Clerk documents, claims in the actor object") {
+  auto r = clerk::build_request(
+      clerk::create_actor_token{
+          .user_id = "user_1",
+          .actor = {.sub = "user_support", .other_claims = clerk::raw_json(R"({"reason":"x"})")},
+          .expires_in = 600s,
+          .session_max_duration = 300s},
+      make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->method == clerk::http_method::post);
+  CHECK(r->url == "https://api.clerk.com/v1/actor_tokens");
+  CHECK(r->headers.find("Content-Type") == "application/json");
+  CHECK(r->body == R"({"user_id":"user_1","actor":{"sub":"user_support","reason":"x"},)"
+                   R"("expires_in_seconds":600,"session_max_duration_in_seconds":300})");
+}
+
+TEST_CASE("create_actor_token leaves unset durations and empty claims out") {
+  auto r = clerk::build_request(
+      clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "user_support"}},
+      make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->body == R"({"user_id":"user_1","actor":{"sub":"user_support"}})");
+}
+
+TEST_CASE("a missing or empty actor.sub is refused before anything is built") {
+  auto e = refused(clerk::create_actor_token{.user_id = "user_1"});
+  CHECK(e.field == "actor.sub");
+  CHECK(e.reason == "must not be empty");
+  CHECK(refused({.user_id = "user_1", .actor = {.sub = "a\nb"}}).field == "actor.sub");
+}
+
+TEST_CASE("other claims must be a JSON object that does not repeat sub") {
+  auto e = refused({.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json("[1]")}});
+  CHECK(e.field == "actor.other members");
+  CHECK(e.reason == "must be the text of a JSON object");
+  auto dup = refused(
+      {.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json(R"({"sub":"t"})")}});
+  CHECK(dup.field == "actor.sub");
+}
+
+TEST_CASE("create_actor_token refuses durations below one second, naming them") {
+  CHECK(refused({.user_id = "u", .actor = {.sub = "s"}, .expires_in = 0s}).field == "expires_in");
+  auto e = refused({.user_id = "u", .actor = {.sub = "s"}, .session_max_duration = -5s});
+  CHECK(e.field == "session_max_duration");
+  CHECK(e.reason == "must be at least 1 second");
+  CHECK(refused({.actor = {.sub = "s"}}).field == "user_id");
+}
+
+TEST_CASE("revoke_actor_token encodes the id as one segment and refuses dot segments") {
+  auto r = clerk::build_request(clerk::revoke_actor_token{"act_1/x"}, make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->url == "https://api.clerk.com/v1/actor_tokens/act_1%2Fx/revoke");
+  CHECK(r->body.empty());
+  CHECK_FALSE(r->headers.find("Content-Type").has_value());
+  auto dots = clerk::build_request(clerk::revoke_actor_token{".."}, make_config());
+  REQUIRE(dots.has_error());
+  CHECK(dots.error().as_invalid_request()->field == "actor_token_id");
+}
+
+TEST_CASE("an actor token parses with its actor claims kept whole") {
+  auto t = clerk::parse_response(clerk::create_actor_token{}, json_response(200, actor_token_json),
+                                 make_config());
+  REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+  CHECK(t->id == "act_2abc");
+  CHECK(t->status == clerk::actor_token_status::pending);
+  CHECK(t->user_id == "user_1");
+  CHECK(t->actor.sub == "user_support");
+  auto claims = boost::json::parse(t->actor.other_claims.text());
+  CHECK(claims ==
+        boost::json::parse(R"({"reason":"ticket 42","level":3,"tags":["a",{"b":null}]})"));
+  REQUIRE(t->token.has_value());
+  CHECK(t->token->reveal().starts_with("eyJ"));
+  REQUIRE(t->url.has_value());
+  CHECK(t->created_at.time_since_epoch() == 1719952616214ms);
+}
+
+TEST_CASE("an actor token written back parses to the same token") {
+  auto t = clerk::parse_response(clerk::revoke_actor_token{"act_2abc"},
+                                 json_response(200, actor_token_json), make_config());
+  REQUIRE(t.has_value());
+  auto again = clerk::parse_response(clerk::revoke_actor_token{"act_2abc"},
+                                     json_response(200, clerk::to_json_revealing_secrets(*t)),
+                                     make_config());
+  REQUIRE(again.has_value());
+  CHECK(*again == *t);
+}
+
+TEST_CASE("an actor token without actor.sub or with a wrong object is refused, naming it") {
+  auto body = std::string(actor_token_json);
+  auto without_sub = body;
+  without_sub.replace(without_sub.find(R"("sub":"user_support",)"), 21, "");
+  auto t = clerk::parse_response(clerk::create_actor_token{}, json_response(200, without_sub),
+                                 make_config());
+  REQUIRE(t.has_error());
+  CHECK(t.error().as_unexpected_response()->problem == "missing field \"actor.sub\"");
+  auto wrong = body;
+  wrong.replace(wrong.find("\"actor_token\""), 13, "\"sign_in_token\"");
+  auto w =
+      clerk::parse_response(clerk::create_actor_token{}, json_response(200, wrong), make_config());
+  REQUIRE(w.has_error());
+  CHECK(w.error().as_unexpected_response()->problem ==
+        "field \"object\" is \"sign_in_token\", expected \"actor_token\"");
+}
+
+TEST_CASE("a printed actor token hides its token and ticket") {
+  auto t = clerk::parse_response(clerk::create_actor_token{}, json_response(200, actor_token_json),
+                                 make_config());
+  REQUIRE(t.has_value());
+  auto s = clerk_test::printed(*t);
+  CHECK(
+      s.starts_with("actor_token{id=act_2abc, status=pending, user_id=user_1, "
+                    "actor=actor{sub=user_support, other={"));
+  CHECK(s.find("token=[redacted]") != std::string::npos);
+  CHECK(s.find("url=https://accounts.example.com/v1/tickets/accept?[redacted]") !=
+        std::string::npos);
+  CHECK(s.find("eyJ") == std::string::npos);
+}

@@ -1,0 +1,159 @@
+// The declaration engine with shapes the sign-in and actor tokens do not
+// use: nested models, arrays of models, nullable and required-nullable
+// fields, header fields, GET with a query, form bodies.
+#include <clerk/operation.hpp>
+
+#include "support.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+using clerk_test::json_response;
+using clerk_test::make_config;
+
+namespace demo {
+
+struct session {
+  std::string id;
+  std::optional<std::string> last_active_token;  // optional and nullable
+  bool expired = false;
+  friend bool operator==(const session&, const session&) = default;
+  static constexpr auto describe() {
+    return clerk::model("session", clerk::field("id", &session::id, clerk::non_empty),
+                        clerk::field("last_active_token", &session::last_active_token),
+                        clerk::field("expired", &session::expired));
+  }
+};
+
+struct client_state {
+  std::vector<session> sessions;
+  std::optional<std::string> last_active_session_id;  // present, may be null
+  std::int64_t count = 0;
+  friend bool operator==(const client_state&, const client_state&) = default;
+  static constexpr auto describe() {
+    return clerk::model("client", clerk::field("sessions", &client_state::sessions),
+                        clerk::field("last_active_session_id",
+                                     &client_state::last_active_session_id, clerk::required),
+                        clerk::field("count", &client_state::count));
+  }
+};
+
+struct envelope {
+  std::optional<client_state> client;
+  clerk::raw_json response;
+  std::optional<clerk::secret> rotated_token;  // from the Authorization header
+  friend bool operator==(const envelope&, const envelope&) = default;
+  static constexpr auto describe() {
+    return clerk::model("envelope", clerk::field("client", &envelope::client),
+                        clerk::field("response", &envelope::response),
+                        clerk::from_header("Authorization", &envelope::rotated_token));
+  }
+};
+
+struct list_things {
+  std::optional<std::int64_t> limit{};
+  std::optional<std::string> query{};
+  bool with_deleted = false;
+  using response_type = envelope;
+  static constexpr bool idempotent = true;
+  static constexpr auto describe() {
+    using o = list_things;
+    return clerk::endpoint(clerk::http_method::get, clerk::path("/things"),
+                           clerk::query(clerk::field("limit", &o::limit, clerk::at_least(1)),
+                                        clerk::field("query", &o::query, clerk::allow_empty),
+                                        clerk::field("with_deleted", &o::with_deleted)));
+  }
+};
+
+struct sign_in_form {
+  std::string strategy{};
+  std::string ticket{};
+  using response_type = envelope;
+  static constexpr bool idempotent = false;
+  static constexpr auto describe() {
+    using o = sign_in_form;
+    return clerk::endpoint(clerk::http_method::post, clerk::path("/client/sign_ins"),
+                           clerk::form_body(clerk::field("strategy", &o::strategy),
+                                            clerk::field("ticket", &o::ticket)));
+  }
+};
+
+}  // namespace demo
+
+TEST_CASE("a GET with a query sends no body and encodes each query value") {
+  auto r = clerk::build_request(demo::list_things{.limit = 10, .query = "a b&c=d"}, make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->method == clerk::http_method::get);
+  CHECK(r->url ==
+        "https://api.clerk.com/v1/things?limit=10&query=a+b%26c%3Dd&with_deleted=false");
+  CHECK(r->body.empty());
+  CHECK_FALSE(r->headers.find("Content-Type").has_value());
+  auto bare = clerk::build_request(demo::list_things{}, make_config());
+  REQUIRE(bare.has_value());
+  CHECK(bare->url == "https://api.clerk.com/v1/things?with_deleted=false");
+  auto bad = clerk::build_request(demo::list_things{.limit = 0}, make_config());
+  REQUIRE(bad.has_error());
+  CHECK(bad.error().as_invalid_request()->field == "limit");
+  CHECK(bad.error().as_invalid_request()->reason == "must be at least 1");
+}
+
+TEST_CASE("a form body is percent-encoded with its content type") {
+  auto r = clerk::build_request(demo::sign_in_form{.strategy = "ticket", .ticket = "a+b/c=="},
+                                make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->headers.find("Content-Type") == "application/x-www-form-urlencoded");
+  CHECK(r->body == "strategy=ticket&ticket=a%2Bb%2Fc%3D%3D");
+}
+
+TEST_CASE("an envelope with nested models and arrays of models parses whole") {
+  auto r = json_response(
+      200, R"({"response":{"id":"sia_1","nested":[1,{"x":"y"}]},"client":{"sessions":[)"
+           R"({"id":"sess_1","last_active_token":null,"expired":false},)"
+           R"({"id":"sess_2","last_active_token":"tok","expired":true}],)"
+           R"("last_active_session_id":null,"count":2}})");
+  r.headers.add("Authorization", "client_token_1");
+  auto e = clerk::parse_response(demo::list_things{}, r, make_config());
+  REQUIRE_MESSAGE(e.has_value(), (e ? "" : e.error().message()));
+  REQUIRE(e->client.has_value());
+  REQUIRE(e->client->sessions.size() == 2);
+  CHECK(e->client->sessions[0].id == "sess_1");
+  CHECK_FALSE(e->client->sessions[0].last_active_token.has_value());
+  CHECK(e->client->sessions[1].last_active_token == "tok");
+  CHECK(e->client->sessions[1].expired);
+  CHECK_FALSE(e->client->last_active_session_id.has_value());
+  CHECK(e->client->count == 2);
+  CHECK(e->response.text() == R"({"id":"sia_1","nested":[1,{"x":"y"}]})");
+  REQUIRE(e->rotated_token.has_value());
+  CHECK(e->rotated_token->reveal() == "client_token_1");
+}
+
+TEST_CASE("problems inside nested models and arrays name the path to the field") {
+  auto problem = [](std::string body) {
+    auto e = clerk::parse_response(demo::list_things{}, json_response(200, std::move(body)),
+                                   make_config());
+    REQUIRE(e.has_error());
+    return e.error().as_unexpected_response()->problem;
+  };
+  CHECK(problem(R"({"response":{},"client":{"sessions":[{"id":"a","expired":true},{"id":5}],)"
+                R"("last_active_session_id":null}})") ==
+        "field \"client.sessions[1].id\" is an integer, expected a string");
+  CHECK(problem(R"({"response":{},"client":{"sessions":[{"id":"a","expired":true},"x"],)"
+                R"("last_active_session_id":null}})") ==
+        "field \"client.sessions[1]\" is a string, expected an object");
+  CHECK(problem(
+            R"({"response":{},"client":{"sessions":[{"id":""}],"last_active_session_id":null}})") ==
+        "field \"client.sessions[0].id\" is empty");
+  CHECK(
+      problem(
+          R"({"response":{},"client":{"sessions":[{"id":"a"}],"last_active_session_id":null}})") ==
+      "missing field \"client.sessions[0].expired\"");
+  CHECK(problem(R"({"response":{},"client":{"sessions":[]}})") ==
+        "missing field \"client.last_active_session_id\"");
+  CHECK(problem(R"({"response":{},"client":{"sessions":{},"last_active_session_id":null}})") ==
+        "field \"client.sessions\" is an object, expected an array");
+  CHECK(problem(R"({"response":[],"client":null})") ==
+        "field \"response\" is an array, expected an object");
+  CHECK(problem(R"({"client":null})") == "missing field \"response\"");
+}
