@@ -248,7 +248,7 @@ std::optional<invalid_request> check_fields(std::string_view prefix, const T& ob
 }
 
 template <class T, class F>
-void append_form_field(std::string& out, const T& op, const F& f, bool& first) {
+void append_form_member(std::string& out, const T& op, const F& f, bool& first) {
   const auto& m = op.*f.member;
   auto write = [&](const auto& v) {
     using V = std::remove_cvref_t<decltype(v)>;
@@ -280,6 +280,20 @@ void append_form_field(std::string& out, const T& op, const F& f, bool& first) {
       write(*m);
   } else {
     write(m);
+  }
+}
+
+template <class T, class F>
+void append_form_field(std::string& out, const T& op, const F& f, bool& first) {
+  if constexpr (std::is_same_v<F, constant_decl>) {  // a fixed pair: "strategy=ticket"
+    if (!first)
+      out += '&';
+    first = false;
+    append_form_component(out, f.name);
+    out += '=';
+    append_form_component(out, f.value);
+  } else {
+    append_form_member(out, op, f, first);
   }
 }
 
