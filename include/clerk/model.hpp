@@ -102,8 +102,9 @@ class open_enum : public detail::open_enum_tag {
  public:
   open_enum() = default;
   explicit open_enum(std::string raw) : raw_(std::move(raw)) {}
-  template <class K>
-  requires std::same_as<K, typename Derived::kind> open_enum(K k) {
+  // D defers naming Derived::kind until use: Derived is incomplete here.
+  template <class K, class D = Derived>
+  requires std::same_as<K, typename D::kind> open_enum(K k) {
     if (k != K::unknown)
       raw_ = Derived::names[static_cast<std::size_t>(k) - 1];
   }
