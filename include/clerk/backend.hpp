@@ -6,10 +6,15 @@
 #include <clerk/client.hpp>
 #include <clerk/config.hpp>
 #include <clerk/error.hpp>
+#include <clerk/frontend.hpp>
+#include <clerk/frontend_config.hpp>
+#include <clerk/frontend_errors.hpp>
+#include <clerk/frontend_sign_in.hpp>
 #include <clerk/http.hpp>
 #include <clerk/media_type.hpp>
 #include <clerk/model.hpp>
 #include <clerk/operation.hpp>
+#include <clerk/publishable_key.hpp>
 #include <clerk/redact.hpp>
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>

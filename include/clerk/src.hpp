@@ -11,6 +11,7 @@
 #include <clerk/backend.hpp>
 #include <clerk/impl/config.ipp>
 #include <clerk/impl/error.ipp>
+#include <clerk/impl/frontend_config.ipp>
 #include <clerk/impl/model.ipp>
 #include <clerk/impl/operation.ipp>
 #include <clerk/impl/response.ipp>

@@ -1,0 +1,42 @@
+// Definitions for <clerk/frontend_config.hpp>.
+#ifndef CLERK_IMPL_FRONTEND_CONFIG_IPP
+#define CLERK_IMPL_FRONTEND_CONFIG_IPP
+
+#include <clerk/frontend_config.hpp>
+#include <clerk/impl/config.ipp>
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+CLERK_BACKEND_DECL result<frontend_config> frontend_config::make(frontend_options o) {
+  if (auto e = detail::check_base_url(o.frontend_api_url)) {
+    e->field = "frontend_api_url";
+    return error(std::move(*e));
+  }
+  if (auto e = detail::check_header_value("api_version", o.api_version))
+    return error(std::move(*e));
+  if (auto e = detail::check_header_value("user_agent", o.user_agent))
+    return error(std::move(*e));
+  if (o.timeout <= std::chrono::milliseconds::zero())
+    return error(invalid_request{"timeout", "must be positive"});
+  if (o.limits.max_body_bytes == 0 || o.limits.max_depth == 0 || o.limits.max_string_bytes == 0)
+    return error(invalid_request{"limits", "must all be positive"});
+  while (o.frontend_api_url.back() == '/')
+    o.frontend_api_url.pop_back();
+  frontend_config c;
+  c.base_url_ = std::move(o.frontend_api_url);
+  c.api_version_ = std::move(o.api_version);
+  c.user_agent_ = std::move(o.user_agent);
+  c.timeout_ = o.timeout;
+  c.limits_ = o.limits;
+  return c;
+}
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif
