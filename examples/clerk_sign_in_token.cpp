@@ -1,19 +1,23 @@
 // clerk-sign-in-token: create or revoke a Clerk sign-in token from the shell,
-// over the shipped libcurl adapter, with the library's retry policy. The secret key comes only from
+// or consume one as a native client would (no secret key then), over the
+// shipped libcurl adapter, with the library's retry policy. The secret key comes only from
 // the CLERK_SECRET_KEY environment variable: an argument would show in process lists.
 //
 // Exit codes: 0 success; 1 Clerk answered with an error or an unusable
 // response; 2 usage error or invalid input (nothing was sent); 3 transport
 // failure (refused, DNS, TLS, timeout).
 #include <clerk/backend.hpp>
+#include <clerk/frontend_sign_in.hpp>
 #include <clerk/transport/curl.hpp>
 
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,14 +34,24 @@ enum exit_code : int { ok = 0, clerk_failed = 1, usage_error = 2, transport_fail
 constexpr std::string_view help_text =
     R"(usage: clerk-sign-in-token create --user-id ID [--org-id ID] [--expires-in SECONDS] [options]
        clerk-sign-in-token revoke [--] SIGN_IN_TOKEN_ID [options]
+       clerk-sign-in-token consume [--frontend-api URL] [options] (TICKET | -)
 
 Creates or revokes a Clerk sign-in token through Clerk's Backend API and
 prints it on stdout as one JSON object with Clerk's field names.
+
+consume redeems a sign-in token's ticket through Clerk's Frontend API as a
+native client does, and prints the new session as one JSON object:
+session_id, user_id, status, jwt (the session JWT) and recovered. "-" reads
+the ticket from standard input (an argument shows in process lists). No
+secret key is read, and the sign-in is sent once, never retried. A used,
+expired or revoked ticket exits 1 naming Clerk's code.
 
 options:
   --api-url URL        the Backend API's origin, as Clerk's SDKs take it
                        (default: $CLERK_API_URL, else https://api.clerk.com);
                        /v1 is added unless the URL has a path already
+  --frontend-api URL   consume: the Frontend API (default: the one
+                       $CLERK_PUBLISHABLE_KEY names)
   --timeout SECONDS    give up on an attempt after this long (default 30;
                        fractions allowed)
   --retries N          retry up to N times (default 2; 0 disables): after a
@@ -53,6 +67,8 @@ options:
 environment:
   CLERK_SECRET_KEY     the instance's secret key (sk_test_... or sk_live_...);
                        it is never taken from an argument
+  CLERK_PUBLISHABLE_KEY  consume: the instance's publishable key (pk_test_...
+                       or pk_live_...), when --frontend-api is not given
   CLERK_API_URL        the default for --api-url (the same variable Clerk's
                        SDKs read: https://api.clerk.com, or one ending in /v1)
 
@@ -63,7 +79,8 @@ TLS, timeout).
 )";
 
 struct arguments {
-  std::string command;  // "create" or "revoke"
+  std::string command;                              // "create", "revoke" or "consume"
+  std::optional<std::string> frontend_api, ticket;  // consume
   std::optional<std::string> user_id, org_id, token_id, expires_in, api_url, timeout, retries;
   bool verbose = false, help = false, version = false;
 };
@@ -84,7 +101,7 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
   bool options_done = false;  // after "--", an id may start with "--"
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (options_done || !arg.starts_with("-")) {
+    if (options_done || !arg.starts_with("-") || arg == "-") {
       positional.push_back(arg);
       continue;
     }
@@ -125,6 +142,8 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
       slot = &a.api_url;
     else if (name == "--timeout")
       slot = &a.timeout;
+    else if (name == "--frontend-api")
+      slot = &a.frontend_api;
     else if (name == "--retries")
       slot = &a.retries;
     else if (name == "--secret-key" || name == "--key")
@@ -143,7 +162,7 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
   if (a.help || a.version)
     return a;
   if (positional.empty())
-    return usage("missing command: create or revoke");
+    return usage("missing command: create, revoke or consume");
   a.command = positional[0];
   if (a.command == "create") {
     if (positional.size() > 1)
@@ -156,9 +175,18 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
     if (a.user_id || a.org_id || a.expires_in)
       return usage("--user-id, --org-id and --expires-in belong to create");
     a.token_id.emplace(positional[1]);
+  } else if (a.command == "consume") {
+    if (positional.size() != 2)
+      return usage("consume needs exactly one TICKET, or - to read it from standard input");
+    if (a.user_id || a.org_id || a.expires_in || a.api_url || a.retries)
+      return usage(
+          "--user-id, --org-id, --expires-in, --api-url and --retries do not apply to consume");
+    a.ticket.emplace(positional[1]);
   } else {
-    return usage("unknown command " + a.command + ": expected create or revoke");
+    return usage("unknown command " + a.command + ": expected create, revoke or consume");
   }
+  if (a.frontend_api && a.command != "consume")
+    return usage("--frontend-api belongs to consume");
   return a;
 }
 
@@ -266,6 +294,59 @@ struct verbose_waiter : clerk::blocking_waiter {
   }
 };
 
+// consume: the ticket redeemed through the Frontend API, the session printed.
+int consume(const arguments& a) {
+  std::string ticket = *a.ticket;
+  if (ticket == "-") {
+    ticket.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    while (!ticket.empty() && (ticket.back() == '\n' || ticket.back() == '\r' ||
+                               ticket.back() == ' ' || ticket.back() == '\t'))
+      ticket.pop_back();
+  }
+  if (ticket.empty())
+    return usage("the ticket is empty");
+
+  clerk::frontend_options o;
+  if (a.timeout) {
+    auto t = parse_timeout(*a.timeout);
+    if (!t)
+      return usage("--timeout wants a positive number of seconds, got " + *a.timeout);
+    o.timeout = *t;
+  }
+  o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
+                 std::string(clerk::default_user_agent);
+  clerk::result<clerk::frontend_config> config = clerk::error(clerk::invalid_request{});
+  if (a.frontend_api) {
+    o.frontend_api_url = *a.frontend_api;
+    config = clerk::frontend_config::make(std::move(o));
+  } else if (const char* pk = std::getenv("CLERK_PUBLISHABLE_KEY"); pk != nullptr && *pk != '\0') {
+    config = clerk::frontend_config::from_publishable_key(pk, std::move(o));
+  } else {
+    return usage("consume needs --frontend-api URL or CLERK_PUBLISHABLE_KEY");
+  }
+  if (!config)
+    return usage(config.error().message());
+
+  const verbose_transport transport{{}, a.verbose};
+  clerk::client_token client_token;  // a new client each run: nothing is kept
+  auto s = clerk::consume_ticket(transport, *config, client_token, clerk::secret(ticket));
+  if (!s) {
+    int code = exit_code_for(s.error());
+    if (code == usage_error)
+      return usage(s.error().message());
+    std::cerr << program << ": " << s.error().message() << '\n';
+    return code;
+  }
+  boost::json::object out;
+  out["session_id"] = s->session_id;
+  out["user_id"] = s->user_id;
+  out["status"] = s->status.raw();
+  out["jwt"] = s->jwt.reveal();
+  out["recovered"] = s->recovered;
+  std::cout << boost::json::serialize(out) << '\n';
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -281,6 +362,9 @@ int main(int argc, char** argv) {
     std::cout << program << ' ' << clerk::version << '\n';
     return ok;
   }
+
+  if (a.command == "consume")
+    return consume(a);
 
   clerk::options o;
   const char* key = std::getenv("CLERK_SECRET_KEY");

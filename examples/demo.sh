@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The demo: starts a fake Clerk on 127.0.0.1, then uses the clerk-sign-in-token
-# command-line tool to create a sign-in token for a demo user, revoke it, and
-# show that revoking twice is refused. Nothing leaves the machine.
+# The demo: the whole life of a sign-in token. It starts a fake Clerk on
+# 127.0.0.1 (Backend and Frontend API on one port), then uses the
+# clerk-sign-in-token command-line tool to create a sign-in token for a demo
+# user, consume its ticket as a native client does (a session and its JWT),
+# and show that a second consume is refused as already used and that revoking
+# it is refused because it is no longer pending. Nothing leaves the machine.
 #
 #   bash examples/demo.sh                  # against the fake Clerk
 #   bash examples/demo.sh --real USER_ID   # against your Clerk instance:
 #                                          # CLERK_SECRET_KEY (and optionally
-#                                          # CLERK_API_URL) must be set
+#                                          # CLERK_API_URL) must be set; with
+#                                          # CLERK_PUBLISHABLE_KEY set too, the
+#                                          # ticket is consumed as well
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup.sh
@@ -58,9 +63,12 @@ if [ -z "$real_user" ]; then
     exit 1
   fi
   export CLERK_API_URL=$url
-  echo "fake Clerk listening on $CLERK_API_URL, knowing the user $user"
+  frontend=(--frontend-api "${url%/v1}")
+  echo "fake Clerk listening on $CLERK_API_URL, knowing the user $user;"
+  echo "its Frontend API is ${url%/v1}"
 else
   user=$real_user
+  frontend=()
   echo
   echo "== 1. using your Clerk instance at ${CLERK_API_URL:-https://api.clerk.com/v1}"
 fi
@@ -70,20 +78,43 @@ echo "== 2. create a sign-in token for $user (the key comes from CLERK_SECRET_KE
 created=$(run "$tool" create --user-id "$user" --expires-in 600)
 echo "$created"
 id=$(printf '%s' "$created" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+# The ticket goes to consume on standard input: an argument would show in
+# process lists.
+printf '%s' "$created" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p' >"$work/ticket"
 
-echo
-echo "== 3. revoke it; Clerk answers with the token, now without token and url"
-run "$tool" revoke "$id" --verbose
+if [ -n "${frontend[*]}" ] || [ -n "${CLERK_PUBLISHABLE_KEY:-}" ]; then
+  echo
+  echo "== 3. consume the ticket through the Frontend API, as a native app would:"
+  echo "      a client token, the sign-in, the session made active, its JWT"
+  run env -u CLERK_SECRET_KEY "$tool" consume "${frontend[@]}" --verbose - <"$work/ticket"
 
-echo
-echo "== 4. revoke it again: Clerk refuses (exit status 1, one line on stderr)"
-status=0
-run "$tool" revoke "$id" || status=$?
-echo "exit status $status"
+  echo
+  echo "== 4. consume it again: single use, Clerk refuses (exit status 1)"
+  status=0
+  run env -u CLERK_SECRET_KEY "$tool" consume "${frontend[@]}" - <"$work/ticket" || status=$?
+  echo "exit status $status"
+
+  echo
+  echo "== 5. revoke it: Clerk refuses, the token is no longer pending (exit status 1)"
+  status=0
+  run "$tool" revoke "$id" || status=$?
+  echo "exit status $status"
+else
+  echo
+  echo "== 3. (set CLERK_PUBLISHABLE_KEY to consume the ticket too) revoke it instead;"
+  echo "      Clerk answers with the token, now without token and url"
+  run "$tool" revoke "$id" --verbose
+
+  echo
+  echo "== 4. revoke it again: Clerk refuses (exit status 1, one line on stderr)"
+  status=0
+  run "$tool" revoke "$id" || status=$?
+  echo "exit status $status"
+fi
 
 if [ -n "$server_pid" ]; then
   echo
-  echo "== 5. stop the fake Clerk; it saw:"
+  echo "== 6. stop the fake Clerk; it saw:"
   kill "$server_pid"
   wait "$server_pid" 2>/dev/null || true
   server_pid=""

@@ -26,16 +26,18 @@ struct process_result {
 };
 
 // `env` is the child's whole environment ("NAME=value" entries): nothing of
-// the test's own environment leaks into it.
+// the test's own environment leaks into it. Its standard input is the file
+// `input` (default: empty).
 inline process_result run_process(const std::string& program, const std::vector<std::string>& args,
                                   const std::vector<std::string>& env,
-                                  std::chrono::seconds limit = std::chrono::seconds(30)) {
+                                  std::chrono::seconds limit = std::chrono::seconds(30),
+                                  const std::string& input = "/dev/null") {
   int out_pipe[2], err_pipe[2];
   REQUIRE(::pipe2(out_pipe, O_CLOEXEC) == 0);
   REQUIRE(::pipe2(err_pipe, O_CLOEXEC) == 0);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, input.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
 

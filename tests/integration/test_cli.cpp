@@ -4,6 +4,7 @@
 #include "process.hpp"
 #include "servers.hpp"
 
+#include <clerk/backend.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/version.hpp>
 
@@ -12,9 +13,14 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -379,4 +385,152 @@ TEST_CASE("--retries N bounds the attempts, and 0 disables retries") {
     CHECK(r.exit_code == 2);
     CHECK(contains(r.err, "--retries wants a whole number from 0 to 99"));
   }
+}
+
+// ---- consume: the Frontend API (issue 10) ----------------------------------
+
+namespace {
+
+// The ticket of a fresh sign-in token for user_demo, minted on `fake`.
+std::string ticket_on(const clerk::fakes::fake_clerk& fake,
+                      std::optional<std::chrono::seconds> expires_in = std::nullopt,
+                      std::string* id = nullptr) {
+  auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://x/v1"});
+  REQUIRE(cfg.has_value());
+  auto t = clerk::client(*cfg, fake)
+               .send(clerk::create_sign_in_token{.user_id = "user_demo", .expires_in = expires_in});
+  REQUIRE(t.has_value());
+  if (id)
+    *id = t->id;
+  return std::string(t->token->reveal());
+}
+
+// A file holding `text`, removed with the object: a process's stdin.
+struct input_file {
+  std::string path;
+  explicit input_file(const std::string& text) {
+    char name[] = "/tmp/clerk_cli_stdin_XXXXXX";
+    int fd = ::mkstemp(name);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    path = name;
+  }
+  ~input_file() { ::unlink(path.c_str()); }
+};
+
+cli_run consume_cli(std::vector<std::string> args, std::vector<std::string> env = {},
+                    const std::string& input = "/dev/null") {
+  env.push_back("PATH=/usr/bin:/bin");
+  cli_run r{clerk_test::run_process(CLERK_CLI_PATH, args, env, std::chrono::seconds(30), input)};
+  INFO("stdout: " << r.out);
+  INFO("stderr: " << r.err);
+  CHECK_FALSE(r.timed_out);
+  return r;
+}
+
+std::string origin_of(const clerk_test::fake_clerk_server& s) {
+  std::string url = s.base_url();
+  return url.substr(0, url.size() - 3);  // without "/v1"
+}
+
+}  // namespace
+
+TEST_CASE("consume redeems a ticket without a secret key and prints the session") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  std::string id;
+  auto ticket = ticket_on(server.fake(), std::nullopt, &id);
+  auto r = consume_cli({"consume", "--frontend-api", origin_of(server), ticket});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  auto json = r.json();
+  REQUIRE(json.is_object());
+  const auto& o = json.get_object();
+  CHECK(o.at("user_id") == "user_demo");
+  CHECK(o.at("status") == "active");
+  CHECK(o.at("recovered") == false);
+  CHECK(o.at("jwt").as_string().starts_with("eyJ"));
+  auto session = server.fake().find_session(std::string(o.at("session_id").as_string()));
+  REQUIRE(session.has_value());
+  CHECK(session->status == "active");
+  CHECK(server.fake().find_token(id)->status == clerk::sign_in_token_status::accepted);
+}
+
+TEST_CASE("consume - reads the ticket from standard input") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  input_file in(ticket_on(server.fake()) + "\n");
+  auto r = consume_cli({"consume", "--frontend-api=" + origin_of(server), "-"}, {}, in.path);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.json().is_object());
+}
+
+TEST_CASE("consume of a used, expired or revoked ticket exits 1 naming Clerk's code") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto used = ticket_on(server.fake());
+  REQUIRE(consume_cli({"consume", "--frontend-api", origin_of(server), used}).exit_code == 0);
+  auto again = consume_cli({"consume", "--frontend-api", origin_of(server), used});
+  CHECK(again.exit_code == 1);
+  CHECK(again.out.empty());
+  CHECK(again.err_lines() == 1);
+  CHECK(contains(again.err, "sign_in_token_already_used_code"));
+
+  auto expiring = ticket_on(server.fake(), std::chrono::seconds(60));
+  std::string revoked_id;
+  auto revoked = ticket_on(server.fake(), std::nullopt, &revoked_id);
+  auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://x/v1"});
+  REQUIRE(clerk::client(*cfg, server.fake()).send(clerk::revoke_sign_in_token{revoked_id}));
+  server.fake().advance(std::chrono::seconds(61));
+  auto expired = consume_cli({"consume", "--frontend-api", origin_of(server), expiring});
+  CHECK(expired.exit_code == 1);
+  CHECK(contains(expired.err, "ticket_expired_code"));
+  auto pulled = consume_cli({"consume", "--frontend-api", origin_of(server), revoked});
+  CHECK(pulled.exit_code == 1);
+  CHECK(contains(pulled.err, "sign_in_token_revoked_code"));
+}
+
+TEST_CASE("consume usage errors exit 2 and send nothing") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  const auto before = server.fake().request_count();
+  const std::string fapi = origin_of(server);
+  input_file empty("\n");
+  for (auto [args, env, input] :
+       std::vector<std::tuple<std::vector<std::string>, std::vector<std::string>, std::string>>{
+           {{"consume"}, {}, "/dev/null"},
+           {{"consume", "--frontend-api", fapi, "a", "b"}, {}, "/dev/null"},
+           {{"consume", "ticket"}, {}, "/dev/null"},  // no Frontend API
+           {{"consume", "--frontend-api", fapi, "--user-id", "u", "t"}, {}, "/dev/null"},
+           {{"consume", "--frontend-api", fapi, "-"}, {}, empty.path},
+           {{"consume", "--frontend-api", "ftp://x", "t"}, {}, "/dev/null"},
+           {{"consume", "t"}, {"CLERK_PUBLISHABLE_KEY=pk_live_bm9wZQ"}, "/dev/null"},
+           {{"create", "--user-id", "u", "--frontend-api", fapi},
+            {"CLERK_SECRET_KEY=" + key},
+            "/dev/null"}}) {
+    auto r = consume_cli(args, env, input);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+  }
+  auto bad_key = consume_cli({"consume", "t"}, {"CLERK_PUBLISHABLE_KEY=pk_live_bm9wZQ"});
+  CHECK(contains(bad_key.err, "publishable_key"));
+  CHECK(server.fake().request_count() == before);
+}
+
+TEST_CASE("consume takes the Frontend API from CLERK_PUBLISHABLE_KEY; transport failures exit 3") {
+  // pk_test_ + base64("127.0.0.1:1$"): https on a closed port.
+  auto r = consume_cli({"consume", "ticket"}, {"CLERK_PUBLISHABLE_KEY=pk_test_MTI3LjAuMC4xOjEk"});
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "127.0.0.1"));
+  auto refused = consume_cli({"consume", "--frontend-api", "http://127.0.0.1:1", "ticket"});
+  CHECK(refused.exit_code == 3);
+}
+
+TEST_CASE("consume --verbose redacts the ticket, the client token and the JWT") {
+  clerk_test::fake_clerk_server server(demo_fake());
+  auto ticket = ticket_on(server.fake());
+  auto r = consume_cli({"consume", "--verbose", "--frontend-api", origin_of(server), ticket});
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "POST " + origin_of(server) + "/v1/client/sign_ins?_is_native=1"));
+  CHECK(contains(r.err, "strategy=ticket&ticket=[redacted]"));
+  CHECK(contains(r.err, "Authorization: Bearer [redacted]"));
+  CHECK_FALSE(contains(r.err, ticket.substr(ticket.size() - 20)));
+  CHECK_FALSE(contains(r.err, "eyJ"));
 }
