@@ -70,6 +70,9 @@ struct frontend_options {
   std::string user_agent{default_user_agent};
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   response_limits limits{};
+  // The client token is a credential too: plain http:// is accepted only for
+  // a loopback host unless this is set.
+  bool allow_insecure_http = false;
 };
 
 class frontend_config {
@@ -84,8 +87,9 @@ class frontend_config {
   static result<frontend_config> from_publishable_key(std::string_view key,
                                                       frontend_options o = {}) {
     if (!o.frontend_api_url.empty())
-      return error(invalid_request{"frontend_api_url", "must be empty when a publishable key "
-                                                       "names the Frontend API"});
+      return error(invalid_request{"frontend_api_url",
+                                   "must be empty when a publishable key "
+                                   "names the Frontend API"});
     auto k = parse_publishable_key(key);
     if (!k)
       return std::move(k).error();

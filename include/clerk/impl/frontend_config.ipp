@@ -13,7 +13,7 @@ namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
 CLERK_BACKEND_DECL result<frontend_config> frontend_config::make(frontend_options o) {
-  if (auto e = detail::check_base_url(o.frontend_api_url)) {
+  if (auto e = detail::check_base_url(o.frontend_api_url, o.allow_insecure_http)) {
     e->field = "frontend_api_url";
     return error(std::move(*e));
   }
@@ -27,6 +27,8 @@ CLERK_BACKEND_DECL result<frontend_config> frontend_config::make(frontend_option
     return error(invalid_request{"limits", "must all be positive"});
   while (o.frontend_api_url.back() == '/')
     o.frontend_api_url.pop_back();
+  for (std::size_t i = 0; o.frontend_api_url[i] != ':'; ++i)  // the scheme, in lower case
+    o.frontend_api_url[i] = detail::to_lower(o.frontend_api_url[i]);
   frontend_config c;
   c.base_url_ = std::move(o.frontend_api_url);
   c.api_version_ = std::move(o.api_version);
