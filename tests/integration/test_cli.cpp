@@ -395,7 +395,7 @@ namespace {
 std::string ticket_on(const clerk::fakes::fake_clerk& fake,
                       std::optional<std::chrono::seconds> expires_in = std::nullopt,
                       std::string* id = nullptr) {
-  auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://x/v1"});
+  auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
   auto t = clerk::client(*cfg, fake)
                .send(clerk::create_sign_in_token{.user_id = "user_demo", .expires_in = expires_in});
@@ -477,7 +477,7 @@ TEST_CASE("consume of a used, expired or revoked ticket exits 1 naming Clerk's c
   auto expiring = ticket_on(server.fake(), std::chrono::seconds(60));
   std::string revoked_id;
   auto revoked = ticket_on(server.fake(), std::nullopt, &revoked_id);
-  auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://x/v1"});
+  auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://localhost/v1"});
   REQUIRE(clerk::client(*cfg, server.fake()).send(clerk::revoke_sign_in_token{revoked_id}));
   server.fake().advance(std::chrono::seconds(61));
   auto expired = consume_cli({"consume", "--frontend-api", origin_of(server), expiring});

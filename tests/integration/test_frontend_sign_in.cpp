@@ -44,16 +44,19 @@ struct minted {
 
 minted mint(const fake_clerk& fake, std::string user = "user_1",
             std::optional<std::chrono::seconds> expires_in = std::nullopt) {
-  auto cfg = clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://x/v1"});
+  auto cfg =
+      clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
-  auto t = clerk::client(*cfg, fake).send(
-      clerk::create_sign_in_token{.user_id = std::move(user), .expires_in = expires_in});
+  auto t =
+      clerk::client(*cfg, fake)
+          .send(clerk::create_sign_in_token{.user_id = std::move(user), .expires_in = expires_in});
   REQUIRE(t.has_value());
   return {t->id, clerk::secret(std::string(t->token->reveal()))};
 }
 
 clerk::result<clerk::sign_in_token> revoke(const fake_clerk& fake, const std::string& id) {
-  auto cfg = clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://x/v1"});
+  auto cfg =
+      clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   return clerk::client(*cfg, fake).send(clerk::revoke_sign_in_token{id});
 }
 
@@ -202,8 +205,8 @@ TEST_CASE("recovery: a lost sign-in answer is recovered from the client, never b
   };
   auto t = mint(fake);
   clerk::client_token token;
-  auto s = clerk::consume_ticket(std::cref(w), fapi(), token, t.ticket,
-                                 {.expected_user_id = "user_1"});
+  auto s =
+      clerk::consume_ticket(std::cref(w), fapi(), token, t.ticket, {.expected_user_id = "user_1"});
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(*w.sign_ins == 1);
   CHECK(s->recovered);
@@ -293,9 +296,9 @@ TEST_CASE("the session's other operations: template tokens and sign-out") {
   clerk::client_token token;
   auto s = clerk::consume_ticket(fake, fapi(), token, mint(fake).ticket);
   REQUIRE(s.has_value());
-  auto tpl = clerk::frontend_send(
-      fake, fapi(), token,
-      clerk::mint_session_token_from_template{.session_id = s->session_id, .template_name = "hasura"});
+  auto tpl = clerk::frontend_send(fake, fapi(), token,
+                                  clerk::mint_session_token_from_template{
+                                      .session_id = s->session_id, .template_name = "hasura"});
   REQUIRE_MESSAGE(tpl.has_value(), tpl.error().message());
   CHECK(claim(tpl->jwt.reveal(), "tpl") == "hasura");
   auto again = clerk::frontend_send(fake, fapi(), token,
@@ -303,8 +306,8 @@ TEST_CASE("the session's other operations: template tokens and sign-out") {
   REQUIRE(again.has_value());
   CHECK(claim(again->jwt.reveal(), "sub") == "user_1");
 
-  auto out = clerk::frontend_send(fake, fapi(), token,
-                                  clerk::remove_session{.session_id = s->session_id});
+  auto out =
+      clerk::frontend_send(fake, fapi(), token, clerk::remove_session{.session_id = s->session_id});
   REQUIRE_MESSAGE(out.has_value(), out.error().message());
   CHECK(out->response.status == clerk::session_status::removed);
   auto after = clerk::frontend_send(fake, fapi(), token,
