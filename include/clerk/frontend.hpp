@@ -48,9 +48,8 @@ class sign_in_status : public open_enum<sign_in_status> {
   };
   using enum kind;
   static constexpr std::string_view names[] = {
-      "abandoned",          "needs_identifier",   "needs_first_factor",
-      "needs_second_factor", "needs_client_trust", "needs_new_password",
-      "needs_protect_check", "complete"};
+      "abandoned",          "needs_identifier",   "needs_first_factor",  "needs_second_factor",
+      "needs_client_trust", "needs_new_password", "needs_protect_check", "complete"};
   using open_enum::open_enum;
 };
 
@@ -255,9 +254,9 @@ struct sign_in_with_ticket {
   using response_type = sign_in_answer;
   static constexpr bool idempotent = false;
   static constexpr auto describe() {
-    return endpoint(http_method::post, path("/v1/client/sign_ins"),
-                    form_body(constant("strategy", "ticket"),
-                              field("ticket", &sign_in_with_ticket::ticket)));
+    return endpoint(
+        http_method::post, path("/v1/client/sign_ins"),
+        form_body(constant("strategy", "ticket"), field("ticket", &sign_in_with_ticket::ticket)));
   }
   friend bool operator==(const sign_in_with_ticket&, const sign_in_with_ticket&) = default;
 };
@@ -284,7 +283,8 @@ struct touch_session {
   static constexpr auto describe() {
     using t = touch_session;
     return endpoint(
-        http_method::post, path("/v1/client/sessions/", param("session_id", &t::session_id), "/touch"),
+        http_method::post,
+        path("/v1/client/sessions/", param("session_id", &t::session_id), "/touch"),
         form_body(field("active_organization_id", &t::active_organization_id, allow_empty),
                   field("intent", &t::intent)));
   }
@@ -302,10 +302,9 @@ struct mint_session_token {
   static constexpr bool idempotent = true;
   static constexpr auto describe() {
     using t = mint_session_token;
-    return endpoint(
-        http_method::post,
-        path("/v1/client/sessions/", param("session_id", &t::session_id), "/tokens"),
-        form_body(field("organization_id", &t::organization_id, allow_empty)));
+    return endpoint(http_method::post,
+                    path("/v1/client/sessions/", param("session_id", &t::session_id), "/tokens"),
+                    form_body(field("organization_id", &t::organization_id, allow_empty)));
   }
   friend bool operator==(const mint_session_token&, const mint_session_token&) = default;
 };

@@ -156,8 +156,8 @@ result<ticket_sign_in> consume_ticket(const T& transport, const frontend_config&
       return error(lost);
     auto client = frontend_send(transport, cfg, token, read_client{});
     if (!client)
-      return error(detail::lost_sign_in(lost, "reading the client back failed: " +
-                                                  client.error().message()));
+      return error(detail::lost_sign_in(
+          lost, "reading the client back failed: " + client.error().message()));
     const session* s = detail::new_session(*client, before, options);
     if (s == nullptr)
       return error(detail::lost_sign_in(lost, "no new session is on the client"));

@@ -81,7 +81,8 @@ void check_frontend_answer(const clerk::transport_result& answer) {
   FUZZ_CHECK(answer->body.starts_with('{') && answer->body.ends_with('}'));
   if (answer->status >= 200 && answer->status <= 299)
     return;
-  auto e = clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
+  auto e =
+      clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
   FUZZ_CHECK_MSG(e.has_error() && e.error().kind() == clerk::error_kind::api, answer->body);
 }
 

@@ -86,8 +86,7 @@ TEST_CASE("a GET with a query sends no body and encodes each query value") {
   auto r = clerk::build_request(demo::list_things{.limit = 10, .query = "a b&c=d"}, make_config());
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::get);
-  CHECK(r->url ==
-        "https://api.clerk.com/v1/things?limit=10&query=a+b%26c%3Dd&with_deleted=false");
+  CHECK(r->url == "https://api.clerk.com/v1/things?limit=10&query=a+b%26c%3Dd&with_deleted=false");
   CHECK(r->body.empty());
   CHECK_FALSE(r->headers.find("Content-Type").has_value());
   auto bare = clerk::build_request(demo::list_things{}, make_config());

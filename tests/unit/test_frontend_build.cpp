@@ -96,8 +96,7 @@ TEST_CASE("touch_session: the session id as one path segment and the optional fi
 }
 
 TEST_CASE("mint_session_token: POST .../tokens, organization_id only when set") {
-  auto r =
-      clerk::build_request(clerk::mint_session_token{.session_id = "sess_1"}, fapi(), token);
+  auto r = clerk::build_request(clerk::mint_session_token{.session_id = "sess_1"}, fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
   CHECK(r->url == "https://clerk.example.com/v1/client/sessions/sess_1/tokens?_is_native=1");
@@ -142,12 +141,11 @@ TEST_CASE("bad fields are refused before anything is built, naming the field") {
   CHECK(field_of(clerk::build_request(clerk::sign_in_with_ticket{clerk::secret("a\r\nb")}, fapi(),
                                       token)) == "ticket");
   CHECK(field_of(clerk::build_request(clerk::touch_session{}, fapi(), token)) == "session_id");
-  CHECK(field_of(clerk::build_request(clerk::remove_session{".."}, fapi(), token)) ==
-        "session_id");
+  CHECK(field_of(clerk::build_request(clerk::remove_session{".."}, fapi(), token)) == "session_id");
   CHECK(field_of(clerk::build_request(clerk::mint_session_token{"sess\xff"}, fapi(), token)) ==
         "session_id");
-  CHECK(field_of(clerk::build_request(clerk::mint_session_token_from_template{"sess_1", ""},
-                                      fapi(), token)) == "template_name");
+  CHECK(field_of(clerk::build_request(clerk::mint_session_token_from_template{"sess_1", ""}, fapi(),
+                                      token)) == "template_name");
 }
 
 TEST_CASE("the printed request redacts the client token and the ticket") {

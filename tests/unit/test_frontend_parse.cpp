@@ -75,9 +75,9 @@ TEST_CASE("a complete ticket sign-in parses with its session and the rotated cli
 }
 
 TEST_CASE("statuses this version does not know are kept, not refused") {
-  auto r = clerk::parse_response(clerk::sign_in_with_ticket{},
-                                 clerk_test::json_response(200, sign_in_json("needs_magic", "null")),
-                                 fapi());
+  auto r = clerk::parse_response(
+      clerk::sign_in_with_ticket{},
+      clerk_test::json_response(200, sign_in_json("needs_magic", "null")), fapi());
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->response.status == clerk::sign_in_status::unknown);
   CHECK(r->response.status.raw() == "needs_magic");
@@ -108,11 +108,11 @@ TEST_CASE("the client answer: a client in response or in client, or none") {
   REQUIRE(in_response->current() != nullptr);
   CHECK(in_response->current()->sessions.size() == 1);
 
-  auto in_client = clerk::parse_response(
-      clerk::read_client{},
-      clerk_test::json_response(200, R"({"response":null,"client":)" + client_json("[]", "null") +
-                                         "}"),
-      fapi());
+  auto in_client =
+      clerk::parse_response(clerk::read_client{},
+                            clerk_test::json_response(200, R"({"response":null,"client":)" +
+                                                               client_json("[]", "null") + "}"),
+                            fapi());
   REQUIRE(in_client.has_value());
   REQUIRE(in_client->current() != nullptr);
   CHECK(in_client->current()->sessions.empty());
@@ -128,10 +128,11 @@ TEST_CASE("the client answer: a client in response or in client, or none") {
 }
 
 TEST_CASE("a session token parses with or without its object member") {
-  for (const char* body : {R"({"object":"token","jwt":"eyJa.eyJb.c"})", R"({"jwt":"eyJa.eyJb.c"})"}) {
+  for (const char* body :
+       {R"({"object":"token","jwt":"eyJa.eyJb.c"})", R"({"jwt":"eyJa.eyJb.c"})"}) {
     CAPTURE(body);
-    auto t = clerk::parse_response(clerk::mint_session_token{}, clerk_test::json_response(200, body),
-                                   fapi());
+    auto t = clerk::parse_response(clerk::mint_session_token{},
+                                   clerk_test::json_response(200, body), fapi());
     REQUIRE_MESSAGE(t.has_value(), t.error().message());
     CHECK(t->jwt.reveal() == "eyJa.eyJb.c");
   }
@@ -163,22 +164,22 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
     const char* code;
     clerk::frontend_errc value;
   };
-  for (auto e : {expected{400, "ticket_expired_code", clerk::frontend_errc::ticket_expired},
-                 expected{400, "ticket_invalid_code", clerk::frontend_errc::ticket_invalid},
-                 expected{400, "sign_in_token_already_used_code",
-                          clerk::frontend_errc::ticket_already_used},
-                 expected{400, "sign_in_token_revoked_code", clerk::frontend_errc::ticket_revoked},
-                 expected{400, "sign_in_token_cannot_be_used_code",
-                          clerk::frontend_errc::ticket_cannot_be_used},
-                 expected{400, "sign_in_token_not_in_sign_in_code",
-                          clerk::frontend_errc::ticket_not_in_sign_in},
-                 expected{400, "session_exists", clerk::frontend_errc::session_exists},
-                 expected{400, "native_api_disabled", clerk::frontend_errc::native_api_disabled},
-                 expected{401, "authentication_invalid", clerk::frontend_errc::unauthorized},
-                 expected{403, "user_locked", clerk::frontend_errc::forbidden},
-                 expected{422, "form_param_missing", clerk::frontend_errc::invalid_form},
-                 expected{429, "too_many_requests", clerk::frontend_errc::rate_limited},
-                 expected{400, "host_invalid", clerk::frontend_errc::other}}) {
+  for (auto e :
+       {expected{400, "ticket_expired_code", clerk::frontend_errc::ticket_expired},
+        expected{400, "ticket_invalid_code", clerk::frontend_errc::ticket_invalid},
+        expected{400, "sign_in_token_already_used_code", clerk::frontend_errc::ticket_already_used},
+        expected{400, "sign_in_token_revoked_code", clerk::frontend_errc::ticket_revoked},
+        expected{400, "sign_in_token_cannot_be_used_code",
+                 clerk::frontend_errc::ticket_cannot_be_used},
+        expected{400, "sign_in_token_not_in_sign_in_code",
+                 clerk::frontend_errc::ticket_not_in_sign_in},
+        expected{400, "session_exists", clerk::frontend_errc::session_exists},
+        expected{400, "native_api_disabled", clerk::frontend_errc::native_api_disabled},
+        expected{401, "authentication_invalid", clerk::frontend_errc::unauthorized},
+        expected{403, "user_locked", clerk::frontend_errc::forbidden},
+        expected{422, "form_param_missing", clerk::frontend_errc::invalid_form},
+        expected{429, "too_many_requests", clerk::frontend_errc::rate_limited},
+        expected{400, "host_invalid", clerk::frontend_errc::other}}) {
     CAPTURE(e.code);
     auto r = clerk::parse_response(
         clerk::sign_in_with_ticket{},
@@ -192,9 +193,8 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
     CHECK(clerk::frontend_error(r.error()) == e.value);
   }
   // A proxy's 429 without a ClerkErrors body is still rate limiting.
-  auto proxy = clerk::parse_response(clerk::read_client{},
-                                     clerk_test::response(429, "text/html", "<h1>slow down</h1>"),
-                                     fapi());
+  auto proxy = clerk::parse_response(
+      clerk::read_client{}, clerk_test::response(429, "text/html", "<h1>slow down</h1>"), fapi());
   REQUIRE(proxy.has_error());
   CHECK(clerk::frontend_error(proxy.error()) == clerk::frontend_errc::rate_limited);
   CHECK(clerk::frontend_error(clerk::error(clerk::transport_error{})) ==
