@@ -15,6 +15,7 @@
 #include <clerk/model.hpp>
 #include <clerk/operation.hpp>
 #include <clerk/publishable_key.hpp>
+#include <clerk/raw_json.hpp>
 #include <clerk/redact.hpp>
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>

@@ -68,15 +68,17 @@ class config {
   friend bool operator==(const config&, const config&) = default;
 
   // What every Backend API request carries: the timeout and the
-  // Authorization, Clerk-API-Version, User-Agent and Accept headers. The
+  // Authorization, Clerk-API-Version, User-Agent, X-Clerk-SDK and Accept
+  // headers. The
   // request builder calls it (<clerk/operation.hpp>); the URL is left as is.
   friend void prepare_request(const config& c, http_request& r) {
     r.timeout = c.timeout_;
     r.max_body_bytes = c.limits_.max_body_bytes;
-    r.headers.reserve(5);
+    r.headers.reserve(6);
     r.headers.add("Authorization", std::string(c.authorization_.reveal()));
     r.headers.add("Clerk-API-Version", c.api_version_);
     r.headers.add("User-Agent", c.user_agent_);
+    r.headers.add("X-Clerk-SDK", "cpp/" CLERK_BACKEND_VERSION_STRING);
     r.headers.add("Accept", "application/json");
   }
 

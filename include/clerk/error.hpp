@@ -8,7 +8,8 @@
 #include <clerk/retry_stop.hpp>
 #include <clerk/version.hpp>
 
-#include <boost/json/object.hpp>
+#include <clerk/raw_json.hpp>
+#include <clerk/secret.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -45,7 +46,7 @@ struct clerk_error {
   std::string code{};  // e.g. "form_param_missing"
   std::string message{};
   std::string long_message{};
-  boost::json::object meta{};  // e.g. {"param_name": "user_id"}
+  raw_json meta{};  // e.g. {"param_name":"user_id"}; <clerk/json.hpp> parses it
   friend bool operator==(const clerk_error&, const clerk_error&) = default;
 };
 
@@ -54,10 +55,19 @@ struct api_error {
   int status = 0;
   std::vector<clerk_error> errors;
   std::string clerk_trace_id;  // from the body, else the Clerk-Trace-Id header
-  boost::json::object meta;
+  raw_json meta;               // the body's top-level meta, as JSON text
   // Set when the response carried a valid Retry-After header.
   std::optional<clerk::retry_after> retry_after;
   friend bool operator==(const api_error&, const api_error&) = default;
+};
+
+// What a 2xx answer that failed validation still said about the resource the
+// server made: its id, and its secrets (tokens, ticket URLs) by field name, so
+// that the caller can revoke a token it could not otherwise read.
+struct partial_resource {
+  std::string id;
+  std::vector<std::pair<std::string, secret>> secrets;
+  friend bool operator==(const partial_resource&, const partial_resource&) = default;
 };
 
 // Anything else: a 2xx that is not what the operation returns, a body that is
@@ -65,12 +75,19 @@ struct api_error {
 struct unexpected_response {
   int status = 0;
   std::string content_type;
-  std::string body_excerpt;  // the first bytes of the body, at most body_excerpt_limit
+  // The first bytes of the body (at most body_excerpt_limit, cut on a UTF-8
+  // boundary), with anything secret-shaped redacted when the error was built.
+  std::string body_excerpt;
+  // The same bytes unredacted: a token may be in there. reveal() is the opt-in.
+  secret raw_body_excerpt;
   std::size_t body_size = 0;
   std::string problem;  // what is missing or mistyped, naming the field
   std::string clerk_trace_id;
   // A proxy's 429 or 503 may carry Retry-After without a ClerkErrors body.
   std::optional<clerk::retry_after> retry_after;
+  // Set on a 2xx whose body named the resource (a created token) but failed
+  // validation: Clerk made it, so the caller may have to revoke it.
+  std::optional<partial_resource> partial;
   friend bool operator==(const unexpected_response&, const unexpected_response&) = default;
 };
 

@@ -34,6 +34,7 @@
 #define CLERK_MODEL_HPP
 
 #include <clerk/detail/decl.hpp>
+#include <clerk/raw_json.hpp>
 #include <clerk/redact.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/version.hpp>
@@ -71,25 +72,6 @@ namespace detail {
 struct open_enum_tag {};
 struct enum_access;
 }  // namespace detail
-
-// JSON text kept as it came (or as the user wrote it): an arbitrary object
-// such as extra actor claims. The request builder checks that it is a JSON
-// object; the parser only stores objects here.
-class raw_json {
- public:
-  raw_json() = default;
-  explicit raw_json(std::string text) : text_(std::move(text)) {}
-  std::string_view text() const noexcept { return text_; }
-  bool empty() const noexcept { return text_.empty(); }
-  friend bool operator==(const raw_json&, const raw_json&) = default;
-  friend std::ostream& operator<<(std::ostream& os, const raw_json& j) {
-    return os << http::redact(j.text_);
-  }
-
- private:
-  friend struct detail::enum_access;
-  std::string text_;
-};
 
 // An enum that keeps what it does not know: Derived declares `enum class kind
 // { unknown, ... }` and `static constexpr std::string_view names[]`, the wire

@@ -329,6 +329,34 @@ void append_path(std::string& url, const Op& op, const path_decl<P...>& p) {
       p.parts);
 }
 
+template <class T, class F>
+void partial_field(partial_resource& p, const T& m, const F& f) {
+  if constexpr (requires { f.opt; }) {
+    using V = typename field_traits<F>::V;
+    const auto& v = m.*f.member;
+    if constexpr (std::is_same_v<V, std::string> && !field_traits<F>::optional) {
+      if (f.name == "id")
+        p.id = v;
+    } else if constexpr (std::is_same_v<V, secret>) {
+      if constexpr (field_traits<F>::optional) {
+        if (v)
+          p.secrets.emplace_back(std::string(f.name), *v);
+      } else if (!v.empty()) {
+        p.secrets.emplace_back(std::string(f.name), v);
+      }
+    }
+  }
+}
+
+// What the half-read model still says about the resource: its id, its secrets.
+template <class T>
+void fill_partial(unexpected_response& u, const T& m) {
+  partial_resource p;
+  std::apply([&](const auto&... f) { (partial_field(p, m, f), ...); }, decl_of<T>.fields);
+  if (!p.id.empty() || !p.secrets.empty())
+    u.partial = std::move(p);
+}
+
 }  // namespace detail
 
 // An operation that describes itself with clerk::endpoint().
@@ -394,7 +422,9 @@ result<http_request> build_request(const Op& op, const Config& cfg) {
 }
 
 // The operation's response model, or an api_error (the service said no) or
-// unexpected_response (anything else) error. Every limit comes from `lim`.
+// unexpected_response (anything else) error. Every limit comes from `lim`. A
+// 2xx that fails validation keeps in unexpected_response::partial whatever
+// identified the resource (id, and token or url as secrets).
 template <declared_operation Op>
 result<typename Op::response_type> parse_response(const Op&, const http_response& r,
                                                   const response_limits& lim) {
@@ -402,8 +432,10 @@ result<typename Op::response_type> parse_response(const Op&, const http_response
   if (auto e = detail::check_response(r, lim))
     return std::move(*e);
   M m{};
-  if (auto u = detail::parse_model(detail::info_of<M>, &m, r, lim))
+  if (auto u = detail::parse_model(detail::info_of<M>, &m, r, lim)) {
+    detail::fill_partial(*u, m);
     return error(std::move(*u));
+  }
   return m;
 }
 

@@ -1,4 +1,5 @@
 #include <clerk/fakes/fake_clerk.hpp>
+#include <clerk/json.hpp>
 
 #include <clerk/backend.hpp>
 
@@ -55,7 +56,8 @@ clerk::api_error api_error_of(const clerk::transport_result& answer) {
 }
 
 std::string param_name(const clerk::clerk_error& e) {
-  const auto* p = e.meta.if_contains("param_name");
+  auto meta = clerk::to_value(e.meta);
+  const auto* p = meta.is_object() ? meta.get_object().if_contains("param_name") : nullptr;
   return p && p->is_string() ? std::string(p->get_string()) : std::string();
 }
 
@@ -432,4 +434,69 @@ TEST_CASE("near the end of the timestamp range, lifetimes are cut so that nothin
   CHECK(e.errors.at(0).code == "form_param_value_invalid");
   fake.advance(10s);
   CHECK(fake.consume_ticket(t->token->reveal()).problem == ticket_problem::expired);
+}
+
+TEST_CASE("actor tokens: the fake creates one with every actor claim and revokes it once") {
+  auto fake = populated();
+  const clerk::client client(config_for(fake), fake);
+  auto t = client.send(clerk::create_actor_token{
+      .user_id = "user_1",
+      .actor = {.sub = "user_2", .other_claims = clerk::raw_json(R"({"reason":"support"})")},
+      .expires_in = 600s});
+  REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+  CHECK(t->id.starts_with("act_"));
+  CHECK(t->status == clerk::actor_token_status::pending);
+  CHECK(t->user_id == "user_1");
+  CHECK(t->actor.sub == "user_2");
+  CHECK(boost::json::parse(t->actor.other_claims.text()) ==
+        boost::json::parse(R"({"reason":"support"})"));
+  REQUIRE(t->token.has_value());
+  REQUIRE(t->url.has_value());
+  CHECK(t->url->reveal().ends_with(t->token->reveal()));
+
+  auto revoked = client.send(clerk::revoke_actor_token{t->id});
+  REQUIRE_MESSAGE(revoked.has_value(), (revoked ? "" : revoked.error().message()));
+  CHECK(revoked->status == clerk::actor_token_status::revoked);
+  CHECK_FALSE(revoked->token.has_value());
+  CHECK_FALSE(revoked->url.has_value());
+
+  auto again = client.send(clerk::revoke_actor_token{t->id});
+  REQUIRE(again.has_error());
+  CHECK(again.error().http_status() == 400);
+  CHECK(again.error().as_api()->errors.at(0).code == "actor_token_cannot_be_revoked");
+
+  auto unknown = client.send(clerk::revoke_actor_token{"act_nobody"});
+  REQUIRE(unknown.has_error());
+  CHECK(unknown.error().http_status() == 404);
+  CHECK(unknown.error().as_api()->errors.at(0).code == "resource_not_found");
+}
+
+TEST_CASE("actor tokens: the fake answers 422 for missing fields, naming them") {
+  auto fake = populated();
+  auto r = clerk::build_request(
+      clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "user_2"}}, config_for(fake));
+  REQUIRE(r.has_value());
+  for (auto [body, param] :
+       {std::pair{R"({"actor":{"sub":"user_2"}})", "user_id"},
+        std::pair{R"({"user_id":"user_1"})", "actor"},
+        std::pair{R"({"user_id":"user_1","actor":{"reason":"x"}})", "actor.sub"},
+        std::pair{R"({"user_id":"user_1","actor":{"sub":""}})", "actor.sub"}}) {
+    CAPTURE(body);
+    r->body = body;
+    auto a = api_error_of(fake(*r));
+    CHECK(a.status == 422);
+    CHECK(a.errors.at(0).code == "form_param_missing");
+    CHECK(param_name(a.errors.at(0)) == param);
+  }
+  r->body = R"({"user_id":"user_1","actor":{"sub":"user_2"},"extra":1})";
+  CHECK(api_error_of(fake(*r)).errors.at(0).code == "form_param_unknown");
+}
+
+TEST_CASE("the library refuses an empty actor.sub before the fake sees anything") {
+  auto fake = populated();
+  const clerk::client client(config_for(fake), fake);
+  auto t = client.send(clerk::create_actor_token{.user_id = "user_1"});
+  REQUIRE(t.has_error());
+  CHECK(t.error().as_invalid_request()->field == "actor.sub");
+  CHECK(fake.request_count() == 0);
 }

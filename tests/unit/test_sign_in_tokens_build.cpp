@@ -39,6 +39,7 @@ TEST_CASE("create builds exactly the request Clerk's SDKs send") {
   golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
                     {"Clerk-API-Version", "2026-05-12"},
                     {"User-Agent", "clerk-backend-cpp/0.1.0"},
+                    {"X-Clerk-SDK", "cpp/0.1.0"},
                     {"Accept", "application/json"},
                     {"Content-Type", "application/json"}};
   golden.body = R"({"user_id":"user_2xyz","org_id":"org_2abc","expires_in_seconds":3600})";
@@ -64,6 +65,7 @@ TEST_CASE("revoke builds a bodiless POST to the token's revoke path") {
   golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
                     {"Clerk-API-Version", "2026-05-12"},
                     {"User-Agent", "clerk-backend-cpp/0.1.0"},
+                    {"X-Clerk-SDK", "cpp/0.1.0"},
                     {"Accept", "application/json"}};
   CHECK(r == golden);
   CHECK(r.body.empty());

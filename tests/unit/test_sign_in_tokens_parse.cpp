@@ -1,5 +1,7 @@
 #include <clerk/sign_in_tokens.hpp>
 
+#include <clerk/json.hpp>
+
 #include "support.hpp"
 
 #include <boost/json/parse.hpp>
@@ -120,7 +122,7 @@ TEST_CASE("422 form_param_missing keeps the status, every ClerkError and the tra
   CHECK(a.errors[0].code == "form_param_missing");
   CHECK(a.errors[0].message == "is missing");
   CHECK(a.errors[0].long_message == "user_id must be included.");
-  CHECK(a.errors[0].meta.at("param_name").as_string() == "user_id");
+  CHECK(clerk::to_value(a.errors[0].meta).at("param_name").as_string() == "user_id");
   CHECK(a.clerk_trace_id == "trace_abc123");
   CHECK_FALSE(a.retry_after.has_value());
 }

@@ -6,6 +6,7 @@
 #ifndef CLERK_TESTING_FAKE_CLERK_HPP
 #define CLERK_TESTING_FAKE_CLERK_HPP
 
+#include <clerk/actor_tokens.hpp>
 #include <clerk/detail/form.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
@@ -80,8 +81,10 @@ inline constexpr std::chrono::seconds default_sign_in_token_lifetime{2592000};
 // clerk::client holds another. Every member is const and locks one mutex,
 // so one fake may be shared across threads.
 //
-// Answers POST {prefix}/sign_in_tokens and POST
-// {prefix}/sign_in_tokens/{id}/revoke as Clerk's Backend API does, and the
+// Answers POST {prefix}/sign_in_tokens, POST {prefix}/actor_tokens, POST
+// {prefix}/{sign_in,actor}_tokens/{id}/revoke and GET {prefix}/users/{id} as
+// Clerk's Backend API does (an actor token not pending cannot be revoked:
+// 400 actor_token_cannot_be_revoked, the fake's own code), and the
 // Frontend API's {prefix}/client, {prefix}/client/sign_ins (ticket strategy)
 // and {prefix}/client/sessions/{id}/{touch,tokens[/template],remove} for
 // native clients, on the same tokens; anything else is a 404
@@ -296,6 +299,7 @@ class fake_clerk {
     std::set<std::string, std::less<>> users;
     std::map<std::string, std::set<std::string, std::less<>>, std::less<>> orgs;
     std::map<std::string, stored, std::less<>> tokens;
+    std::map<std::string, actor_token, std::less<>> actor_tokens;
     std::map<std::string, std::string, std::less<>> by_ticket;  // ticket -> token id
     std::size_t requests = 0;
     fapi_state fapi;  // the Frontend API's clients and sessions (issue 10)
@@ -420,24 +424,26 @@ class fake_clerk {
     const std::string& prefix = s_->o.path_prefix;
     if (path.starts_with(prefix) && is_frontend_path(path.substr(prefix.size())))
       return frontend(r, path.substr(prefix.size()), trace);
-    if (!path.starts_with(prefix) || r.method != http_method::post)
+    if (!path.starts_with(prefix))
       return not_found("Resource not found", trace);
     path.remove_prefix(prefix.size());
-    constexpr std::string_view collection = "/sign_in_tokens";
-    constexpr std::string_view revoke = "/revoke";
-    if (!path.starts_with(collection))
-      return not_found("Resource not found", trace);
-    path.remove_prefix(collection.size());
-    if (!path.empty() && !(path.starts_with('/') && path.ends_with(revoke)))
-      return not_found("Resource not found", trace);
-    std::string_view segment;  // the revoke's id, still percent-encoded
-    if (!path.empty()) {
-      if (path.size() <= 1 + revoke.size())
+    // The path's segments, still percent-encoded: a route matches them whole.
+    std::vector<std::string_view> seg;
+    while (!path.empty()) {
+      if (path.front() != '/' || seg.size() == 3)
         return not_found("Resource not found", trace);
-      segment = path.substr(1, path.size() - 1 - revoke.size());
-      if (segment.find('/') != std::string_view::npos)
-        return not_found("Resource not found", trace);
+      path.remove_prefix(1);
+      auto slash = path.find('/');
+      seg.push_back(path.substr(0, slash));
+      path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
     }
+    const bool post = r.method == http_method::post;
+    const bool tokens = !seg.empty() && (seg[0] == "sign_in_tokens" || seg[0] == "actor_tokens");
+    const bool is_create = post && tokens && seg.size() == 1;
+    const bool is_revoke = post && tokens && seg.size() == 3 && seg[2] == "revoke";
+    const bool is_user = r.method == http_method::get && seg.size() == 2 && seg[0] == "users";
+    if (!is_create && !is_revoke && !is_user)
+      return not_found("Resource not found", trace);
 
     // Clerk checks the key before anything else.
     auto auth = r.headers.find("authorization");
@@ -446,12 +452,108 @@ class fake_clerk {
                           auth ? "The secret key in the Authorization header is not valid"
                                : "The request has no Authorization header with a secret key",
                           trace);
-    if (path.empty())
-      return create(r, trace);
-    auto id = detail::percent_decode(segment);
-    if (!id)
+    const bool actor = tokens && seg[0] == "actor_tokens";
+    if (is_create)
+      return actor ? create_actor(r, trace) : create(r, trace);
+    auto id = detail::percent_decode(seg[1]);
+    if (!id || seg[1].empty())
       return not_found("Resource not found", trace);
-    return revoke_token(*id, trace);
+    if (is_user)
+      return get_user(*id, trace);
+    return actor ? revoke_actor(*id, trace) : revoke_token(*id, trace);
+  }
+
+  // GET /users/{id}: the few fields a fake knows about a user.
+  http_response get_user(const std::string& id, std::string_view trace) const {
+    if (!s_->users.contains(id))
+      return not_found("No user was found with id " + id, trace);
+    boost::json::object u;
+    u["object"] = "user";
+    u["id"] = id;
+    u["first_name"] = nullptr;
+    u["created_at"] = s_->now.time_since_epoch().count();
+    u["updated_at"] = s_->now.time_since_epoch().count();
+    return json(200, u);
+  }
+
+  // POST /actor_tokens: user_id, actor (an object with a non-empty sub, every
+  // member kept), expires_in_seconds, session_max_duration_in_seconds.
+  http_response create_actor(const http_request& r, std::string_view trace) const {
+    auto invalid = [&](std::string_view name, std::string_view why) {
+      return clerk_errors(422, "form_param_value_invalid", "is invalid",
+                          std::string(name) + ' ' + std::string(why), trace, name);
+    };
+    auto missing = [&](std::string_view name) {
+      return clerk_errors(422, "form_param_missing", "is missing",
+                          std::string(name) + " must be included.", trace, name);
+    };
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(r.body, ec);
+    auto ct = r.headers.find("content-type");
+    if (ec || !v.is_object() || !ct || !http::is_json_media_type(*ct))
+      return clerk_errors(400, "request_body_invalid", "Request body invalid",
+                          "The request body is not a JSON object", trace);
+    const boost::json::object& body = v.get_object();
+    for (const auto& kv : body)
+      if (kv.key() != "user_id" && kv.key() != "actor" && kv.key() != "expires_in_seconds" &&
+          kv.key() != "session_max_duration_in_seconds")
+        return clerk_errors(422, "form_param_unknown", "is unknown",
+                            std::string(kv.key()) + " is not a valid parameter for this request.",
+                            trace, kv.key());
+    const boost::json::value* user = body.if_contains("user_id");
+    if (!user || !user->is_string() || user->get_string().empty())
+      return missing("user_id");
+    const boost::json::value* act = body.if_contains("actor");
+    if (!act)
+      return missing("actor");
+    if (!act->is_object())
+      return invalid("actor", "must be an object.");
+    const boost::json::value* sub = act->get_object().if_contains("sub");
+    if (!sub || !sub->is_string() || sub->get_string().empty())
+      return missing("actor.sub");
+    for (std::string_view k : {"expires_in_seconds", "session_max_duration_in_seconds"})
+      if (const boost::json::value* n = body.if_contains(k))
+        if (!n->is_int64() || n->get_int64() < 1)
+          return invalid(k, "must be a positive integer.");
+    std::string user_id(user->get_string());
+    if (!s_->users.contains(user_id))
+      return invalid("user_id", "is not a known user.");
+
+    actor_token t;
+    t.id = "act_" + next_base62(27);
+    t.status = actor_token_status::pending;
+    t.user_id = user_id;
+    t.actor.sub = std::string(sub->get_string());
+    boost::json::object others = act->get_object();
+    others.erase("sub");
+    if (!others.empty())
+      t.actor.other_claims = raw_json(boost::json::serialize(others));
+    t.created_at = t.updated_at = s_->now;
+    std::string jwt = make_jwt(t.id, user_id, s_->now + std::chrono::hours(1));
+    t.url.emplace(s_->o.frontend_url + "/v1/tickets/accept?ticket=" + jwt);
+    t.token.emplace(std::move(jwt));
+    auto answer = json(200, to_json_revealing_secrets(t));
+    s_->actor_tokens.emplace(t.id, std::move(t));
+    return answer;
+  }
+
+  // POST /actor_tokens/{id}/revoke: a pending token only.
+  http_response revoke_actor(const std::string& id, std::string_view trace) const {
+    auto it = s_->actor_tokens.find(id);
+    if (it == s_->actor_tokens.end())
+      return not_found("No actor token was found with this id", trace);
+    actor_token& t = it->second;
+    if (t.status != actor_token_status::pending)
+      return clerk_errors(
+          400, "actor_token_cannot_be_revoked", "cannot be revoked",
+          "Only a pending actor token can be revoked; this one is " + std::string(t.status.raw()),
+          trace);
+    t.status = actor_token_status::revoked;
+    t.updated_at = s_->now;
+    actor_token answer = t;
+    answer.token.reset();
+    answer.url.reset();
+    return json(200, to_json_revealing_secrets(answer));
   }
 
   http_response create(const http_request& r, std::string_view trace) const {

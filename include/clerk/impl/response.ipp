@@ -10,6 +10,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -26,6 +27,17 @@ namespace detail {
 
 namespace json = boost::json;
 
+// The length of the longest prefix of `s` no longer than `limit` bytes that
+// does not end inside a UTF-8 character.
+inline std::size_t utf8_cut(std::string_view s, std::size_t limit) {
+  if (s.size() <= limit)
+    return s.size();
+  std::size_t n = limit;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80)
+    --n;
+  return n;
+}
+
 inline std::string in_quotes(std::string_view name) {
   std::string s = "\"";
   s.append(name);
@@ -38,7 +50,9 @@ CLERK_BACKEND_DECL unexpected_response make_unexpected(const http_response& r,
   unexpected_response u;
   u.status = r.status;
   u.content_type = std::string(r.headers.find("content-type").value_or(""));
-  u.body_excerpt = r.body.substr(0, body_excerpt_limit);
+  std::string_view head(r.body.data(), utf8_cut(r.body, body_excerpt_limit));
+  u.body_excerpt = http::redact(head);
+  u.raw_body_excerpt = secret(std::string(head));
   u.body_size = r.body.size();
   u.problem = std::move(problem);
   u.clerk_trace_id = std::string(r.headers.find("clerk-trace-id").value_or(""));
@@ -47,8 +61,11 @@ CLERK_BACKEND_DECL unexpected_response make_unexpected(const http_response& r,
   return u;
 }
 
+// A string of a ClerkErrors body as stored: cut at the limit on a UTF-8
+// boundary, then redacted, so that no error keeps a live secret.
 inline std::string truncated(const json::string& s, const response_limits& lim) {
-  return std::string(s.data(), s.size() < lim.max_string_bytes ? s.size() : lim.max_string_bytes);
+  std::string_view v(s.data(), s.size());
+  return http::redact(v.substr(0, utf8_cut(v, lim.max_string_bytes)));
 }
 
 // An api_error when `body` is a ClerkErrors object, else nullopt.
@@ -77,11 +94,11 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
     copy("message", ce.message);
     copy("long_message", ce.long_message);
     if (const json::value* m = e->if_contains("meta"); m && m->is_object())
-      ce.meta = json::object(m->get_object(), json::storage_ptr());
+      ce.meta = raw_json(json::serialize(m->get_object()));
     a.errors.push_back(std::move(ce));
   }
   if (const json::value* m = o->if_contains("meta"); m && m->is_object())
-    a.meta = json::object(m->get_object(), json::storage_ptr());
+    a.meta = raw_json(json::serialize(m->get_object()));
   if (const json::value* t = o->if_contains("clerk_trace_id"); t && t->is_string())
     a.clerk_trace_id = truncated(t->get_string(), lim);
   else
@@ -122,6 +139,8 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
       problem = "a redirect, not followed: the request carries the secret key";
     else if (r.status < 100 || r.status > 599)
       problem = "not an HTTP status";
+    else if (r.status < 200)
+      problem = "an interim (1xx) status, not a final answer";
     else
       problem = "error status without a ClerkErrors body";
     return error(make_unexpected(r, std::move(problem)));
@@ -134,17 +153,6 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
   if (!is_json)
     return error(make_unexpected(r, "Content-Type is not JSON"));
   return std::nullopt;
-}
-
-// The length of the longest prefix of `s` no longer than `limit` bytes that
-// does not end inside a UTF-8 character.
-inline std::size_t utf8_cut(std::string_view s, std::size_t limit) {
-  if (s.size() <= limit)
-    return s.size();
-  std::size_t n = limit;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80)
-    --n;
-  return n;
 }
 
 // The basic_parser handler behind every model. It never stops the parse for a

@@ -1,0 +1,44 @@
+// JSON text kept as text: what the library stores for a JSON object it does
+// not model (a ClerkError's meta, extra actor claims). <clerk/json.hpp> turns
+// it into a Boost.JSON value for those who want one.
+#ifndef CLERK_RAW_JSON_HPP
+#define CLERK_RAW_JSON_HPP
+
+#include <clerk/redact.hpp>
+#include <clerk/version.hpp>
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+namespace detail {
+struct enum_access;
+}  // namespace detail
+
+// The text of a JSON value, as it came (or as the user wrote it). The request
+// builder checks that a raw_json it sends is a JSON object; the parser stores
+// only objects here. Empty means "no object".
+class raw_json {
+ public:
+  raw_json() = default;
+  explicit raw_json(std::string text) : text_(std::move(text)) {}
+  std::string_view text() const noexcept { return text_; }
+  bool empty() const noexcept { return text_.empty(); }
+  friend bool operator==(const raw_json&, const raw_json&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const raw_json& j) {
+    return os << http::redact(j.text_);
+  }
+
+ private:
+  friend struct detail::enum_access;
+  std::string text_;
+};
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif

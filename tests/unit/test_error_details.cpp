@@ -1,0 +1,128 @@
+// What errors keep: redacted excerpts and messages, cut on UTF-8 boundaries,
+// accurate problems for odd statuses, and what identified a created token
+// when its answer failed validation.
+#include <clerk/sign_in_tokens.hpp>
+
+#include "support.hpp"
+
+#include <clerk/detail/text.hpp>
+#include <clerk/json.hpp>
+
+#include <string>
+
+using clerk_test::json_response;
+using clerk_test::response;
+
+namespace {
+
+const clerk::create_sign_in_token create_op{.user_id = "user_1"};
+
+clerk::unexpected_response unexpected(const clerk::http_response& r,
+                                      const clerk::response_limits& lim = {}) {
+  auto t = clerk::parse_response(create_op, r, lim);
+  REQUIRE(t.has_error());
+  REQUIRE_MESSAGE(t.error().kind() == clerk::error_kind::unexpected_response, t.error().message());
+  return *t.error().as_unexpected_response();
+}
+
+}  // namespace
+
+TEST_CASE("the body excerpt is redacted when the error is built; the raw bytes need reveal()") {
+  std::string body = std::string("token leaked: ") + clerk_test::sample_jwt;
+  auto u = unexpected(response(500, "text/plain", body));
+  CHECK(u.body_excerpt.find(clerk_test::sample_jwt) == std::string::npos);
+  CHECK(u.body_excerpt == "token leaked: [redacted]");
+  CHECK(u.raw_body_excerpt.reveal() == body);
+}
+
+TEST_CASE("the body excerpt is cut on a UTF-8 character boundary") {
+  std::string body(clerk::body_excerpt_limit - 1, 'a');
+  body += "\xc3\xa9tail";  // U+00E9 straddles the limit
+  auto u = unexpected(response(500, "text/plain", body));
+  CHECK(u.body_excerpt == std::string(clerk::body_excerpt_limit - 1, 'a'));
+  CHECK(clerk::detail::is_valid_utf8(u.raw_body_excerpt.reveal()));
+}
+
+TEST_CASE("ClerkError strings and the trace id are cut at the limit on a UTF-8 boundary") {
+  clerk::response_limits lim;
+  lim.max_string_bytes = 5;
+  auto t = clerk::parse_response(
+      create_op,
+      json_response(422,
+                    "{\"errors\":[{\"code\":\"abcd\xc3\xa9x\",\"message\":\"m\"}],"
+                    "\"clerk_trace_id\":\"trac\xe2\x82\xac\"}"),
+      lim);
+  REQUIRE(t.has_error());
+  REQUIRE(t.error().as_api() != nullptr);
+  CHECK(t.error().as_api()->errors.at(0).code == "abcd");
+  CHECK(t.error().as_api()->clerk_trace_id == "trac");
+}
+
+TEST_CASE("an over-long trace id in a 2xx body is cut at the limit") {
+  clerk::response_limits lim;
+  lim.max_string_bytes = 8;
+  auto u = unexpected(json_response(200, R"({"clerk_trace_id":"0123456789abcdef"})"), lim);
+  CHECK(u.clerk_trace_id == "01234567");
+}
+
+TEST_CASE("ClerkError messages keep no secret: they are redacted when stored") {
+  auto t = clerk::parse_response(
+      create_op,
+      json_response(400, std::string(R"({"errors":[{"code":"x","message":"ticket )") +
+                             clerk_test::sample_jwt +
+                             R"(","long_message":"key sk_live_abcdef"}]})"),
+      clerk::response_limits{});
+  REQUIRE(t.has_error());
+  const auto& e = t.error().as_api()->errors.at(0);
+  CHECK(e.message == "ticket [redacted]");
+  CHECK(e.long_message == "key sk_live_[redacted]");
+}
+
+TEST_CASE("a 2xx whose errors member is null is reported by what it lacks") {
+  auto u = unexpected(json_response(200, R"({"errors":null})"));
+  CHECK(u.problem == "missing field \"object\"");
+  auto v = unexpected(json_response(200, R"({"errors":[]})"));
+  CHECK(v.problem == "a success status with a ClerkErrors body");
+}
+
+TEST_CASE("a 1xx is reported as an interim status, not as an error status") {
+  auto u = unexpected(response(101, "text/plain", "switching"));
+  CHECK(u.problem == "an interim (1xx) status, not a final answer");
+}
+
+TEST_CASE("a created token whose answer fails validation still gives its id, token and url") {
+  std::string body = clerk_test::sample_token_json();
+  body.replace(body.find("\"created_at\":1719952616214"), 26, "\"created_at\":\"yesterday\"");
+  auto u = unexpected(json_response(200, body));
+  CHECK(u.problem == "field \"created_at\" is a string, expected an integer");
+  REQUIRE(u.partial.has_value());
+  CHECK(u.partial->id == "sit_2abcDEF");
+  REQUIRE(u.partial->secrets.size() == 2);
+  CHECK(u.partial->secrets[0].first == "token");
+  CHECK(u.partial->secrets[0].second.reveal() == clerk_test::sample_jwt);
+  CHECK(u.partial->secrets[1].first == "url");
+  CHECK(clerk::error(u).message().find(clerk_test::sample_jwt) == std::string::npos);
+  // Nothing identifying: no partial.
+  CHECK_FALSE(unexpected(json_response(200, R"({"object":"sign_in_token"})")).partial);
+}
+
+TEST_CASE("meta is kept as JSON text, a Boost.JSON value on request") {
+  auto t = clerk::parse_response(
+      create_op,
+      json_response(
+          422,
+          R"({"errors":[{"code":"form_param_missing","meta":{"param_name":"user_id"}}],"meta":{"a":1}})"),
+      clerk::response_limits{});
+  REQUIRE(t.has_error());
+  const auto* a = t.error().as_api();
+  REQUIRE(a != nullptr);
+  CHECK(a->errors.at(0).meta.text() == R"({"param_name":"user_id"})");
+  CHECK(clerk::to_value(a->errors.at(0).meta).at("param_name").as_string() == "user_id");
+  CHECK(clerk::to_value(a->meta).at("a").as_int64() == 1);
+}
+
+TEST_CASE("every Backend API request names the SDK beside the User-Agent") {
+  auto r = clerk::build_request(clerk::revoke_sign_in_token{"sit_1"}, clerk_test::make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->headers.find("X-Clerk-SDK") == "cpp/0.1.0");
+}
