@@ -500,3 +500,94 @@ TEST_CASE("the library refuses an empty actor.sub before the fake sees anything"
   CHECK(t.error().as_invalid_request()->field == "actor.sub");
   CHECK(fake.request_count() == 0);
 }
+
+namespace {
+
+// A transport that passes each request to the fake and keeps the trace id of
+// its last answer, to check what the library keeps of it.
+struct recording {
+  fake_clerk fake;
+  std::string* last_trace;
+  clerk::transport_result operator()(const clerk::http_request& r) const {
+    auto answer = fake(r);
+    REQUIRE(answer.has_value());
+    *last_trace = std::string(answer->headers.find("clerk-trace-id").value_or(""));
+    return answer;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("actor tokens: a second revoke is a typed 400 keeping status, code and trace id") {
+  auto fake = populated();
+  std::string trace;
+  const clerk::client client(config_for(fake), recording{fake, &trace});
+  auto t = client.send(clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "user_2"}});
+  REQUIRE(t.has_value());
+  REQUIRE(client.send(clerk::revoke_actor_token{t->id}).has_value());
+  const std::string first_trace = trace;
+
+  auto again = client.send(clerk::revoke_actor_token{t->id});
+  REQUIRE(again.has_error());
+  CHECK(again.error().kind() == clerk::error_kind::api);
+  const clerk::api_error* a = again.error().as_api();
+  REQUIRE(a != nullptr);
+  CHECK(a->status == 400);
+  CHECK(again.error().http_status() == 400);
+  REQUIRE(a->errors.size() == 1);
+  CHECK(a->errors[0].code == "actor_token_cannot_be_revoked");
+  CHECK(a->errors[0].long_message.find("this one is revoked") != std::string::npos);
+  CHECK(trace.size() == 32);
+  CHECK(trace != first_trace);
+  CHECK(a->clerk_trace_id == trace);
+  CHECK(again.error().clerk_trace_id() == trace);
+  CHECK(again.error().message().find("actor_token_cannot_be_revoked") != std::string::npos);
+  // The token stays revoked: a third revoke is refused the same way.
+  auto third = client.send(clerk::revoke_actor_token{t->id});
+  REQUIRE(third.has_error());
+  CHECK(third.error().http_status() == 400);
+}
+
+TEST_CASE("actor tokens: revoking an unknown id is a 404 resource_not_found with its trace id") {
+  auto fake = populated();
+  std::string trace;
+  const clerk::client client(config_for(fake), recording{fake, &trace});
+  auto unknown = client.send(clerk::revoke_actor_token{"act_unknown"});
+  REQUIRE(unknown.has_error());
+  const clerk::api_error* a = unknown.error().as_api();
+  REQUIRE(a != nullptr);
+  CHECK(a->status == 404);
+  CHECK(a->errors.at(0).code == "resource_not_found");
+  CHECK_FALSE(trace.empty());
+  CHECK(a->clerk_trace_id == trace);
+  // A sign-in token's id is not an actor token's, nor the other way round.
+  auto sit = client.send(clerk::create_sign_in_token{.user_id = "user_1"});
+  REQUIRE(sit.has_value());
+  CHECK(client.send(clerk::revoke_actor_token{sit->id}).error().http_status() == 404);
+  auto act = client.send(clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "s"}});
+  REQUIRE(act.has_value());
+  CHECK(client.send(clerk::revoke_sign_in_token{act->id}).error().http_status() == 404);
+  CHECK(client.send(clerk::revoke_actor_token{act->id}).has_value());
+}
+
+TEST_CASE("actor tokens: an unknown user_id is a 422 naming user_id; a known one gets a token") {
+  auto fake = populated();
+  std::string trace;
+  const clerk::client client(config_for(fake), recording{fake, &trace});
+  auto t =
+      client.send(clerk::create_actor_token{.user_id = "user_nobody", .actor = {.sub = "user_2"}});
+  REQUIRE(t.has_error());
+  const clerk::api_error* a = t.error().as_api();
+  REQUIRE(a != nullptr);
+  CHECK(a->status == 422);
+  REQUIRE(a->errors.size() == 1);
+  CHECK(a->errors[0].code == "form_param_value_invalid");
+  CHECK(param_name(a->errors[0]) == "user_id");
+  CHECK(a->clerk_trace_id == trace);
+  // The same user, once known, gets a token.
+  fake.add_user("user_nobody");
+  auto later =
+      client.send(clerk::create_actor_token{.user_id = "user_nobody", .actor = {.sub = "user_2"}});
+  REQUIRE(later.has_value());
+  CHECK(later->user_id == "user_nobody");
+}

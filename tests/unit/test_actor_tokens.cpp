@@ -38,11 +38,21 @@ TEST_CASE("create_actor_token builds the request Clerk documents, claims in the 
           .session_max_duration = 300s},
       make_config());
   REQUIRE(r.has_value());
-  CHECK(r->method == clerk::http_method::post);
-  CHECK(r->url == "https://api.clerk.com/v1/actor_tokens");
-  CHECK(r->headers.find("Content-Type") == "application/json");
-  CHECK(r->body == R"({"user_id":"user_1","actor":{"sub":"user_support","reason":"x"},)"
-                   R"("expires_in_seconds":600,"session_max_duration_in_seconds":300})");
+  clerk::http_request golden;
+  golden.method = clerk::http_method::post;
+  golden.url = "https://api.clerk.com/v1/actor_tokens";
+  // No Idempotency-Key: Clerk takes none on this endpoint.
+  golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
+                    {"Clerk-API-Version", "2026-05-12"},
+                    {"User-Agent", "clerk-backend-cpp/0.1.0"},
+                    {"X-Clerk-SDK", "cpp/0.1.0"},
+                    {"Accept", "application/json"},
+                    {"Content-Type", "application/json"}};
+  golden.body = R"({"user_id":"user_1","actor":{"sub":"user_support","reason":"x"},)"
+                R"("expires_in_seconds":600,"session_max_duration_in_seconds":300})";
+  golden.timeout = 30s;
+  golden.follow_redirects = false;
+  CHECK(*r == golden);
 }
 
 TEST_CASE("create_actor_token leaves unset durations and empty claims out") {
@@ -75,6 +85,22 @@ TEST_CASE("create_actor_token refuses durations below one second, naming them") 
   CHECK(e.field == "session_max_duration");
   CHECK(e.reason == "must be at least 1 second");
   CHECK(refused({.actor = {.sub = "s"}}).field == "user_id");
+}
+
+TEST_CASE("revoke_actor_token builds a bodiless POST to the token's revoke path") {
+  auto r = clerk::build_request(clerk::revoke_actor_token{"act_2abc"}, make_config());
+  REQUIRE(r.has_value());
+  clerk::http_request golden;
+  golden.method = clerk::http_method::post;
+  golden.url = "https://api.clerk.com/v1/actor_tokens/act_2abc/revoke";
+  golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
+                    {"Clerk-API-Version", "2026-05-12"},
+                    {"User-Agent", "clerk-backend-cpp/0.1.0"},
+                    {"X-Clerk-SDK", "cpp/0.1.0"},
+                    {"Accept", "application/json"}};
+  golden.timeout = 30s;
+  golden.follow_redirects = false;
+  CHECK(*r == golden);
 }
 
 TEST_CASE("revoke_actor_token encodes the id as one segment and refuses dot segments") {
