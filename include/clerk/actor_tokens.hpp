@@ -27,7 +27,7 @@ struct actor_claims {
 
   friend bool operator==(const actor_claims&, const actor_claims&) = default;
   static constexpr auto describe() {
-    return model("actor", field("sub", &actor_claims::sub),
+    return model("actor", field("sub", &actor_claims::sub, non_empty),
                  other_members(&actor_claims::other_claims));
   }
 };
