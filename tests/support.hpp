@@ -37,6 +37,19 @@ inline clerk::http_response json_response(int status, std::string body) {
   return response(status, "application/json", std::move(body));
 }
 
+// The headers every request built with make_config() carries, exactly and in
+// order; a request with a JSON body adds Content-Type last.
+inline clerk::header_list golden_headers(bool json_body) {
+  clerk::header_list h = {{"Authorization", std::string("Bearer ") + test_key},
+                          {"Clerk-API-Version", "2026-05-12"},
+                          {"User-Agent", "clerk-backend-cpp/0.1.0"},
+                          {"X-Clerk-SDK", "cpp/0.1.0"},
+                          {"Accept", "application/json"}};
+  if (json_body)
+    h.add("Content-Type", "application/json");
+  return h;
+}
+
 template <class T>
 std::string printed(const T& v) {
   std::ostringstream os;

@@ -42,12 +42,7 @@ TEST_CASE("create_actor_token builds the request Clerk documents, claims in the 
   golden.method = clerk::http_method::post;
   golden.url = "https://api.clerk.com/v1/actor_tokens";
   // No Idempotency-Key: Clerk takes none on this endpoint.
-  golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
-                    {"Clerk-API-Version", "2026-05-12"},
-                    {"User-Agent", "clerk-backend-cpp/0.1.0"},
-                    {"X-Clerk-SDK", "cpp/0.1.0"},
-                    {"Accept", "application/json"},
-                    {"Content-Type", "application/json"}};
+  golden.headers = clerk_test::golden_headers(true);
   golden.body = R"({"user_id":"user_1","actor":{"sub":"user_support","reason":"x"},)"
                 R"("expires_in_seconds":600,"session_max_duration_in_seconds":300})";
   golden.timeout = 30s;
@@ -93,11 +88,7 @@ TEST_CASE("revoke_actor_token builds a bodiless POST to the token's revoke path"
   clerk::http_request golden;
   golden.method = clerk::http_method::post;
   golden.url = "https://api.clerk.com/v1/actor_tokens/act_2abc/revoke";
-  golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
-                    {"Clerk-API-Version", "2026-05-12"},
-                    {"User-Agent", "clerk-backend-cpp/0.1.0"},
-                    {"X-Clerk-SDK", "cpp/0.1.0"},
-                    {"Accept", "application/json"}};
+  golden.headers = clerk_test::golden_headers(false);
   golden.timeout = 30s;
   golden.follow_redirects = false;
   CHECK(*r == golden);

@@ -36,12 +36,7 @@ TEST_CASE("create builds exactly the request Clerk's SDKs send") {
   clerk::http_request golden;
   golden.method = clerk::http_method::post;
   golden.url = "https://api.clerk.com/v1/sign_in_tokens";
-  golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
-                    {"Clerk-API-Version", "2026-05-12"},
-                    {"User-Agent", "clerk-backend-cpp/0.1.0"},
-                    {"X-Clerk-SDK", "cpp/0.1.0"},
-                    {"Accept", "application/json"},
-                    {"Content-Type", "application/json"}};
+  golden.headers = clerk_test::golden_headers(true);
   golden.body = R"({"user_id":"user_2xyz","org_id":"org_2abc","expires_in_seconds":3600})";
   golden.timeout = 30s;
   golden.follow_redirects = false;
@@ -62,11 +57,7 @@ TEST_CASE("revoke builds a bodiless POST to the token's revoke path") {
   clerk::http_request golden;
   golden.method = clerk::http_method::post;
   golden.url = "https://api.clerk.com/v1/sign_in_tokens/sit_2abcDEF/revoke";
-  golden.headers = {{"Authorization", std::string("Bearer ") + clerk_test::test_key},
-                    {"Clerk-API-Version", "2026-05-12"},
-                    {"User-Agent", "clerk-backend-cpp/0.1.0"},
-                    {"X-Clerk-SDK", "cpp/0.1.0"},
-                    {"Accept", "application/json"}};
+  golden.headers = clerk_test::golden_headers(false);
   CHECK(r == golden);
   CHECK(r.body.empty());
   CHECK_FALSE(r.headers.find("Content-Type").has_value());
