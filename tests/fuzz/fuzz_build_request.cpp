@@ -1,18 +1,24 @@
-// Config validation and request building with arbitrary field values.
+// Config validation and request building with arbitrary field values, for
+// both operation families the engine declares (sign-in and actor tokens).
 //
 // Input: "name=value" lines (see corpus/build_request), values unescaped by
 // clerk_fuzz::unescape so that a seed can hold CR, LF or NUL. Names:
 //   key base_url api_version user_agent application          (clerk::options)
 //   allow_insecure_http (present: true) timeout_ms
-//   user_id org_id expires_in                               (create)
+//   user_id org_id expires_in                               (both creates)
 //   sign_in_token_id                                        (revoke)
-// A missing line keeps a valid default; org_id and expires_in stay unset.
+//   actor_sub actor_claims session_max_duration             (create_actor_token)
+//   actor_token_id                                          (revoke_actor_token)
+// A missing line keeps a valid default; org_id, expires_in, actor_claims and
+// session_max_duration stay unset. Every input builds all four operations.
 //
 // Checks: config::make refuses exactly the options the documented rules call
 // bad, naming one of them; every built request re-parses (the JSON body holds
-// exactly the given values and nothing else, the revoke URL's path decodes to
-// exactly the given id in one segment); bad fields are refused by name; a
-// printed config or request is the same whatever the key's body.
+// exactly the given values and nothing else, the actor's claims beside its
+// sub; the revoke URL's path decodes to exactly the given id in one
+// segment); bad fields are refused by name; a printed config or request is
+// the same whatever the key's body.
+#include <clerk/actor_tokens.hpp>
 #include <clerk/sign_in_tokens.hpp>
 
 #include "fuzz_support.hpp"
@@ -213,20 +219,82 @@ void check_create(const clerk::config& cfg, const clerk::config& placeholder_cfg
   check_same_print(*r, *other);
 }
 
-void check_revoke(const clerk::config& cfg, const clerk::config& placeholder_cfg,
-                  const clerk::revoke_sign_in_token& op) {
-  const std::string& id = op.sign_in_token_id;
+// create_actor_token: user_id, actor {sub, other claims...}, two durations.
+void check_create_actor(const clerk::config& cfg, const clerk::config& placeholder_cfg,
+                        const clerk::create_actor_token& op) {
+  std::set<std::string> bad;
+  if (bad_id(op.user_id))
+    bad.insert("user_id");
+  if (bad_id(op.actor.sub))
+    bad.insert("actor.sub");
+  // The claims: none (empty text), or the text of a JSON object without "sub".
+  json::object claims;
+  if (const std::string_view text = op.actor.other_claims.text(); !text.empty()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_object())
+      bad.insert("actor.other members");
+    else if (v.get_object().contains("sub"))
+      bad.insert("actor.sub");
+    else
+      claims = std::move(v.get_object());
+  }
+  if (op.expires_in && op.expires_in->count() < 1)
+    bad.insert("expires_in");
+  if (op.session_max_duration && op.session_max_duration->count() < 1)
+    bad.insert("session_max_duration");
+  auto r = clerk::build_request(op, cfg);
+  if (!bad.empty()) {
+    FUZZ_CHECK(r.has_error() && r.error().kind() == clerk::error_kind::invalid_request);
+    FUZZ_CHECK_MSG(bad.count(r.error().as_invalid_request()->field) == 1, r.error().message());
+    return;
+  }
+  FUZZ_CHECK_MSG(r.has_value(), r.error().message());
+  check_common(*r, cfg);
+  FUZZ_CHECK(r->url == std::string(cfg.base_url()) + "/actor_tokens");
+  FUZZ_CHECK(r->headers.find("content-type") == "application/json");
+  FUZZ_CHECK(!r->headers.find("idempotency-key"));
+
+  boost::system::error_code ec;
+  json::value body = json::parse(r->body, ec);
+  FUZZ_CHECK_MSG(!ec && body.is_object(), r->body);
+  const json::object& o = body.get_object();
+  FUZZ_CHECK(o.size() == 2 + (op.expires_in ? 1 : 0) + (op.session_max_duration ? 1 : 0));
+  const json::value* user = o.if_contains("user_id");
+  FUZZ_CHECK(user && user->is_string() && std::string_view(user->get_string()) == op.user_id);
+  const json::value* actor = o.if_contains("actor");
+  FUZZ_CHECK_MSG(actor && actor->is_object(), r->body);
+  json::object rest = actor->get_object();
+  const json::value* sub = rest.if_contains("sub");
+  FUZZ_CHECK(sub && sub->is_string() && std::string_view(sub->get_string()) == op.actor.sub);
+  rest.erase("sub");
+  FUZZ_CHECK_MSG(rest == claims, r->body);
+  for (auto [key, value] : {std::pair{"expires_in_seconds", op.expires_in},
+                            std::pair{"session_max_duration_in_seconds", op.session_max_duration}})
+    if (value) {
+      const json::value* v = o.if_contains(key);
+      FUZZ_CHECK(v && v->is_int64() && v->get_int64() == value->count());
+    }
+  auto other = clerk::build_request(op, placeholder_cfg);
+  FUZZ_CHECK(other.has_value());
+  check_same_print(*r, *other);
+}
+
+// Either revoke: a bodiless POST to {base}/{collection}/{id}/revoke.
+template <class Revoke>
+void check_revoke(const clerk::config& cfg, const clerk::config& placeholder_cfg, const Revoke& op,
+                  const std::string& id, std::string_view collection, std::string_view field) {
   const bool bad = bad_id(id) || id == "." || id == "..";
   auto r = clerk::build_request(op, cfg);
   if (bad) {
     FUZZ_CHECK(r.has_error() && r.error().kind() == clerk::error_kind::invalid_request);
-    FUZZ_CHECK(r.error().as_invalid_request()->field == "sign_in_token_id");
+    FUZZ_CHECK(r.error().as_invalid_request()->field == field);
     return;
   }
   FUZZ_CHECK_MSG(r.has_value(), r.error().message());
   check_common(*r, cfg);
   FUZZ_CHECK(r->body.empty() && !r->headers.find("content-type"));
-  const std::string prefix = std::string(cfg.base_url()) + "/sign_in_tokens/";
+  const std::string prefix = std::string(cfg.base_url()) + '/' + std::string(collection) + '/';
   const std::string_view suffix = "/revoke";
   const std::string& url = r->url;
   FUZZ_CHECK(url.size() > prefix.size() + suffix.size());
@@ -241,6 +309,14 @@ void check_revoke(const clerk::config& cfg, const clerk::config& placeholder_cfg
   auto other = clerk::build_request(op, placeholder_cfg);
   FUZZ_CHECK(other.has_value());
   check_same_print(*r, *other);
+}
+
+// A duration field: unset when absent or not a number.
+std::optional<std::chrono::seconds> seconds_of(const clerk_fuzz::fields& f, std::string_view name) {
+  if (auto v = f.get(name))
+    if (auto n = clerk_fuzz::number<std::int64_t>(*v))
+      return std::chrono::seconds(*n);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -293,13 +369,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const clerk::config& placeholder_cfg = *placeholder_made;
   check_same_print(cfg, placeholder_cfg);
 
-  clerk::create_sign_in_token create{.user_id = f.get("user_id").value_or("user_2xyz"),
-                                     .org_id = f.get("org_id")};
-  if (auto v = f.get("expires_in"))
-    if (auto n = clerk_fuzz::number<std::int64_t>(*v))
-      create.expires_in = std::chrono::seconds(*n);
+  const clerk::create_sign_in_token create{.user_id = f.get("user_id").value_or("user_2xyz"),
+                                           .org_id = f.get("org_id"),
+                                           .expires_in = seconds_of(f, "expires_in")};
   check_create(cfg, placeholder_cfg, create);
-  check_revoke(cfg, placeholder_cfg,
-               clerk::revoke_sign_in_token{f.get("sign_in_token_id").value_or("sit_2abc")});
+  const clerk::revoke_sign_in_token revoke{f.get("sign_in_token_id").value_or("sit_2abc")};
+  check_revoke(cfg, placeholder_cfg, revoke, revoke.sign_in_token_id, "sign_in_tokens",
+               "sign_in_token_id");
+
+  const clerk::create_actor_token actor{
+      .user_id = create.user_id,
+      .actor = {.sub = f.get("actor_sub").value_or("user_support"),
+                .other_claims = clerk::raw_json(f.get("actor_claims").value_or(""))},
+      .expires_in = create.expires_in,
+      .session_max_duration = seconds_of(f, "session_max_duration")};
+  check_create_actor(cfg, placeholder_cfg, actor);
+  const clerk::revoke_actor_token revoke_actor{f.get("actor_token_id").value_or("act_2abc")};
+  check_revoke(cfg, placeholder_cfg, revoke_actor, revoke_actor.actor_token_id, "actor_tokens",
+               "actor_token_id");
   return 0;
 }

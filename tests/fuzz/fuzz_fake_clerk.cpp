@@ -11,14 +11,16 @@
 // Checks: a Frontend API request (/v1/client...) gets a JSON object with a
 // trace id, a 2xx or an api_error. Otherwise:
 // the fake always answers (never a transport error) with a trace id,
-// and its answer is one the library reads as a sign-in token or an api_error,
-// never as an unexpected response. A token it creates can be revoked once
-// through the library's own client, not a second time, and its ticket is
-// then refused.
+// and its answer is one the library reads as a sign-in token (an actor token
+// for /v1/actor_tokens...) or an api_error, never as an unexpected response.
+// A token it creates can be revoked once through the library's own client,
+// not a second time (400, with the family's code), and a sign-in token's
+// ticket is then refused.
 #include <clerk/fakes/fake_clerk.hpp>
 
 #include "fuzz_support.hpp"
 
+#include <clerk/actor_tokens.hpp>
 #include <clerk/client.hpp>
 #include <clerk/sign_in_tokens.hpp>
 
@@ -57,14 +59,14 @@ bool is_hex(std::string_view s) {
   return true;
 }
 
-// The answer, read by the library: a token or an api_error with the answer's
-// trace id. Returns the token when there is one.
-clerk::result<clerk::sign_in_token> read_answer(const clerk::transport_result& answer) {
+// The answer, read by the library as op's answer: a token or an api_error
+// with the answer's trace id. Returns the token when there is one.
+template <class Operation>
+auto read_answer(const Operation& op, const clerk::transport_result& answer) {
   FUZZ_CHECK(answer.has_value());
   const auto trace = answer->headers.find("clerk-trace-id");
   FUZZ_CHECK(trace && trace->size() == 32 && is_hex(*trace));
-  auto t =
-      clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
+  auto t = clerk::parse_response(op, *answer, clerk::response_limits{});
   if (t.has_error()) {
     FUZZ_CHECK_MSG(t.error().kind() == clerk::error_kind::api, t.error().message());
     FUZZ_CHECK(t.error().clerk_trace_id() == *trace);
@@ -84,6 +86,25 @@ void check_frontend_answer(const clerk::transport_result& answer) {
   auto e =
       clerk::parse_response(clerk::create_sign_in_token{"u"}, *answer, clerk::response_limits{});
   FUZZ_CHECK_MSG(e.has_error() && e.error().kind() == clerk::error_kind::api, answer->body);
+}
+
+// A created token revokes once through the library's client, and a second
+// revoke is a 400 with `code`.
+template <class Revoke, class Token>
+void check_revokes_once(const clerk::fakes::fake_clerk& fake, const Token& created,
+                        std::string_view code) {
+  auto cfg = clerk::config::make(clerk::options{.secret_key = fake.secret_key()});
+  FUZZ_CHECK(cfg.has_value());
+  const clerk::client client(*cfg, fake);
+  auto revoked = client.send(Revoke{created.id});
+  FUZZ_CHECK_MSG(revoked.has_value(), revoked.error().message());
+  FUZZ_CHECK(revoked->id == created.id && revoked->status == decltype(created.status)::revoked);
+  FUZZ_CHECK(revoked->user_id == created.user_id);
+  FUZZ_CHECK(!revoked->token && !revoked->url);
+  auto again = client.send(Revoke{created.id});
+  FUZZ_CHECK(again.has_error() && again.error().kind() == clerk::error_kind::api &&
+             again.error().http_status() == 400);
+  FUZZ_CHECK(again.error().as_api()->errors.at(0).code == code);
 }
 
 }  // namespace
@@ -106,7 +127,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(fake.request_count() == 1);
     return 0;
   }
-  const auto created = read_answer(fake(request));
+  if (path.starts_with("/v1/actor_tokens")) {
+    const auto created = read_answer(clerk::create_actor_token{}, fake(request));
+    FUZZ_CHECK(fake.request_count() == 1);
+    if (!created)
+      return 0;
+    // Only a create can succeed on a fresh fake, for a user it knows.
+    FUZZ_CHECK(created->status == clerk::actor_token_status::pending);
+    FUZZ_CHECK(created->user_id == "user_2xyz" || created->user_id == "user_1");
+    FUZZ_CHECK(!created->actor.sub.empty() && created->token && created->url);
+    check_revokes_once<clerk::revoke_actor_token>(fake, *created, "actor_token_cannot_be_revoked");
+    FUZZ_CHECK(fake.request_count() == 3);
+    return 0;
+  }
+  const auto created = read_answer(clerk::create_sign_in_token{"u"}, fake(request));
   FUZZ_CHECK(fake.request_count() == 1);
   if (!created)
     return 0;
@@ -115,16 +149,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(created->user_id == "user_2xyz" || created->user_id == "user_1");
   FUZZ_CHECK(created->token && created->url);
 
-  auto cfg = clerk::config::make(clerk::options{.secret_key = fake.secret_key()});
-  FUZZ_CHECK(cfg.has_value());
-  const clerk::client client(*cfg, fake);
-  auto revoked = client.send(clerk::revoke_sign_in_token{created->id});
-  FUZZ_CHECK_MSG(revoked.has_value(), revoked.error().message());
-  FUZZ_CHECK(revoked->id == created->id && revoked->status == clerk::sign_in_token_status::revoked);
-  FUZZ_CHECK(!revoked->token && !revoked->url);
-  auto again = client.send(clerk::revoke_sign_in_token{created->id});
-  FUZZ_CHECK(again.has_error() && again.error().kind() == clerk::error_kind::api &&
-             again.error().http_status() == 400);
+  check_revokes_once<clerk::revoke_sign_in_token>(fake, *created,
+                                                  "sign_in_token_cannot_be_revoked_code");
   FUZZ_CHECK(fake.consume_ticket(created->token->reveal()).problem ==
              clerk::fakes::ticket_problem::revoked);
   FUZZ_CHECK(fake.request_count() == 3);

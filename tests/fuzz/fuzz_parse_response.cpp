@@ -1,7 +1,9 @@
-// Response parsing for create and revoke: any status, headers and body.
+// Response parsing for both operation families the engine declares: create
+// and revoke of sign-in tokens and of actor tokens; any status, headers, body.
 //
 // Input (what the seeds in corpus/parse_response look like):
 //   create 200 body=1048576 depth=32 string=65536   <- op, status, limits (optional)
+//     (op: create, revoke, create_actor or revoke_actor; anything else: create)
 //   Content-Type: application/json                  <- headers, one a line
 //   Retry-After: 10
 //                                                   <- an empty line
@@ -11,6 +13,7 @@
 // independent reading of the body says it is, and a body that an independent
 // reading finds well-formed is accepted; an error has the right kind, status,
 // excerpt and Retry-After; nothing printed carries a secret-shaped run.
+#include <clerk/actor_tokens.hpp>
 #include <clerk/sign_in_tokens.hpp>
 
 #include "fuzz_support.hpp"
@@ -31,8 +34,10 @@ using clerk_fuzz::printed;
 
 namespace {
 
+enum class operation { create, revoke, create_actor, revoke_actor };
+
 struct input {
-  bool revoke = false;
+  operation op = operation::create;
   clerk::response_limits limits{};
   clerk::http_response response{};
 };
@@ -58,7 +63,10 @@ input read_input(std::string_view data) {
         in.limits.max_string_bytes = *n;
     } else if (!have_op) {
       have_op = true;
-      in.revoke = word == "revoke";
+      in.op = word == "revoke"         ? operation::revoke
+              : word == "create_actor" ? operation::create_actor
+              : word == "revoke_actor" ? operation::revoke_actor
+                                       : operation::create;
     } else if (!have_status) {
       have_status = true;
       if (auto s = clerk_fuzz::number<int>(word))
@@ -81,7 +89,8 @@ input read_input(std::string_view data) {
 }
 
 // Top-level keys as a SAX pass sees them: a json::value keeps one value per
-// key, so only this can tell that a field was sent twice.
+// key, so only this can tell that a field was sent twice. The actor's "sub"
+// counts too (the actor's other members may repeat: they are kept as text).
 class key_counter {
  public:
   static constexpr std::size_t max_array_size = std::size_t(-1);
@@ -90,30 +99,40 @@ class key_counter {
   static constexpr std::size_t max_key_size = std::size_t(-1);
   using ec = boost::system::error_code;
 
-  bool duplicated = false;  // a SignInToken field appeared twice at the top
-
   bool on_document_begin(ec&) { return true; }
   bool on_document_end(ec&) { return true; }
-  bool on_object_begin(ec&) { return ++depth_, true; }
+  bool on_object_begin(ec&) {
+    if (++depth_ == 2 && top_key_ == "actor")
+      subs_ = 0;  // each actor object on its own; a second one is a duplicate anyway
+    return true;
+  }
   bool on_object_end(std::size_t, ec&) { return --depth_, true; }
   bool on_array_begin(ec&) { return ++depth_, true; }
   bool on_array_end(std::size_t, ec&) { return --depth_, true; }
   bool on_key_part(std::string_view s, std::size_t, ec&) {
-    if (depth_ == 1)
+    if (depth_ <= 2)
       key_.append(s);
     return true;
   }
   bool on_key(std::string_view s, std::size_t, ec&) {
     if (depth_ == 1) {
       key_.append(s);
-      static const std::set<std::string> fields = {"object", "id",  "status",     "user_id",
-                                                   "token",  "url", "created_at", "updated_at"};
+      // The fields of both models: a sign-in token body with an "actor" twice
+      // is refused by neither, but no body is both models at once.
+      static const std::set<std::string> fields = {
+          "object", "id", "status", "user_id", "token", "url", "actor", "created_at", "updated_at"};
       if (fields.count(key_) && !seen_.insert(key_).second)
-        duplicated = true;
-      key_.clear();
+        duplicated_ |= key_ == "actor" ? 2 : 1;
+      top_key_ = std::move(key_);
+    } else if (depth_ == 2 && top_key_ == "actor" && (key_.append(s), key_ == "sub")) {
+      if (++subs_ == 2)
+        duplicated_ |= 2;
     }
+    key_.clear();
     return true;
   }
+  // For a model without an actor, a repeated "actor" or actor.sub is no problem.
+  bool duplicated_for(bool actor) const { return (duplicated_ & (actor ? 3 : 1)) != 0; }
   bool on_string_part(std::string_view, std::size_t, ec&) { return true; }
   bool on_string(std::string_view, std::size_t, ec&) { return true; }
   bool on_number_part(std::string_view, ec&) { return true; }
@@ -127,15 +146,17 @@ class key_counter {
 
  private:
   std::size_t depth_ = 0;
-  std::string key_;
+  std::size_t subs_ = 0;
+  int duplicated_ = 0;  // 1: a field both models have, 2: "actor" or actor.sub
+  std::string key_, top_key_;
   std::set<std::string> seen_;
 };
 
-bool has_duplicate_field(std::string_view body, const json::parse_options& opts) {
+bool has_duplicate_field(std::string_view body, const json::parse_options& opts, bool actor) {
   json::basic_parser<key_counter> p(opts);
   boost::system::error_code ec;
   p.write_some(false, body.data(), body.size(), ec);
-  return p.handler().duplicated;
+  return p.handler().duplicated_for(actor);
 }
 
 bool string_ok(const json::object& o, std::string_view key, bool required, bool nullable,
@@ -152,13 +173,14 @@ bool timestamp_ok(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_int64();
 }
 
-// The SignInToken schema, read off the parsed body without the library.
-bool is_sign_in_token(const json::object& o, const clerk::response_limits& lim) {
+// The members both token schemas share, read off the parsed body without the
+// library; `kind` is the "object" member's value.
+bool is_token(const json::object& o, std::string_view kind, const clerk::response_limits& lim) {
   if (o.contains("errors") && !o.contains("object"))
     return false;  // a ClerkErrors body
   const json::value* object = o.if_contains("object");
   const json::value* id = o.if_contains("id");
-  return object && object->is_string() && object->get_string() == "sign_in_token" &&
+  return object && object->is_string() && object->get_string() == kind &&
          string_ok(o, "object", true, false, lim.max_string_bytes) && id && id->is_string() &&
          !id->get_string().empty() && string_ok(o, "id", true, false, lim.max_string_bytes) &&
          string_ok(o, "status", true, false, lim.max_string_bytes) &&
@@ -166,6 +188,21 @@ bool is_sign_in_token(const json::object& o, const clerk::response_limits& lim) 
          string_ok(o, "token", false, true, lim.max_string_bytes) &&
          string_ok(o, "url", false, true, lim.max_string_bytes) && timestamp_ok(o, "created_at") &&
          timestamp_ok(o, "updated_at");
+}
+
+bool is_sign_in_token(const json::object& o, const clerk::response_limits& lim) {
+  return is_token(o, "sign_in_token", lim);
+}
+
+// The ActorToken schema: a token whose "actor" is an object with a non-empty
+// string "sub" (other members of any kind).
+bool is_actor_token(const json::object& o, const clerk::response_limits& lim) {
+  const json::value* actor = o.if_contains("actor");
+  if (!is_token(o, "actor_token", lim) || actor == nullptr || !actor->is_object())
+    return false;
+  const json::value* sub = actor->get_object().if_contains("sub");
+  return sub && sub->is_string() && !sub->get_string().empty() &&
+         string_ok(actor->get_object(), "sub", true, false, lim.max_string_bytes);
 }
 
 std::string_view as_view(const json::string& s) {
@@ -187,13 +224,43 @@ void check_printing(std::string_view text) {
   FUZZ_CHECK_MSG(clerk_fuzz::find_secret_shape(text) == std::string_view::npos, text);
 }
 
+// What both token models hold, against the body.
+template <class Token>
+void check_token(const Token& t, const json::object& o) {
+  FUZZ_CHECK(t.id == as_view(o.at("id").get_string()));
+  FUZZ_CHECK(t.user_id == as_view(o.at("user_id").get_string()));
+  FUZZ_CHECK(t.status.raw() == as_view(o.at("status").get_string()));
+  check_optional_secret(o, "token", t.token);
+  check_optional_secret(o, "url", t.url);
+  FUZZ_CHECK(t.created_at.time_since_epoch().count() == o.at("created_at").get_int64());
+  FUZZ_CHECK(t.updated_at.time_since_epoch().count() == o.at("updated_at").get_int64());
+  std::string shown = printed(t);
+  FUZZ_CHECK(shown.find(t.token ? "token=[redacted]" : "token=(none)") != std::string::npos);
+  check_printing(shown);
+}
+
+// The actor: its sub, and every other member kept as the text of an object
+// that reads back to the same members (none: empty text).
+void check_actor(const clerk::actor_claims& a, const json::object& o,
+                 const json::parse_options& opts) {
+  json::object rest = o.at("actor").get_object();
+  FUZZ_CHECK(a.sub == as_view(rest.at("sub").get_string()));
+  rest.erase("sub");
+  if (rest.empty()) {
+    FUZZ_CHECK_MSG(a.other_claims.empty(), a.other_claims.text());
+    return;
+  }
+  boost::system::error_code ec;
+  json::value kept = json::parse(a.other_claims.text(), ec, json::storage_ptr(), opts);
+  FUZZ_CHECK_MSG(!ec && kept.is_object() && kept.get_object() == rest, a.other_claims.text());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const input in = read_input(clerk_fuzz::as_text(data, size));
   const clerk::http_response& r = in.response;
-  auto got = in.revoke ? clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r, in.limits)
-                       : clerk::parse_response(clerk::create_sign_in_token{"user_1"}, r, in.limits);
+  const bool actor = in.op == operation::create_actor || in.op == operation::revoke_actor;
 
   // What an independent reading of the response says.
   const bool ok_status = r.status >= 200 && r.status <= 299;
@@ -208,29 +275,45 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     doc = json::parse(r.body, ec, json::storage_ptr(), opts);
   const bool parsed = fits && is_json && !r.body.empty() && !ec;
   const json::object* obj = parsed ? doc.if_object() : nullptr;
-  const bool duplicated = obj != nullptr && has_duplicate_field(r.body, opts);
+  const bool duplicated = obj != nullptr && has_duplicate_field(r.body, opts, actor);
+  const bool well_formed = obj != nullptr && (actor ? is_actor_token(*obj, in.limits)
+                                                    : is_sign_in_token(*obj, in.limits));
 
   // (Printing the response itself is fuzz_redact's: an http::redact() pass over the
   // whole body here would halve the rate for no new code.)
 
-  if (got) {
-    const clerk::sign_in_token& t = *got;
+  // The error, when there is one; a token is checked where it is read.
+  std::optional<clerk::error> failed;
+  auto on_token = [&](const auto& got, auto&& check_model) {
+    if (!got) {
+      failed = got.error();
+      return;
+    }
     FUZZ_CHECK(ok_status && obj != nullptr);
-    FUZZ_CHECK(is_sign_in_token(*obj, in.limits) && !duplicated);
-    FUZZ_CHECK(t.id == as_view(obj->at("id").get_string()));
-    FUZZ_CHECK(t.user_id == as_view(obj->at("user_id").get_string()));
-    FUZZ_CHECK(t.status.raw() == as_view(obj->at("status").get_string()));
-    check_optional_secret(*obj, "token", t.token);
-    check_optional_secret(*obj, "url", t.url);
-    FUZZ_CHECK(t.created_at.time_since_epoch().count() == obj->at("created_at").get_int64());
-    FUZZ_CHECK(t.updated_at.time_since_epoch().count() == obj->at("updated_at").get_int64());
-    std::string shown = printed(t);
-    FUZZ_CHECK(shown.find(t.token ? "token=[redacted]" : "token=(none)") != std::string::npos);
-    check_printing(shown);
-    return 0;
+    FUZZ_CHECK(well_formed && !duplicated);
+    check_token(*got, *obj);
+    check_model(*got);
+  };
+  auto no_more = [](const clerk::sign_in_token&) {};
+  auto actor_too = [&](const clerk::actor_token& t) { check_actor(t.actor, *obj, opts); };
+  switch (in.op) {
+    case operation::create:
+      on_token(clerk::parse_response(clerk::create_sign_in_token{"user_1"}, r, in.limits), no_more);
+      break;
+    case operation::revoke:
+      on_token(clerk::parse_response(clerk::revoke_sign_in_token{"sit_1"}, r, in.limits), no_more);
+      break;
+    case operation::create_actor:
+      on_token(clerk::parse_response(clerk::create_actor_token{}, r, in.limits), actor_too);
+      break;
+    case operation::revoke_actor:
+      on_token(clerk::parse_response(clerk::revoke_actor_token{"act_1"}, r, in.limits), actor_too);
+      break;
   }
+  if (!failed)
+    return 0;
 
-  const clerk::error& e = got.error();
+  const clerk::error& e = *failed;
   FUZZ_CHECK(e.kind() == clerk::error_kind::api ||
              e.kind() == clerk::error_kind::unexpected_response);
   FUZZ_CHECK(e.http_status() == r.status);
@@ -264,12 +347,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(u != nullptr && !u->problem.empty());
   FUZZ_CHECK(!(!ok_status && clerk_errors));
   FUZZ_CHECK(u->body_size == r.body.size());
-  FUZZ_CHECK(u->body_excerpt == std::string_view(r.body).substr(0, clerk::body_excerpt_limit));
+  // The excerpt: the body's first bytes, at most the limit, cut before a
+  // UTF-8 continuation byte only; kept raw as a secret, shown redacted.
+  const std::string_view raw = u->raw_body_excerpt.reveal();
+  FUZZ_CHECK(std::string_view(r.body).substr(0, raw.size()) == raw);
+  if (r.body.size() <= clerk::body_excerpt_limit) {
+    FUZZ_CHECK(raw.size() == r.body.size());
+  } else {
+    auto continuation = [&](std::size_t i) {
+      return (static_cast<unsigned char>(r.body[i]) & 0xc0) == 0x80;
+    };
+    FUZZ_CHECK(raw.size() <= clerk::body_excerpt_limit);
+    FUZZ_CHECK(raw.empty() || !continuation(raw.size()));
+    for (std::size_t i = raw.size() + 1; i <= clerk::body_excerpt_limit; ++i)
+      FUZZ_CHECK(continuation(i));
+  }
+  FUZZ_CHECK(u->body_excerpt == clerk::http::redact(raw));
+  check_printing(u->body_excerpt);
   if (!fits)
     FUZZ_CHECK(u->problem.find("exceeds the limit") != std::string::npos);
   // A well-formed token on a 2xx is refused only when a field came twice (the
   // problem then names whichever of its values the parser met first).
-  if (ok_status && obj != nullptr && is_sign_in_token(*obj, in.limits))
+  if (ok_status && well_formed)
     FUZZ_CHECK_MSG(duplicated, u->problem);
   return 0;
 }
