@@ -1,8 +1,9 @@
-// The benchmark suite of issue 6: what a create or revoke costs in CPU time
-// and allocations, each figure beside the floor (floor.hpp) measured in the
-// same binary. Prints the benchmark library's report on stderr and, on
-// stdout, Markdown tables: per operation ns/op, ratio to the floor,
-// allocations/op; then the thread scaling of the full create call.
+// The benchmark suite of issue 6: what a create or revoke of a sign-in token,
+// and a create of an actor token, costs in CPU time and allocations, each
+// figure beside the floor (floor.hpp) measured in the same binary. Prints the
+// benchmark library's report on stderr and, on stdout, Markdown tables: per
+// operation ns/op, ratio to the floor, allocations/op; then the thread
+// scaling of the full create call.
 //
 // --trace_allocations: instead of timing, prints the size of every
 // allocation one call of each operation makes.
@@ -54,6 +55,10 @@ const clerk::http_response& error_response() {
   thread_local const clerk::http_response r = fx::response(422, fx::error_response_body());
   return r;
 }
+const clerk::http_response& create_actor_response() {
+  thread_local const clerk::http_response r = fx::response(200, fx::create_actor_response_body());
+  return r;
+}
 
 const clerk::create_sign_in_token& create_op() {
   thread_local const clerk::create_sign_in_token op{
@@ -65,6 +70,16 @@ const clerk::create_sign_in_token& create_op() {
 }
 const clerk::revoke_sign_in_token& revoke_op() {
   thread_local const clerk::revoke_sign_in_token op{.sign_in_token_id = std::string(fx::token_id)};
+  return op;
+}
+const clerk::create_actor_token& create_actor_op() {
+  thread_local const clerk::create_actor_token op{
+      .user_id = std::string(fx::user_id),
+      .actor = {.sub = std::string(fx::actor_sub),
+                .other_claims = clerk::raw_json(std::string(fx::actor_other_claims))},
+      .expires_in = fx::actor_expires_in,
+      .session_max_duration = fx::actor_session_max_duration,
+  };
   return op;
 }
 
@@ -104,6 +119,11 @@ const clerk::client<canned_transport>& revoke_client() {
   static const clerk::client<canned_transport> c(config(), canned_transport{&revoke_response});
   return c;
 }
+const clerk::client<canned_transport>& create_actor_client() {
+  static const clerk::client<canned_transport> c(config(),
+                                                 canned_transport{&create_actor_response});
+  return c;
+}
 
 // The operations, each as a callable returning what it made.
 auto clerk_build_create = [] { return clerk::build_request(create_op(), config()); };
@@ -119,6 +139,12 @@ auto clerk_parse_error = [] {
 };
 auto clerk_call_create = [] { return create_client().send(create_op()); };
 auto clerk_call_revoke = [] { return revoke_client().send(revoke_op()); };
+auto clerk_build_create_actor = [] { return clerk::build_request(create_actor_op(), config()); };
+auto clerk_parse_create_actor = [] {
+  return clerk::parse_response(create_actor_op(), create_actor_response(),
+                               clerk::response_limits{});
+};
+auto clerk_call_create_actor = [] { return create_actor_client().send(create_actor_op()); };
 
 namespace fl = clerk_bench::floor;
 auto floor_build_create = [] {
@@ -133,6 +159,16 @@ auto floor_call_create = [] {
 };
 auto floor_call_revoke = [] {
   return fl::call(floor_build_revoke(), canned_transport{&revoke_response});
+};
+auto floor_build_create_actor = [] {
+  return fl::build_create_actor(floor_config(), fx::user_id, fx::actor_sub, fx::actor_other_claims,
+                                fx::actor_expires_in.count(),
+                                fx::actor_session_max_duration.count());
+};
+auto floor_parse_create_actor = [] { return fl::parse_actor(create_actor_response()); };
+auto floor_call_create_actor = [] {
+  return fl::call<fl::actor_token>(floor_build_create_actor(),
+                                   canned_transport{&create_actor_response});
 };
 
 // Checks: each returns what is wrong with an operation's output, or nullptr.
@@ -156,6 +192,17 @@ const char* check_revoke_request(const std::optional<clerk::http_request>& r) {
     return "revoke request: wrong URL";
   if (!r->body.empty())
     return "revoke request: has a body";
+  return nullptr;
+}
+const char* check_create_actor_request(const std::optional<clerk::http_request>& r) {
+  if (!r)
+    return "create actor token request not built";
+  if (r->url != std::string(fx::base_url) + "/actor_tokens")
+    return "create actor token request: wrong URL";
+  if (r->body != fx::create_actor_request_body())
+    return "create actor token request: wrong body";
+  if (r->headers.find("authorization") != "Bearer " + std::string(fx::secret_key))
+    return "create actor token request: wrong Authorization";
   return nullptr;
 }
 std::optional<clerk::http_request> as_optional(clerk::result<clerk::http_request> r) {
@@ -191,6 +238,34 @@ const char* check_token(const fl::outcome& o, bool revoked) {
     return t->status == "revoked" && !t->token && !t->url ? nullptr : "floor: wrong revoked token";
   if (t->status != "pending" || t->token != fx::jwt || t->url != fx::ticket_url())
     return "floor: wrong created token";
+  return nullptr;
+}
+const char* check_actor_token(const clerk::result<clerk::actor_token>& r) {
+  if (!r)
+    return "no actor token";
+  if (r->id != fx::actor_token_id || r->user_id != fx::user_id)
+    return "actor token: wrong id or user_id";
+  if (r->created_at.time_since_epoch().count() != fx::created_at_ms)
+    return "actor token: wrong created_at";
+  if (r->actor.sub != fx::actor_sub || r->actor.other_claims.text() != fx::actor_other_claims)
+    return "actor token: wrong actor";
+  if (r->status != clerk::actor_token_status::pending || !r->token || !r->url)
+    return "actor token: wrong status, or no token or url";
+  if (r->token->reveal() != fx::actor_jwt || r->url->reveal() != fx::actor_ticket_url())
+    return "actor token: wrong token or url";
+  return nullptr;
+}
+const char* check_actor_token(const fl::actor_outcome& o) {
+  const auto* t = std::get_if<fl::actor_token>(&o);
+  if (t == nullptr)
+    return "floor: no actor token";
+  if (t->id != fx::actor_token_id || t->user_id != fx::user_id ||
+      t->created_at != fx::created_at_ms)
+    return "floor: wrong actor token id, user_id or created_at";
+  if (t->actor_sub != fx::actor_sub || t->actor_other_claims != fx::actor_other_claims)
+    return "floor: wrong actor";
+  if (t->status != "pending" || t->token != fx::actor_jwt || t->url != fx::actor_ticket_url())
+    return "floor: wrong actor token status, token or url";
   return nullptr;
 }
 const char* check_error(const clerk::result<clerk::sign_in_token>& r) {
@@ -292,6 +367,26 @@ const pair_spec pairs[] = {
      },
      [](benchmark::State& s) {
        run(s, floor_call_revoke, [](const auto& r) { return check_token(r, true); });
+     }},
+    {"build_create_actor", "build create actor token",
+     [](benchmark::State& s) {
+       run(s, clerk_build_create_actor,
+           [](auto r) { return check_create_actor_request(as_optional(r)); });
+     },
+     [](benchmark::State& s) { run(s, floor_build_create_actor, check_create_actor_request); }},
+    {"parse_create_actor", "parse create actor token (200)",
+     [](benchmark::State& s) {
+       run(s, clerk_parse_create_actor, [](const auto& r) { return check_actor_token(r); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_parse_create_actor, [](const auto& r) { return check_actor_token(r); });
+     }},
+    {"call_create_actor", "full call: create actor token",
+     [](benchmark::State& s) {
+       run(s, clerk_call_create_actor, [](const auto& r) { return check_actor_token(r); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_call_create_actor, [](const auto& r) { return check_actor_token(r); });
      }},
 };
 
@@ -487,6 +582,12 @@ const named_operation operations[] = {
     named<floor_call_create>("floor/call_create"),
     named<clerk_call_revoke>("clerk/call_revoke"),
     named<floor_call_revoke>("floor/call_revoke"),
+    named<clerk_build_create_actor>("clerk/build_create_actor"),
+    named<floor_build_create_actor>("floor/build_create_actor"),
+    named<clerk_parse_create_actor>("clerk/parse_create_actor"),
+    named<floor_parse_create_actor>("floor/parse_create_actor"),
+    named<clerk_call_create_actor>("clerk/call_create_actor"),
+    named<floor_call_create_actor>("floor/call_create_actor"),
 };
 
 void print_allocation_trace(std::ostream& os) {

@@ -1,5 +1,5 @@
 // What the benchmarks send and what the canned server answers: realistic
-// sizes, taken from the shapes Clerk documents for sign-in tokens.
+// sizes, taken from the shapes Clerk documents for sign-in and actor tokens.
 #ifndef CLERK_BENCH_FIXTURES_HPP
 #define CLERK_BENCH_FIXTURES_HPP
 
@@ -63,6 +63,44 @@ inline std::string error_response_body() {
          R"("code":"form_param_missing","meta":{"param_name":"user_id"}}],"meta":{},)"
          R"("clerk_trace_id":")" +
          std::string(trace_id) + R"("})";
+}
+
+// Actor tokens (impersonation): a support agent acting as the user above.
+inline constexpr std::string_view actor_token_id = "act_2hNSLqW4eYt7RbVnK1cXzPd9MfA";
+inline constexpr std::string_view actor_sub = "user_2hNSMa6TqZ1wYb3PfKd8RcV0XsE";
+// The claims besides sub, as the caller writes them and as the answer echoes them.
+inline constexpr std::string_view actor_other_claims = R"({"reason":"support ticket 4821"})";
+inline constexpr std::chrono::seconds actor_expires_in{3600};
+inline constexpr std::chrono::seconds actor_session_max_duration{1800};
+
+// An HS256 JWT of the length a sign-in or actor token has (184 bytes): a
+// payload with exp, sid and st, a 32-byte signature.
+inline constexpr std::string_view actor_jwt =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJleHAiOjE3MTk5NTYyMTYsInNpZCI6ImFjdF8yaE5TTHFXNGVZdDdSYlZuSzFjWHpQZDlNZkEiLCJzdCI6ImFjdG9y"
+    "X3Rva2VuIn0."
+    "7b-IRl8Dre0pqxTCVufYUFZ5GjhDIMQ0lWhy1yyIa8s";
+
+inline std::string actor_ticket_url() {
+  return "https://accounts.example.com/v1/tickets/accept?ticket=" + std::string(actor_jwt);
+}
+
+// The body the create actor token request must carry, field order as built.
+inline std::string create_actor_request_body() {
+  return R"({"user_id":")" + std::string(user_id) + R"(","actor":{"sub":")" +
+         std::string(actor_sub) + R"(",)" +
+         std::string(actor_other_claims.substr(1, actor_other_claims.size() - 2)) +
+         R"(},"expires_in_seconds":3600,"session_max_duration_in_seconds":1800})";
+}
+
+// A create actor token answer: about 700 bytes, the JWT twice.
+inline std::string create_actor_response_body() {
+  return R"({"object":"actor_token","id":")" + std::string(actor_token_id) +
+         R"(","status":"pending","user_id":")" + std::string(user_id) + R"(","actor":{"sub":")" +
+         std::string(actor_sub) + R"(",)" +
+         std::string(actor_other_claims.substr(1, actor_other_claims.size() - 2)) +
+         R"(},"token":")" + std::string(actor_jwt) + R"(","url":")" + actor_ticket_url() +
+         R"(","created_at":1719952616214,"updated_at":1719952616214})";
 }
 
 // A response as an HTTP stack hands it over: a few headers besides the body.
