@@ -21,13 +21,15 @@ inline namespace CLERK_BACKEND_ABI {
 
 // Who acts: Clerk copies every member into the session token's "act" claim.
 struct actor_claims {
-  std::string sub;  // the acting user's id; required, non-empty
+  // The acting user's id: required and non-empty in a request. Clerk's
+  // document lets an answer's actor be any object, so there it may be absent.
+  std::string sub;
   // Any further claims, as the text of a JSON object: {"reason":"support"}.
   raw_json other_claims{};
 
   friend bool operator==(const actor_claims&, const actor_claims&) = default;
   static constexpr auto describe() {
-    return model("actor", field("sub", &actor_claims::sub, non_empty),
+    return model("actor", field("sub", &actor_claims::sub, absent_in_response),
                  other_members(&actor_claims::other_claims));
   }
 };

@@ -24,7 +24,8 @@
 // (requests only), an open enum (clerk::open_enum), clerk::raw_json (any JSON
 // object, kept as text), another declared model, or a std::vector of one.
 // std::optional<T> makes a field optional and nullable; clerk::required makes
-// it present but nullable. clerk::other_members(&T::m) keeps every member the
+// it present but nullable; clerk::absent_in_response lets an answer omit a
+// member a request requires. clerk::other_members(&T::m) keeps every member the
 // declaration does not name (a raw_json object), and clerk::from_header("Name",
 // &T::m) fills a string member from a response header instead of the body.
 // A member type with no JSON kind is a compile error naming the kinds. The
@@ -129,6 +130,9 @@ inline constexpr field_option non_empty{1};       // a string must not be empty
 inline constexpr field_option required{2};        // an optional<T> must be present (may be null)
 inline constexpr field_option allow_empty{4};     // a request string may be empty
 inline constexpr field_option printed_as_url{8};  // a secret URL prints its origin and path
+// A response may leave the member out (it keeps its default); a request still
+// requires it. For what Clerk's document makes optional in an answer only.
+inline constexpr field_option absent_in_response{64};
 // An integer (or duration in seconds) in a request must be at least n.
 constexpr field_option at_least(std::int64_t n) {
   return {16, n, {}};
@@ -378,7 +382,8 @@ struct field_at {
     } else if constexpr (requires { decl.opt; }) {
       f.name = decl.name;
       f.k = field_traits<F>::k;
-      f.required = !field_traits<F>::optional || (decl.opt.set & required.set) != 0;
+      f.required = (!field_traits<F>::optional || (decl.opt.set & required.set) != 0) &&
+                   (decl.opt.set & absent_in_response.set) == 0;
       f.nullable = field_traits<F>::optional;
       f.non_empty = (decl.opt.set & non_empty.set) != 0;
     } else {
