@@ -92,7 +92,8 @@ class client {
     const auto configured_timeout = request->timeout;
     const auto start = waiter_.steady_now();
     auto elapsed = [&] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(waiter_.steady_now() - start);
+      // Rounded up: never more time left than there is.
+      return std::chrono::ceil<std::chrono::milliseconds>(waiter_.steady_now() - start);
     };
     for (;;) {
       request->timeout = state.attempt_timeout(configured_timeout, elapsed());

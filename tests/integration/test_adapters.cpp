@@ -207,6 +207,7 @@ TEST_CASE_TEMPLATE("a timeout after sending ends a create, and a revoke at its d
   REQUIRE(revoke.has_error());
   REQUIRE(revoke.error().as_transport() != nullptr);
   CHECK(revoke.error().stop() == clerk::retry_stop::deadline);
+  INFO(revoke.error().message());
   CHECK(revoke.error().attempts() == 1);
 }
 
