@@ -13,6 +13,7 @@ prefix=${1:-build/matrix}
 targets="clerk_tests clerk_tests_noexcept clerk_tests_separate clerk_hardening_tests"
 targets+=" clerk_hardening_tests_noexcept"
 failed=0
+mkdir -p "$(dirname "$prefix")"
 for cxx in g++ clang++; do
   for type in Debug Release RelWithDebInfo MinSizeRel; do
     dir=$prefix-${cxx%++}-$type
