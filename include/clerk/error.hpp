@@ -46,7 +46,7 @@ struct clerk_error {
   std::string code{};  // e.g. "form_param_missing"
   std::string message{};
   std::string long_message{};
-  raw_json meta{};  // e.g. {"param_name":"user_id"}; <clerk/json.hpp> parses it
+  raw_json meta{};  // e.g. {"param_name":"user_id"}; <clerk/json_value.hpp> parses it
   friend bool operator==(const clerk_error&, const clerk_error&) = default;
 };
 

@@ -1,5 +1,5 @@
 // JSON text kept as text: what the library stores for a JSON object it does
-// not model (a ClerkError's meta, extra actor claims). <clerk/json.hpp> turns
+// not model (a ClerkError's meta, extra actor claims). <clerk/json_value.hpp> turns
 // it into a Boost.JSON value for those who want one.
 #ifndef CLERK_RAW_JSON_HPP
 #define CLERK_RAW_JSON_HPP

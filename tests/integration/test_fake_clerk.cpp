@@ -1,5 +1,5 @@
 #include <clerk/fakes/fake_clerk.hpp>
-#include <clerk/json.hpp>
+#include <clerk/json_value.hpp>
 
 #include <clerk/backend.hpp>
 

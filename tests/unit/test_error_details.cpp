@@ -6,7 +6,7 @@
 #include "support.hpp"
 
 #include <clerk/detail/text.hpp>
-#include <clerk/json.hpp>
+#include <clerk/json_value.hpp>
 
 #include <string>
 

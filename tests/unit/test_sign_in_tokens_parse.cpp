@@ -1,6 +1,6 @@
 #include <clerk/sign_in_tokens.hpp>
 
-#include <clerk/json.hpp>
+#include <clerk/json_value.hpp>
 
 #include "support.hpp"
 

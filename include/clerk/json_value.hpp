@@ -1,7 +1,7 @@
 // Opt-in: Boost.JSON values of the JSON the library keeps as text
 // (clerk_error::meta, api_error::meta, raw_json members of models).
-#ifndef CLERK_JSON_HPP
-#define CLERK_JSON_HPP
+#ifndef CLERK_JSON_VALUE_HPP
+#define CLERK_JSON_VALUE_HPP
 
 #include <clerk/raw_json.hpp>
 #include <clerk/version.hpp>
