@@ -5,8 +5,9 @@
 # pkg-config (from Meson and from a compiler command line), copied headers
 # with -lboost_json and with <clerk/json_impl.hpp>, two translation units in
 # one program (and two library versions that must not link), every public
-# header on its own, and -fno-exceptions -fno-rtti; then the same for the
-# curl and Asio adapters (tests/packaging/adapters).
+# header on its own (and all of them together as system headers), and
+# -fno-exceptions -fno-rtti; then the same for the curl and Asio adapters
+# (tests/packaging/adapters).
 # Ends with "packaging: N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -254,17 +255,18 @@ two_versions() {
 # One build mode per program: a translation unit built with
 # CLERK_BACKEND_SEPARATE_COMPILATION (its definitions in src.hpp's TU) and
 # one built header-only must not link together when they share a library type.
+# The header-only one is two_translation_units' two.o.
 mixed_modes_do_not_link() {
   local d=$w/mixed_modes
+  [ -f "$w/two_tus/two.o" ] || return 1
   mkdir -p "$d"
   printf '#include <clerk/src.hpp>\n' >"$d/src.cpp"
   $cxx $std "${warnings[@]}" -DCLERK_BACKEND_SEPARATE_COMPILATION -I"$root/include" \
     -c "$here/odr_one.cpp" -o "$d/one.o" &&
     $cxx $std "${warnings[@]}" -DCLERK_BACKEND_SEPARATE_COMPILATION -I"$root/include" \
-      -c "$d/src.cpp" -o "$d/src.o" &&
-    $cxx $std "${warnings[@]}" -I"$root/include" -c "$here/odr_two.cpp" -o "$d/two.o" ||
+      -c "$d/src.cpp" -o "$d/src.o" ||
     return 1
-  if $cxx "$d/one.o" "$d/src.o" "$d/two.o" -lboost_json -o "$d/mixed" 2>"$d/mixed.log"; then
+  if $cxx "$d/one.o" "$d/src.o" "$w/two_tus/two.o" -lboost_json -o "$d/mixed" 2>"$d/mixed.log"; then
     echo "separate and header-only translation units linked into one program"
     return 1
   fi
@@ -272,14 +274,18 @@ mixed_modes_do_not_link() {
   grep "undefined reference to .*parse_in_second_tu" "$d/mixed.log"
 }
 
-# headers_alone FLAG [DEFINE...]: every public header as the first (and a
-# repeated) include of a translation unit, its folder given by FLAG (-I or
-# -isystem). <clerk/src.hpp> belongs to separate compilation only, and must
-# refuse to compile without it.
+public_headers() {
+  (cd "$root/include" && find clerk -name '*.hpp' | sort)
+}
+
+# headers_alone [DEFINE...]: every public header as the first (and a
+# repeated) include of a translation unit of its own, each compiled apart.
+# <clerk/src.hpp> belongs to separate compilation only, and must refuse to
+# compile without it.
 headers_alone() {
-  local flag=$1 status=0 h
-  local defines=("${@:2}")
-  for h in $(cd "$root/include" && find clerk -name '*.hpp' | sort); do
+  local status=0 h
+  local defines=("$@")
+  for h in $(public_headers); do
     if [ "$h" = clerk/src.hpp ] && [ ${#defines[@]} -eq 0 ]; then
       if echo "#include <$h>" | $cxx $std -I"$root/include" -x c++ - -fsyntax-only; then
         echo "$h compiles without CLERK_BACKEND_SEPARATE_COMPILATION"
@@ -288,13 +294,22 @@ headers_alone() {
       continue
     fi
     printf '#include <%s>\n#include <%s>\n' "$h" "$h" |
-      $cxx $std "${warnings[@]}" "${defines[@]}" "$flag" "$root/include" -x c++ - -fsyntax-only ||
+      $cxx $std "${warnings[@]}" "${defines[@]}" -I"$root/include" -x c++ - -fsyntax-only ||
       {
         echo "does not compile on its own: $h"
         status=1
       }
   done
   return $status
+}
+
+# Every public header (but <clerk/src.hpp>) included twice, in sorted order,
+# in one translation unit whose include folder is given by -isystem: the
+# headers compile as system headers. Each compiling on its own is
+# headers_alone's check, so one translation unit is enough here.
+headers_as_system() {
+  public_headers | grep -vx clerk/src.hpp | sed 's/.*/#include <&>\n#include <&>/' |
+    $cxx $std "${warnings[@]}" -isystem "$root/include" -x c++ - -fsyntax-only
 }
 
 # The adapters (tests/packaging/adapters): the installed CMake package with
@@ -362,9 +377,9 @@ suite() {
   check "$tag-add_subdirectory-compiled" use_add_subdirectory_compiled
   check "$tag-find_package-compiled" use_find_package_compiled
   check "$tag-meson-subproject-compiled" use_meson_subproject_compiled
-  check "$tag-headers-alone-I" headers_alone -I
-  check "$tag-headers-alone-isystem" headers_alone -isystem
-  check "$tag-headers-alone-separate-compilation" headers_alone -I -DCLERK_BACKEND_SEPARATE_COMPILATION
+  check "$tag-headers-alone-I" headers_alone
+  check "$tag-headers-together-isystem" headers_as_system
+  check "$tag-headers-alone-separate-compilation" headers_alone -DCLERK_BACKEND_SEPARATE_COMPILATION
 }
 
 check cmake-install install_with_cmake
