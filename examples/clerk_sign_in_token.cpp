@@ -234,6 +234,22 @@ std::optional<std::chrono::milliseconds> parse_timeout(std::string_view s) {
   return std::chrono::milliseconds(ms);
 }
 
+// --timeout and the User-Agent, set alike in the Backend API's options
+// (clerk::options) and the Frontend API's (clerk::frontend_options). Returns
+// the exit code of a usage error (already reported), or nullopt.
+template <class Options>
+std::optional<int> set_common_options(const arguments& a, Options& o) {
+  if (a.timeout) {
+    auto t = parse_timeout(*a.timeout);
+    if (!t)
+      return usage("--timeout wants a positive number of seconds, got " + *a.timeout);
+    o.timeout = *t;
+  }
+  o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
+                 std::string(clerk::default_user_agent);
+  return std::nullopt;
+}
+
 // Clerk's SDKs read CLERK_API_URL as the origin (https://api.clerk.com) and
 // add the version; a URL with a path (".../v1", a proxy's prefix) is kept.
 std::string api_base_url(std::string_view url) {
@@ -307,14 +323,8 @@ int consume(const arguments& a) {
     return usage("the ticket is empty");
 
   clerk::frontend_options o;
-  if (a.timeout) {
-    auto t = parse_timeout(*a.timeout);
-    if (!t)
-      return usage("--timeout wants a positive number of seconds, got " + *a.timeout);
-    o.timeout = *t;
-  }
-  o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
-                 std::string(clerk::default_user_agent);
+  if (auto code = set_common_options(a, o))
+    return *code;
   clerk::result<clerk::frontend_config> config = clerk::error(clerk::invalid_request{});
   if (a.frontend_api) {
     o.frontend_api_url = *a.frontend_api;
@@ -376,14 +386,8 @@ int main(int argc, char** argv) {
   } else if (const char* url = std::getenv("CLERK_API_URL"); url != nullptr && *url != '\0') {
     o.base_url = api_base_url(url);
   }
-  if (a.timeout) {
-    auto t = parse_timeout(*a.timeout);
-    if (!t)
-      return usage("--timeout wants a positive number of seconds, got " + *a.timeout);
-    o.timeout = *t;
-  }
-  o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
-                 std::string(clerk::default_user_agent);
+  if (auto code = set_common_options(a, o))
+    return *code;
   unsigned retries = 2;
   if (a.retries) {
     auto n = parse_integer(*a.retries);

@@ -534,3 +534,33 @@ TEST_CASE("consume --verbose redacts the ticket, the client token and the JWT") 
   CHECK_FALSE(contains(r.err, ticket.substr(ticket.size() - 20)));
   CHECK_FALSE(contains(r.err, "eyJ"));
 }
+
+TEST_CASE("create and consume alike take --timeout and name the tool in the User-Agent") {
+  clerk_test::misbehaving_server server;
+  auto origin = [&](std::string_view behaviour) {
+    std::string url = server.base_url(behaviour);
+    return url.substr(0, url.size() - 3);  // without "/v1"
+  };
+  const std::string agent = "clerk-sign-in-token/" + std::string(clerk::version) + ' ' +
+                            std::string(clerk::default_user_agent);
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"create", "--user-id", "user_demo", "--api-url", server.base_url("echo")},
+           {"consume", "--frontend-api", origin("echo"), "ticket"}}) {
+    auto bad = args;
+    bad.insert(bad.end(), {"--timeout", "soon"});
+    auto refused = cli(bad);
+    CHECK(refused.exit_code == 2);
+    CHECK(contains(refused.err, "--timeout wants a positive number of seconds, got soon"));
+
+    const auto before = server.seen().size();
+    cli(args);
+    auto seen = server.seen();
+    REQUIRE(seen.size() > before);
+    for (auto i = before; i < seen.size(); ++i)
+      CHECK(seen[i].headers.find("User-Agent").value_or("").starts_with(agent));
+  }
+  // create's --timeout is checked by "transport failures exit 3".
+  auto consume = cli({"consume", "--timeout", "0.5", "--frontend-api", origin("hang"), "t"});
+  CHECK(consume.exit_code == 3);
+  CHECK(contains(consume.err, "imed out"));
+}
