@@ -3,6 +3,7 @@
 #define CLERK_TESTS_SUPPORT_HPP
 
 #include <clerk/config.hpp>
+#include <clerk/error.hpp>
 #include <clerk/http.hpp>
 
 #include <doctest/doctest.h>
@@ -35,6 +36,18 @@ inline clerk::http_response response(int status, std::string content_type, std::
 
 inline clerk::http_response json_response(int status, std::string body) {
   return response(status, "application/json", std::move(body));
+}
+
+// The unexpected_response that parsing r as op's answer gives; any other
+// outcome fails the test. parse_response is found by argument-dependent
+// lookup, as the client finds it, so this header stays light.
+template <class Operation>
+clerk::unexpected_response unexpected(const Operation& op, const clerk::http_response& r,
+                                      const clerk::response_limits& lim = {}) {
+  auto t = parse_response(op, r, lim);
+  REQUIRE(t.has_error());
+  REQUIRE_MESSAGE(t.error().kind() == clerk::error_kind::unexpected_response, t.error().message());
+  return *t.error().as_unexpected_response();
 }
 
 // The headers every request built with make_config() carries, exactly and in

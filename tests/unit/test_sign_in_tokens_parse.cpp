@@ -16,6 +16,7 @@ using namespace std::chrono_literals;
 using clerk_test::json_response;
 using clerk_test::response;
 using clerk_test::sample_token_json;
+using clerk_test::unexpected;
 
 namespace {
 
@@ -33,14 +34,6 @@ clerk::api_error api_failure(const clerk::http_response& r) {
   REQUIRE(t.has_error());
   REQUIRE_MESSAGE(t.error().kind() == clerk::error_kind::api, t.error().message());
   return *t.error().as_api();
-}
-
-clerk::unexpected_response unexpected(const clerk::http_response& r,
-                                      const clerk::response_limits& lim = {}) {
-  auto t = clerk::parse_response(create_op, r, lim);
-  REQUIRE(t.has_error());
-  REQUIRE_MESSAGE(t.error().kind() == clerk::error_kind::unexpected_response, t.error().message());
-  return *t.error().as_unexpected_response();
 }
 
 std::string replaced(std::string s, std::string_view from, std::string_view to) {
@@ -180,15 +173,16 @@ TEST_CASE("429 keeps the parsed Retry-After") {
 TEST_CASE("503 with an HTTP-date Retry-After and an HTML body keeps both status and date") {
   auto r = response(503, "text/html", "<html><body>Service Unavailable</body></html>");
   r.headers.add("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
-  auto u = unexpected(r);
+  auto u = unexpected(create_op, r);
   CHECK(u.status == 503);
   REQUIRE(u.retry_after.has_value());
   CHECK(std::get<std::chrono::sys_seconds>(u.retry_after->value).time_since_epoch() == 1445412480s);
 }
 
 TEST_CASE("500 with an HTML page is an unexpected response with an excerpt") {
-  auto u = unexpected(response(500, "text/html; charset=utf-8",
-                               "<!DOCTYPE html><html><h1>Internal Server Error</h1></html>"));
+  auto u =
+      unexpected(create_op, response(500, "text/html; charset=utf-8",
+                                     "<!DOCTYPE html><html><h1>Internal Server Error</h1></html>"));
   CHECK(u.status == 500);
   CHECK(u.content_type == "text/html; charset=utf-8");
   CHECK(u.body_excerpt.starts_with("<!DOCTYPE html>"));
@@ -196,9 +190,9 @@ TEST_CASE("500 with an HTML page is an unexpected response with an excerpt") {
 }
 
 TEST_CASE("an error status with JSON that is not ClerkErrors is unexpected") {
-  CHECK(unexpected(json_response(502, R"({"message":"bad gateway"})")).problem ==
+  CHECK(unexpected(create_op, json_response(502, R"({"message":"bad gateway"})")).problem ==
         "error status without a ClerkErrors body");
-  CHECK(unexpected(json_response(500, R"({"errors":"nope"})")).status == 500);
+  CHECK(unexpected(create_op, json_response(500, R"({"errors":"nope"})")).status == 500);
 }
 
 TEST_CASE("a 2xx missing a required field names it") {
@@ -206,7 +200,7 @@ TEST_CASE("a 2xx missing a required field names it") {
     CAPTURE(field);
     boost::json::object o = boost::json::parse(sample_token_json()).as_object();
     o.erase(field);
-    auto u = unexpected(json_response(200, boost::json::serialize(o)));
+    auto u = unexpected(create_op, json_response(200, boost::json::serialize(o)));
     CHECK(u.problem == std::string("missing field \"") + field + "\"");
   }
 }
@@ -214,25 +208,26 @@ TEST_CASE("a 2xx missing a required field names it") {
 TEST_CASE("a 2xx with mistyped fields names the field and both types") {
   auto body = replaced(sample_token_json(), R"("created_at":1719952616214)",
                        R"("created_at":"1719952616214")");
-  CHECK(unexpected(json_response(200, body)).problem ==
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
         "field \"created_at\" is a string, expected an integer");
   body = replaced(sample_token_json(), R"("id":"sit_2abcDEF")", R"("id":42)");
-  CHECK(unexpected(json_response(200, body)).problem ==
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
         "field \"id\" is an integer, expected a string");
   body = replaced(sample_token_json(), R"("status":"pending")", R"("status":null)");
-  CHECK(unexpected(json_response(200, body)).problem ==
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
         "field \"status\" is null, expected a string");
   body = replaced(sample_token_json(), R"("updated_at":1719952616215)", R"("updated_at":1.5)");
-  CHECK(unexpected(json_response(200, body)).problem ==
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
         "field \"updated_at\" is a non-integer number, expected an integer");
   body = replaced(sample_token_json(), R"("updated_at":1719952616215)",
                   R"("updated_at":18446744073709551615)");
-  CHECK(unexpected(json_response(200, body)).problem == "field \"updated_at\" is out of range");
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
+        "field \"updated_at\" is out of range");
   body = replaced(sample_token_json(), R"("object":"sign_in_token")", R"("object":"user")");
-  CHECK(unexpected(json_response(200, body)).problem ==
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
         "field \"object\" is \"user\", expected \"sign_in_token\"");
   body = replaced(sample_token_json(), R"("token":")", R"("token":["x"],"t":")");
-  CHECK(unexpected(json_response(200, body)).problem ==
+  CHECK(unexpected(create_op, json_response(200, body)).problem ==
         "field \"token\" is an array, expected a string");
 }
 
@@ -250,32 +245,36 @@ TEST_CASE("a timestamp is any int64 count of milliseconds, as the OpenAPI docume
 
 TEST_CASE("truncated JSON, an empty body and a non-object body are unexpected") {
   auto full = sample_token_json();
-  auto u = unexpected(json_response(200, full.substr(0, full.size() / 2)));
+  auto u = unexpected(create_op, json_response(200, full.substr(0, full.size() / 2)));
   CHECK(u.problem.starts_with("body is not valid JSON"));
-  CHECK(unexpected(json_response(200, "")).problem == "body is empty");
-  CHECK(unexpected(json_response(200, "null")).problem == "body is null, expected a JSON object");
-  CHECK(unexpected(json_response(200, "[1]")).problem ==
+  CHECK(unexpected(create_op, json_response(200, "")).problem == "body is empty");
+  CHECK(unexpected(create_op, json_response(200, "null")).problem ==
+        "body is null, expected a JSON object");
+  CHECK(unexpected(create_op, json_response(200, "[1]")).problem ==
         "body is an array, expected a JSON object");
 }
 
 TEST_CASE("a 2xx that is not JSON by its content type is unexpected") {
-  CHECK(unexpected(response(200, "text/html", "<html></html>")).problem ==
+  CHECK(unexpected(create_op, response(200, "text/html", "<html></html>")).problem ==
         "Content-Type is not JSON");
-  CHECK(unexpected(response(200, "", sample_token_json())).problem ==
+  CHECK(unexpected(create_op, response(200, "", sample_token_json())).problem ==
         "no Content-Type; expected JSON");
-  CHECK(unexpected(response(200, "text/plain", sample_token_json())).content_type == "text/plain");
+  CHECK(unexpected(create_op, response(200, "text/plain", sample_token_json())).content_type ==
+        "text/plain");
 }
 
 TEST_CASE("an HTML page labelled as JSON is unexpected, not a crash") {
-  auto u = unexpected(json_response(200, "<html><body>Welcome</body></html>"));
+  auto u = unexpected(create_op, json_response(200, "<html><body>Welcome</body></html>"));
   CHECK(u.problem.starts_with("body is not valid JSON"));
   CHECK(u.body_excerpt == "<html><body>Welcome</body></html>");
 }
 
 TEST_CASE("a ClerkErrors body on a 2xx is unexpected and keeps its trace id") {
-  auto u = unexpected(json_response(
-      200,
-      R"({"errors":[{"code":"x","message":"m","long_message":"l"}],"clerk_trace_id":"tr_2xx"})"));
+  auto u = unexpected(
+      create_op,
+      json_response(
+          200,
+          R"({"errors":[{"code":"x","message":"m","long_message":"l"}],"clerk_trace_id":"tr_2xx"})"));
   CHECK(u.problem == "a success status with a ClerkErrors body");
   CHECK(u.clerk_trace_id == "tr_2xx");
 }
@@ -283,12 +282,13 @@ TEST_CASE("a ClerkErrors body on a 2xx is unexpected and keeps its trace id") {
 TEST_CASE("redirects are reported, not followed") {
   auto r = response(302, "", "");
   r.headers.add("Location", "https://evil.example/steal");
-  CHECK(unexpected(r).problem == "a redirect, not followed: the request carries the secret key");
+  CHECK(unexpected(create_op, r).problem ==
+        "a redirect, not followed: the request carries the secret key");
 }
 
 TEST_CASE("the body excerpt is bounded") {
   std::string big(10000, 'x');
-  auto u = unexpected(response(500, "text/plain", big));
+  auto u = unexpected(create_op, response(500, "text/plain", big));
   CHECK(u.body_excerpt.size() == clerk::body_excerpt_limit);
   CHECK(u.body_size == 10000);
 }
@@ -296,7 +296,7 @@ TEST_CASE("the body excerpt is bounded") {
 TEST_CASE("a body over the size limit is refused before it is parsed") {
   clerk::response_limits lim;
   lim.max_body_bytes = 64;
-  auto u = unexpected(json_response(200, sample_token_json()), lim);
+  auto u = unexpected(create_op, json_response(200, sample_token_json()), lim);
   CHECK(u.problem.starts_with("body of "));
   CHECK(u.problem.ends_with(" bytes exceeds the limit of 64 bytes"));
 }
@@ -304,23 +304,24 @@ TEST_CASE("a body over the size limit is refused before it is parsed") {
 TEST_CASE("nesting deeper than the limit is refused") {
   std::string deep =
       R"({"object":"sign_in_token","x":)" + std::string(100, '[') + std::string(100, ']') + "}";
-  CHECK(unexpected(json_response(200, deep)).problem.starts_with("body is not valid JSON"));
+  CHECK(unexpected(create_op, json_response(200, deep))
+            .problem.starts_with("body is not valid JSON"));
 }
 
 TEST_CASE("a string over the string limit is refused, naming the field") {
   clerk::response_limits lim;
   lim.max_string_bytes = 32;
-  CHECK(unexpected(json_response(200, sample_token_json()), lim).problem ==
+  CHECK(unexpected(create_op, json_response(200, sample_token_json()), lim).problem ==
         "field \"token\" is longer than the limit of 32 bytes");
 }
 
 TEST_CASE("a duplicated token field is refused, naming it") {
   auto body = replaced(sample_token_json(), R"("id":"sit_2abcDEF")",
                        R"("id":"sit_2abcDEF","id":"sit_other")");
-  CHECK(unexpected(json_response(200, body)).problem == "duplicate field \"id\"");
+  CHECK(unexpected(create_op, json_response(200, body)).problem == "duplicate field \"id\"");
   body = replaced(sample_token_json(), R"("status":"pending")",
                   R"("status":"pending","status":"revoked")");
-  CHECK(unexpected(json_response(200, body)).problem == "duplicate field \"status\"");
+  CHECK(unexpected(create_op, json_response(200, body)).problem == "duplicate field \"status\"");
 }
 
 TEST_CASE("fields of nested unknown objects do not count as the token's") {
@@ -337,22 +338,23 @@ TEST_CASE("a top-level clerk_trace_id of any type does not break a valid token")
 }
 
 TEST_CASE("data after the JSON document is refused") {
-  CHECK(unexpected(json_response(200, sample_token_json() + " {}"))
+  CHECK(unexpected(create_op, json_response(200, sample_token_json() + " {}"))
             .problem.starts_with("body is not valid JSON"));
 }
 
 TEST_CASE("a syntax error anywhere outranks a field problem before it") {
   auto body = replaced(sample_token_json(), R"("id":"sit_2abcDEF")", R"("id":42)");
   body.pop_back();
-  CHECK(unexpected(json_response(200, body)).problem.starts_with("body is not valid JSON"));
+  CHECK(unexpected(create_op, json_response(200, body))
+            .problem.starts_with("body is not valid JSON"));
 }
 
 TEST_CASE("scalar bodies name their type") {
-  CHECK(unexpected(json_response(200, "\"text\"")).problem ==
+  CHECK(unexpected(create_op, json_response(200, "\"text\"")).problem ==
         "body is a string, expected a JSON object");
-  CHECK(unexpected(json_response(200, "42")).problem ==
+  CHECK(unexpected(create_op, json_response(200, "42")).problem ==
         "body is an integer, expected a JSON object");
-  CHECK(unexpected(json_response(200, "true")).problem ==
+  CHECK(unexpected(create_op, json_response(200, "true")).problem ==
         "body is a boolean, expected a JSON object");
 }
 
