@@ -1,6 +1,7 @@
 // Runs a program as a child process with a given environment and collects
 // its exit status, stdout and stderr. Every run is bounded: a child still
-// running at the deadline is killed and the run reported as timed out.
+// running at the deadline is killed and the run reported as timed out. A
+// server is run as a background_process, stopped with SIGTERM.
 #ifndef CLERK_TESTS_INTEGRATION_PROCESS_HPP
 #define CLERK_TESTS_INTEGRATION_PROCESS_HPP
 
@@ -25,13 +26,14 @@ struct process_result {
   std::string out, err;
 };
 
-// `env` is the child's whole environment ("NAME=value" entries): nothing of
-// the test's own environment leaks into it. Its standard input is the file
-// `input` (default: empty).
-inline process_result run_process(const std::string& program, const std::vector<std::string>& args,
-                                  const std::vector<std::string>& env,
-                                  std::chrono::seconds limit = std::chrono::seconds(30),
-                                  const std::string& input = "/dev/null") {
+namespace detail {
+
+// Starts `program` with `env` as its whole environment and the file `input`
+// as its standard input; `out` and `err` receive the read ends of its stdout
+// and stderr.
+inline pid_t spawn(const std::string& program, const std::vector<std::string>& args,
+                   const std::vector<std::string>& env, const std::string& input, int& out,
+                   int& err) {
   int out_pipe[2], err_pipe[2];
   REQUIRE(::pipe2(out_pipe, O_CLOEXEC) == 0);
   REQUIRE(::pipe2(err_pipe, O_CLOEXEC) == 0);
@@ -57,11 +59,18 @@ inline process_result run_process(const std::string& program, const std::vector<
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
+  out = out_pipe[0];
+  err = err_pipe[0];
   REQUIRE_MESSAGE(rc == 0, "cannot start " << program);
+  return pid;
+}
 
-  process_result r;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+// Appends what the child writes on `out` and `err` to r until both close,
+// killing it at `deadline`; then closes them, reaps the child and sets
+// r.exit_code.
+inline void collect(pid_t pid, int out, int err, std::chrono::steady_clock::time_point deadline,
+                    process_result& r) {
+  pollfd fds[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
   std::string* sinks[2] = {&r.out, &r.err};
   int open_pipes = 2;
   while (open_pipes > 0) {
@@ -95,8 +104,74 @@ inline process_result run_process(const std::string& program, const std::vector<
   ::waitpid(pid, &status, 0);
   if (WIFEXITED(status) && !r.timed_out)
     r.exit_code = WEXITSTATUS(status);
+}
+
+}  // namespace detail
+
+// `env` is the child's whole environment ("NAME=value" entries): nothing of
+// the test's own environment leaks into it. Its standard input is the file
+// `input` (default: empty).
+inline process_result run_process(const std::string& program, const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env,
+                                  std::chrono::seconds limit = std::chrono::seconds(30),
+                                  const std::string& input = "/dev/null") {
+  int out = -1, err = -1;
+  pid_t pid = detail::spawn(program, args, env, input, out, err);
+  process_result r;
+  detail::collect(pid, out, err, std::chrono::steady_clock::now() + limit, r);
   return r;
 }
+
+// A program left running, such as a server: started as run_process starts
+// one, read with first_line(), ended with stop() (or by the destructor).
+class background_process {
+ public:
+  background_process(const std::string& program, const std::vector<std::string>& args,
+                     const std::vector<std::string>& env)
+      : pid_(detail::spawn(program, args, env, "/dev/null", out_, err_)) {}
+  background_process(const background_process&) = delete;
+  background_process& operator=(const background_process&) = delete;
+  ~background_process() {
+    if (pid_ > 0)
+      stop();
+  }
+
+  // The first line the program writes on stdout, without its newline; empty
+  // when stdout closes or `limit` passes first.
+  std::string first_line(std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    std::size_t end;
+    while ((end = result_.out.find('\n')) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0)
+        return "";
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+        continue;  // EINTR, or the deadline
+      char buf[4096];
+      ssize_t n = ::read(out_, buf, sizeof buf);
+      if (n <= 0)
+        return "";
+      result_.out.append(buf, static_cast<std::size_t>(n));
+    }
+    return result_.out.substr(0, end);
+  }
+
+  // Sends SIGTERM and collects the program as run_process does: all it wrote
+  // (stdout from its start) and its exit status; killed after `limit`.
+  process_result stop(std::chrono::seconds limit = std::chrono::seconds(10)) {
+    ::kill(pid_, SIGTERM);
+    detail::collect(pid_, out_, err_, std::chrono::steady_clock::now() + limit, result_);
+    pid_ = -1;
+    return result_;
+  }
+
+ private:
+  int out_ = -1, err_ = -1;
+  pid_t pid_;
+  process_result result_;
+};
 
 }  // namespace clerk_test
 

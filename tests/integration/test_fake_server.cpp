@@ -1,5 +1,6 @@
 // The fake Clerk served over HTTP (examples/fake_clerk_http.hpp, and the
-// fake_clerk_server program): what reaches the fake, and the command line.
+// fake_clerk_server program): what reaches the fake, the program run as a
+// server, and its command line.
 #include "process.hpp"
 #include "servers.hpp"
 
@@ -36,7 +37,6 @@ TEST_CASE("an actor token is created and revoked over loopback HTTP; a second re
   auto cfg = clerk::config::make({.secret_key = fake.secret_key(), .base_url = server.base_url()});
   REQUIRE(cfg.has_value());
   const clerk::client client(*cfg, clerk::curl_transport{});
-
   auto t = client.send(clerk::create_actor_token{
       .user_id = "user_1",
       .actor = {.sub = "user_support", .other_claims = clerk::raw_json(R"({"reason":"ticket 7"})")},
@@ -73,4 +73,43 @@ TEST_CASE("fake_clerk_server refuses a --port beyond 65535, however many digits"
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("--port wants a number from 0 to 65535") != std::string::npos);
   }
+}
+
+TEST_CASE("the fake_clerk_server program serves an actor token's create and revokes on 127.0.0.1") {
+  const std::string key = "sk_test_fake0server0program0key0";
+  clerk_test::background_process server(CLERK_FAKE_SERVER_PATH, {"--port", "0", "--user", "user_1"},
+                                        {"PATH=/usr/bin:/bin", "CLERK_SECRET_KEY=" + key});
+  const std::string line = server.first_line(std::chrono::seconds(10));
+  const std::string listening = "listening on ";
+  REQUIRE(line.starts_with(listening + "http://127.0.0.1:"));
+  REQUIRE(line.ends_with("/v1"));
+  auto cfg = clerk::config::make({.secret_key = key, .base_url = line.substr(listening.size())});
+  REQUIRE_MESSAGE(cfg.has_value(), (cfg ? "" : cfg.error().message()));
+  std::string id;
+  {  // the client, and with it its open connection, ends before the server
+    const clerk::client client(*cfg, clerk::curl_transport{});
+    auto t = client.send(
+        clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "user_support"}});
+    REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+    id = t->id;
+    CHECK(t->status == clerk::actor_token_status::pending);
+    CHECK(t->user_id == "user_1");
+    auto revoked = client.send(clerk::revoke_actor_token{t->id});
+    REQUIRE_MESSAGE(revoked.has_value(), (revoked ? "" : revoked.error().message()));
+    CHECK(revoked->status == clerk::actor_token_status::revoked);
+    auto again = client.send(clerk::revoke_actor_token{t->id});
+    REQUIRE(again.has_error());
+    const clerk::api_error* a = again.error().as_api();
+    REQUIRE(a != nullptr);
+    CHECK(a->status == 400);
+    CHECK(a->errors.at(0).code == "actor_token_cannot_be_revoked");
+  }
+
+  // SIGTERM stops it cleanly; it logged each request on stderr.
+  auto stopped = server.stop();
+  CHECK(stopped.exit_code == 0);
+  const std::string revoke = "POST /v1/actor_tokens/" + id + "/revoke -> ";
+  CHECK(stopped.err.find("POST /v1/actor_tokens -> 200\n") != std::string::npos);
+  CHECK(stopped.err.find(revoke + "200\n") != std::string::npos);
+  CHECK(stopped.err.find(revoke + "400\n") != std::string::npos);
 }
