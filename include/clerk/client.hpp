@@ -3,6 +3,7 @@
 #define CLERK_CLIENT_HPP
 
 #include <clerk/config.hpp>
+#include <clerk/detail/decl.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
 #include <clerk/result.hpp>
@@ -12,7 +13,7 @@
 
 #include <chrono>
 #include <concepts>
-#include <functional>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -59,6 +60,39 @@ constexpr std::string_view already_done_code() noexcept {
   else
     return {};
 }
+
+// What client::send's loop calls, type-erased so that the loop is compiled
+// once: one attempt (nullopt when it succeeded), and the waiter.
+struct attempt_ref {
+  const void* self;
+  std::optional<error> (*call)(const void* self, const http_request& request);
+};
+struct waiter_ref {
+  const void* self;
+  bool (*wait)(const void* self, std::chrono::milliseconds d);
+  std::chrono::steady_clock::time_point (*steady_now)(const void* self);
+  std::chrono::system_clock::time_point (*system_now)(const void* self);
+  double (*jitter)(const void* self);
+};
+
+template <class W>
+waiter_ref make_waiter_ref(const W& w) {
+  return {
+      &w,
+      [](const void* s, std::chrono::milliseconds d) { return static_cast<const W*>(s)->wait(d); },
+      [](const void* s) { return static_cast<const W*>(s)->steady_now(); },
+      [](const void* s) { return static_cast<const W*>(s)->system_now(); },
+      [](const void* s) { return static_cast<double>(static_cast<const W*>(s)->jitter()); }};
+}
+
+// Sends `request` until an attempt succeeds (nullopt) or the policy stops
+// (that attempt's error, with attempts() and stop()). Each attempt's timeout
+// is the configured one cut to the time left before the policy's deadline.
+CLERK_BACKEND_DECL std::optional<error> run_attempts(http_request& request,
+                                                     const retry_policy& policy, bool idempotent,
+                                                     std::string_view done_code,
+                                                     const attempt_ref& attempt,
+                                                     const waiter_ref& w);
 }  // namespace detail
 
 // Holds a validated config, a transport, a retry policy and a waiter, nothing
@@ -88,29 +122,28 @@ class client {
     if (!request)
       return std::move(request).error();
     request->max_body_bytes = config_.limits().max_body_bytes;  // the transport's cap
-    retry_state state(policy_, Op::idempotent, detail::already_done_code<Op>());
-    const auto configured_timeout = request->timeout;
-    const auto start = waiter_.steady_now();
-    auto elapsed = [&] {
-      // Rounded up: never more time left than there is.
-      return std::chrono::ceil<std::chrono::milliseconds>(waiter_.steady_now() - start);
+    std::optional<typename Op::response_type> answer;
+    struct attempt_state {
+      const client& self;
+      const Op& op;
+      std::optional<typename Op::response_type>& answer;
+    } state{*this, op, answer};
+    auto attempt = [](const void* p, const http_request& r) -> std::optional<error> {
+      const auto& s = *static_cast<const attempt_state*>(p);
+      transport_result response = s.self.transport_(r);
+      if (!response)
+        return clerk::error(std::move(response).error());
+      auto parsed = parse_response(s.op, *response, s.self.config_);
+      if (!parsed)
+        return std::move(parsed).error();
+      s.answer.emplace(std::move(*parsed));
+      return std::nullopt;
     };
-    for (;;) {
-      request->timeout = state.attempt_timeout(configured_timeout, elapsed());
-      auto outcome = send_built(op, *request);
-      if (outcome)
-        return outcome;
-      clerk::error e = std::move(outcome).error();
-      auto step = state.on_failure(
-          e, {elapsed(), std::chrono::floor<std::chrono::seconds>(waiter_.system_now()),
-              static_cast<double>(waiter_.jitter())});
-      if (!step.retry)
-        return e;
-      if (!waiter_.wait(step.delay)) {
-        state.on_cancelled(e);
-        return e;
-      }
-    }
+    if (auto e =
+            detail::run_attempts(*request, policy_, Op::idempotent, detail::already_done_code<Op>(),
+                                 {&state, attempt}, detail::make_waiter_ref(waiter_)))
+      return std::move(*e);
+    return std::move(*answer);
   }
 
   const clerk::config& config() const noexcept { return config_; }
@@ -118,14 +151,6 @@ class client {
   const retry_policy& policy() const noexcept { return policy_; }
 
  private:
-  template <operation Op>
-  result<typename Op::response_type> send_built(const Op& op, const http_request& request) const {
-    transport_result response = std::invoke(transport_, request);
-    if (!response)
-      return clerk::error(std::move(response).error());
-    return parse_response(op, *response, config_);
-  }
-
   clerk::config config_;
   Transport transport_;
   retry_policy policy_;
@@ -134,5 +159,9 @@ class client {
 
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
+
+#ifndef CLERK_BACKEND_SEPARATE_COMPILATION
+#include <clerk/impl/client.ipp>
+#endif
 
 #endif

@@ -71,24 +71,9 @@ class config {
   // Authorization, Clerk-API-Version, User-Agent, X-Clerk-SDK and Accept
   // headers. The
   // request builder calls it (<clerk/operation.hpp>); the URL is left as is.
-  friend void prepare_request(const config& c, http_request& r) {
-    r.timeout = c.timeout_;
-    r.max_body_bytes = c.limits_.max_body_bytes;
-    r.headers.reserve(6);
-    r.headers.add("Authorization", std::string(c.authorization_.reveal()));
-    r.headers.add("Clerk-API-Version", c.api_version_);
-    r.headers.add("User-Agent", c.user_agent_);
-    r.headers.add("X-Clerk-SDK", "cpp/" CLERK_BACKEND_VERSION_STRING);
-    r.headers.add("Accept", "application/json");
-  }
+  friend void prepare_request(const config& c, http_request& r);
 
-  friend std::ostream& operator<<(std::ostream& os, const config& c) {
-    return os << "clerk::config{base_url=" << http::redact(c.base_url_)
-              << ", api_version=" << http::redact(c.api_version_)
-              << ", user_agent=" << http::redact(c.user_agent_)
-              << ", timeout=" << c.timeout_.count()
-              << "ms, secret_key=" << http::redact_credential(c.secret_key_.reveal()) << '}';
-  }
+  friend std::ostream& operator<<(std::ostream& os, const config& c);
 
  private:
   config() = default;

@@ -101,6 +101,13 @@ class error {
   error(transport_error e) : v_(std::move(e)) {}
   error(api_error e) : v_(std::move(e)) {}
   error(unexpected_response e) : v_(std::move(e)) {}
+  // Out of line (<clerk/impl/error.ipp>): every result<T> moves an error, and
+  // a translation unit should not compile the variant's visits for each.
+  error(const error&);
+  error(error&&) noexcept;
+  error& operator=(const error&);
+  error& operator=(error&&) noexcept;
+  ~error();
 
   error_kind kind() const noexcept { return static_cast<error_kind>(v_.index()); }
 
@@ -156,11 +163,13 @@ class error {
     stop_ = why;
   }
 
-  friend bool operator==(const error&, const error&) = default;
+  friend bool operator==(const error& a, const error& b) { return a.equals(b); }
 
   friend std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
 
  private:
+  bool equals(const error& other) const;
+
   std::variant<invalid_request, transport_error, api_error, unexpected_response> v_;
   unsigned attempts_ = 0;
   retry_stop stop_ = retry_stop::none;

@@ -275,10 +275,14 @@ constexpr kind kind_of() {
                   "std::vector of one, each optionally in std::optional");
 }
 
-// Lets the parser reach the text inside an open enum or a raw_json.
+// Lets the engine reach the text inside an open enum or a raw_json.
 struct enum_access {
   template <class E>
   static std::string& raw(E& e) noexcept {
+    return e.raw_;
+  }
+  template <class E>
+  static const std::string& raw(const E& e) noexcept {
     return e.raw_;
   }
   static std::string& text(raw_json& j) noexcept { return j.text_; }
@@ -286,21 +290,31 @@ struct enum_access {
 
 struct model_info;
 
-// One field, type-erased: what the one streaming parser needs. `obj` is the
-// model object; value() returns where the field's value lives (emplacing an
-// optional), element() appends one element to an array's vector.
+// One field, type-erased: what the one parser, writer, checker and printer
+// need. `obj` is the object holding the field. value() returns where the
+// parser writes the value (emplacing an optional); get() where the writer
+// reads it, or nullptr for an unset optional. An open enum's value is its
+// text (a std::string), a header field's a std::string or a secret.
 struct field_info {
   std::string_view name;
+  std::string_view label;     // the name an invalid_request gives the field
+  std::string_view constant;  // kind::constant: the one value
   kind k;
-  bool required;
-  bool nullable;
-  bool non_empty;
-  bool is_secret;  // a header field: the member is a clerk::secret
-  std::string_view constant;
+  bool required;     // in a response
+  bool nullable;     // a std::optional
+  bool non_empty;    // in a response
+  bool is_secret;    // a header field: the member is a clerk::secret
+  bool allow_empty;  // in a request
+  bool as_url;       // a secret printed as its origin and path
+  bool has_min;      // in a request: at least `min`
+  std::int64_t min;
   void* (*value)(void* obj);
+  const void* (*get)(const void* obj);
   void (*reset)(void* obj);
-  void* (*element)(void* vec);
-  const model_info* (*child)();
+  void* (*element)(void* vec);                        // appends one element
+  std::size_t (*size)(const void* vec);               // model arrays
+  const void* (*at)(const void* vec, std::size_t i);  // model arrays
+  const model_info* (*child)();                       // a model, or an array's element model
 };
 
 struct model_info {
@@ -323,9 +337,17 @@ struct field_traits<field_decl<T, M>> {
   static constexpr kind k = kind_of<V>();
 };
 
-template <class T, std::size_t I>
+// Where a declaration's fields are: a model's, or an operation's body or query.
+template <class T>
+struct model_fields {
+  using object = T;
+  static constexpr const auto& fields = decl_of<T>.fields;
+};
+
+template <class Src, std::size_t I>
 struct field_at {
-  static constexpr const auto& decl = std::get<I>(decl_of<T>.fields);
+  using T = typename Src::object;
+  static constexpr const auto& decl = std::get<I>(Src::fields);
   using F = std::remove_cvref_t<decltype(decl)>;
 
   static void* value(void* obj) {
@@ -340,9 +362,21 @@ struct field_at {
       return nullptr;
     }
   }
+  static const void* get(const void* obj) {
+    if constexpr (requires { decl.member; }) {
+      const auto& m = static_cast<const T*>(obj)->*(decl.member);
+      using M = std::remove_cvref_t<decltype(m)>;
+      if constexpr (unwrap<M>::optional)
+        return m ? value_of(&*m) : nullptr;
+      else
+        return value_of(&m);
+    } else {
+      return nullptr;
+    }
+  }
   template <class V>
-  static void* value_of(V* v) {
-    if constexpr (std::is_base_of_v<open_enum_tag, V>)
+  static auto* value_of(V* v) {
+    if constexpr (std::is_base_of_v<open_enum_tag, std::remove_const_t<V>>)
       return &enum_access::raw(*v);
     else
       return v;
@@ -351,28 +385,37 @@ struct field_at {
     if constexpr (field_traits<F>::optional)
       (static_cast<T*>(obj)->*(decl.member)).reset();
   }
+  static constexpr kind array_kind() {
+    if constexpr (requires { field_traits<F>::k; })
+      return field_traits<F>::k;
+    return kind::constant;
+  }
   static void* element(void* vec) {
-    if constexpr (requires { field_traits<F>::k; }) {
-      using V = typename field_traits<F>::V;
-      if constexpr (field_traits<F>::k == kind::model_array)
-        return &static_cast<V*>(vec)->emplace_back();
-    }
+    if constexpr (array_kind() == kind::model_array)
+      return &static_cast<typename field_traits<F>::V*>(vec)->emplace_back();
+    return nullptr;
+  }
+  static std::size_t size(const void* vec) {
+    if constexpr (array_kind() == kind::model_array)
+      return static_cast<const typename field_traits<F>::V*>(vec)->size();
+    return 0;
+  }
+  static const void* at(const void* vec, std::size_t i) {
+    if constexpr (array_kind() == kind::model_array)
+      return &(*static_cast<const typename field_traits<F>::V*>(vec))[i];
     return nullptr;
   }
   using child_fn = const model_info* (*)();
   static constexpr child_fn child() {
-    if constexpr (requires { field_traits<F>::k; }) {
-      using V = typename field_traits<F>::V;
-      if constexpr (field_traits<F>::k == kind::model)
-        return &info_ptr<V>;
-      else if constexpr (field_traits<F>::k == kind::model_array)
-        return &info_ptr<typename model_vector<V>::element>;
-    }
+    if constexpr (array_kind() == kind::model)
+      return &info_ptr<typename field_traits<F>::V>;
+    else if constexpr (array_kind() == kind::model_array)
+      return &info_ptr<typename model_vector<typename field_traits<F>::V>::element>;
     return nullptr;
   }
   static constexpr field_info info() {
-    field_info f{{}, kind::constant, false,  false,    false,  false,
-                 {}, &value,         &reset, &element, child()};
+    field_info f{{},    {}, {},     kind::constant, false,  false,    false, false, false,  false,
+                 false, 0,  &value, &get,           &reset, &element, &size, &at,   child()};
     if constexpr (std::is_same_v<F, constant_decl>) {
       f.name = decl.name;
       f.required = true;
@@ -381,11 +424,16 @@ struct field_at {
       f.k = kind::rest;
     } else if constexpr (requires { decl.opt; }) {
       f.name = decl.name;
+      f.label = decl.opt.label.empty() ? decl.name : decl.opt.label;
       f.k = field_traits<F>::k;
       f.required = (!field_traits<F>::optional || (decl.opt.set & required.set) != 0) &&
                    (decl.opt.set & absent_in_response.set) == 0;
       f.nullable = field_traits<F>::optional;
       f.non_empty = (decl.opt.set & non_empty.set) != 0;
+      f.allow_empty = (decl.opt.set & allow_empty.set) != 0;
+      f.as_url = (decl.opt.set & printed_as_url.set) != 0;
+      f.has_min = (decl.opt.set & at_least(0).set) != 0;
+      f.min = decl.opt.min;
     } else {
       using M = std::remove_cvref_t<decltype(std::declval<T&>().*(decl.member))>;
       static_assert(std::is_same_v<typename unwrap<M>::type, std::string> ||
@@ -393,31 +441,33 @@ struct field_at {
                     "clerk::from_header: the member must be a std::string or a clerk::secret");
       f.name = decl.name;
       f.k = kind::header;
+      f.nullable = unwrap<M>::optional;
       f.is_secret = std::is_same_v<typename unwrap<M>::type, secret>;
     }
     return f;
   }
 };
 
-template <class T, std::size_t... I>
+template <class Src, std::size_t... I>
 constexpr auto make_fields(std::index_sequence<I...>) {
   static_assert(sizeof...(I) <= 64, "clerk::model: at most 64 fields a model");
-  return std::array<field_info, sizeof...(I)>{field_at<T, I>::info()...};
+  return std::array<field_info, sizeof...(I)>{field_at<Src, I>::info()...};
 }
 
-template <class T>
-inline constexpr auto fields_of =
-    make_fields<T>(std::make_index_sequence<std::tuple_size_v<decltype(decl_of<T>.fields)>>());
+template <class Src>
+inline constexpr auto fields_of = make_fields<Src>(
+    std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(Src::fields)>>>());
 
 template <class T>
-inline constexpr model_info info_of = {decl_of<T>.name, fields_of<T>.data(), fields_of<T>.size()};
+inline constexpr model_info info_of = {decl_of<T>.name, fields_of<model_fields<T>>.data(),
+                                       fields_of<model_fields<T>>.size()};
 
 template <class T>
 constexpr const model_info* info_ptr() {
   return &info_of<T>;
 }
 
-// ---- the writer (JSON) and the printer: one pass over the declaration ----
+// ---- the writer (JSON) and the printer, over the type-erased declaration ----
 
 // `s` (valid UTF-8) as a JSON string literal, or its escaped body only.
 CLERK_BACKEND_DECL void append_json_string(std::string& out, std::string_view s);
@@ -426,151 +476,13 @@ CLERK_BACKEND_DECL void append_integer(std::string& out, std::int64_t v);
 // The members of a JSON object's text, after a comma unless `first`.
 CLERK_BACKEND_DECL void append_members(std::string& out, std::string_view object_text, bool& first);
 
-template <class T>
-void write_model(std::string& out, const T& m);
-
-template <class V>
-void write_value(std::string& out, const V& v) {
-  constexpr kind k = kind_of<V>();
-  if constexpr (k == kind::string)
-    append_json_string(out, v);
-  else if constexpr (k == kind::secret)
-    append_json_string(out, v.reveal());
-  else if constexpr (k == kind::enumeration)
-    append_json_string(out, v.raw());
-  else if constexpr (k == kind::timestamp)
-    append_integer(out, v.time_since_epoch().count());
-  else if constexpr (k == kind::integer)
-    append_integer(out, v);
-  else if constexpr (k == kind::seconds)
-    append_integer(out, v.count());
-  else if constexpr (k == kind::boolean)
-    out += v ? "true" : "false";
-  else if constexpr (k == kind::json)
-    out += v.empty() ? std::string_view("{}") : v.text();
-  else if constexpr (k == kind::model)
-    write_model(out, v);
-  else {
-    out += '[';
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i != 0)
-        out += ',';
-      write_model(out, v[i]);
-    }
-    out += ']';
-  }
-}
-
-inline void write_key(std::string& out, std::string_view name, bool& first) {
-  if (!first)
-    out += ',';
-  first = false;
-  append_json_string(out, name);
-  out += ':';
-}
-
-template <class T, class F>
-void write_field(std::string& out, const T& m, const F& f, bool& first) {
-  if constexpr (std::is_same_v<F, constant_decl>) {
-    write_key(out, f.name, first);
-    append_json_string(out, f.value);
-  } else if constexpr (std::is_same_v<F, rest_decl<T>>) {
-    append_members(out, (m.*f.member).text(), first);
-  } else if constexpr (requires { f.opt; }) {
-    const auto& v = m.*f.member;
-    if constexpr (field_traits<F>::optional) {
-      if (!v)
-        return;
-      write_key(out, f.name, first);
-      write_value(out, *v);
-    } else {
-      write_key(out, f.name, first);
-      write_value(out, v);
-    }
-  }
-}
-
-template <class T>
-void write_model(std::string& out, const T& m) {
-  out += '{';
-  bool first = true;
-  std::apply([&](const auto&... f) { (write_field(out, m, f, first), ...); }, decl_of<T>.fields);
-  out += '}';
-}
-
-template <class T>
-void print_model(std::ostream& os, const T& m);
-
-template <class V>
-void print_value(std::ostream& os, const V& v, bool as_url) {
-  constexpr kind k = kind_of<V>();
-  if constexpr (k == kind::string)
-    os << http::redact(v);
-  else if constexpr (k == kind::secret)
-    os << (as_url ? http::redact_url(v.reveal()) : std::string(http::redacted));
-  else if constexpr (k == kind::timestamp)
-    os << format_timestamp(v);
-  else if constexpr (k == kind::seconds)
-    os << v.count() << 's';
-  else if constexpr (k == kind::boolean)
-    os << (v ? "true" : "false");
-  else if constexpr (k == kind::model)
-    print_model(os, v);
-  else if constexpr (k == kind::model_array) {
-    os << '[';
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i != 0)
-        os << ", ";
-      print_model(os, v[i]);
-    }
-    os << ']';
-  } else
-    os << v;  // enums, integers and raw JSON print themselves (redacted)
-}
-
-template <class T, class F>
-void print_field(std::ostream& os, const T& m, const F& f, bool& first) {
-  auto key = [&](std::string_view name) {
-    os << (first ? "" : ", ") << name << '=';
-    first = false;
-  };
-  if constexpr (std::is_same_v<F, rest_decl<T>>) {
-    if (!(m.*f.member).empty()) {
-      key("other");
-      os << m.*f.member;
-    }
-  } else if constexpr (requires { f.opt; }) {
-    const auto& v = m.*f.member;
-    key(f.name);
-    if constexpr (field_traits<F>::optional) {
-      if (!v)
-        os << "(none)";
-      else
-        print_value(os, *v, (f.opt.set & printed_as_url.set) != 0);
-    } else {
-      print_value(os, v, (f.opt.set & printed_as_url.set) != 0);
-    }
-  } else if constexpr (requires { f.member; }) {  // from a header
-    const auto& v = m.*f.member;
-    key(f.name);
-    if constexpr (unwrap<std::remove_cvref_t<decltype(v)>>::optional) {
-      if (!v)
-        os << "(none)";
-      else
-        print_value(os, *v, false);
-    } else {
-      print_value(os, v, false);
-    }
-  }
-}
-
-template <class T>
-void print_model(std::ostream& os, const T& m) {
-  os << decl_of<T>.name << '{';
-  bool first = true;
-  std::apply([&](const auto&... f) { (print_field(os, m, f, first), ...); }, decl_of<T>.fields);
-  os << '}';
-}
+// The fields of `obj` as JSON members, after a comma unless `first`.
+CLERK_BACKEND_DECL void write_members(std::string& out, const model_info& info, const void* obj,
+                                      bool& first);
+// `obj` as a JSON object.
+CLERK_BACKEND_DECL void write_object(std::string& out, const model_info& info, const void* obj);
+// `obj` as one line, every secret redacted: "name{field=value, ...}".
+CLERK_BACKEND_DECL void print_object(std::ostream& os, const model_info& info, const void* obj);
 
 }  // namespace detail
 
@@ -579,7 +491,7 @@ void print_model(std::ostream& os, const T& m) {
 template <detail::declared_model T>
 std::string to_json_revealing_secrets(const T& m) {
   std::string out;
-  detail::write_model(out, m);
+  detail::write_object(out, detail::info_of<T>, &m);
   return out;
 }
 
@@ -587,7 +499,7 @@ std::string to_json_revealing_secrets(const T& m) {
 // redacted of anything token-shaped. Models declare operator<< with it.
 template <detail::declared_model T>
 std::ostream& print(std::ostream& os, const T& m) {
-  detail::print_model(os, m);
+  detail::print_object(os, detail::info_of<T>, &m);
   return os;
 }
 

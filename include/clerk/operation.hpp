@@ -42,8 +42,9 @@
 #include <clerk/result.hpp>
 #include <clerk/version.hpp>
 
+#include <array>
 #include <concepts>
-#include <cstdint>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -158,204 +159,107 @@ struct is_operation_decl : std::false_type {};
 template <class P, class B, class Q>
 struct is_operation_decl<operation_decl<P, B, Q>> : std::true_type {};
 
-// Checks of request values, each naming the field (prefix + label) at fault.
-CLERK_BACKEND_DECL std::optional<invalid_request> check_text(std::string_view prefix,
-                                                             std::string_view label,
-                                                             std::string_view v, bool allow_empty);
-CLERK_BACKEND_DECL std::optional<invalid_request> check_segment(std::string_view label,
-                                                                std::string_view v);
-CLERK_BACKEND_DECL std::optional<invalid_request> check_minimum(std::string_view prefix,
-                                                                std::string_view label,
-                                                                std::int64_t v, std::int64_t min,
-                                                                bool seconds);
+// An operation's declaration, type-erased for the one builder.
+struct path_piece {
+  std::string_view text;                      // a literal, or the parameter's name
+  const std::string* (*get)(const void* op);  // a parameter's value; nullptr: a literal
+};
+struct operation_info {
+  http_method method;
+  body_encoding encoding;
+  const path_piece* path;
+  std::size_t path_count;
+  model_info body;
+  model_info query;
+};
+
+template <class Op>
+struct body_fields {
+  using object = Op;
+  static constexpr const auto& fields = decl_of<Op>.body.fields;
+};
+template <class Op>
+struct query_fields {
+  using object = Op;
+  static constexpr const auto& fields = decl_of<Op>.query.fields;
+};
+
+template <class Op, std::size_t I>
+struct path_at {
+  static constexpr const auto& decl = std::get<I>(decl_of<Op>.path.parts);
+  static const std::string* get(const void* op) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
+      return nullptr;
+    else
+      return &(static_cast<const Op*>(op)->*(decl.member));
+  }
+  static constexpr path_piece info() {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
+      return {decl, nullptr};
+    else
+      return {decl.name, &get};
+  }
+};
+
+template <class Op, std::size_t... I>
+constexpr auto make_path(std::index_sequence<I...>) {
+  return std::array<path_piece, sizeof...(I)>{path_at<Op, I>::info()...};
+}
+template <class Op>
+inline constexpr auto path_of =
+    make_path<Op>(std::make_index_sequence<std::tuple_size_v<decltype(decl_of<Op>.path.parts)>>());
+
+// Form bodies and queries hold scalars: no model, array or JSON object.
+constexpr bool scalars_only(const field_info* fields, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i)
+    if (fields[i].k == kind::model || fields[i].k == kind::model_array ||
+        fields[i].k == kind::json || fields[i].k == kind::rest || fields[i].k == kind::header)
+      return false;
+  return true;
+}
+
+template <class Op>
+constexpr operation_info make_operation_info() {
+  constexpr const auto& d = decl_of<Op>;
+  constexpr const auto& body = fields_of<body_fields<Op>>;
+  constexpr const auto& q = fields_of<query_fields<Op>>;
+  static_assert(d.body.encoding != body_encoding::form || scalars_only(body.data(), body.size()),
+                "clerk::form_body and clerk::query take scalar fields only");
+  static_assert(scalars_only(q.data(), q.size()),
+                "clerk::form_body and clerk::query take scalar fields only");
+  return {d.method,
+          d.body.encoding,
+          path_of<Op>.data(),
+          path_of<Op>.size(),
+          {"body", body.data(), body.size()},
+          {"query", q.data(), q.size()}};
+}
+template <class Op>
+inline constexpr operation_info operation_info_of = make_operation_info<Op>();
+
+// The request for `op`: every path parameter and field checked (the first
+// at fault is the error), then the method and URL (`base` and the path), what
+// `prepare` adds for the service, the query, and the body with its type.
+CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info, const void* op,
+                                                      std::string_view base, const void* cfg,
+                                                      void (*prepare)(const void* cfg,
+                                                                      http_request& r));
+
+template <class Config>
+void prepare_for(const void* cfg, http_request& r) {
+  prepare_request(*static_cast<const Config*>(cfg), r);
+}
+
+// The checks of request values, each naming the field (prefix + label) at fault.
+CLERK_BACKEND_DECL std::optional<invalid_request> check_fields(std::string_view prefix,
+                                                               const model_info& info,
+                                                               const void* obj);
 // A JSON object's text; with `declared`, none of its member names may be one
 // of that model's fields (they are written beside them).
 CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_view prefix,
                                                                     std::string_view label,
                                                                     std::string_view text,
                                                                     const model_info* declared);
-
-template <class T>
-std::optional<invalid_request> check_fields(std::string_view prefix, const T& obj,
-                                            const auto& fields);
-
-template <class V, class F>
-std::optional<invalid_request> check_value(std::string_view prefix, const F& f, const V& v) {
-  std::string_view label = f.opt.label.empty() ? f.name : f.opt.label;
-  constexpr kind k = kind_of<V>();
-  if constexpr (k == kind::string)
-    return check_text(prefix, label, v, (f.opt.set & allow_empty.set) != 0);
-  else if constexpr (k == kind::secret)
-    return check_text(prefix, label, v.reveal(), (f.opt.set & allow_empty.set) != 0);
-  else if constexpr (k == kind::enumeration)
-    return check_text(prefix, label, v.raw(), false);
-  else if constexpr (k == kind::integer || k == kind::seconds) {
-    if (f.opt.set & at_least(0).set) {
-      if constexpr (k == kind::seconds)
-        return check_minimum(prefix, label, v.count(), f.opt.min, true);
-      else
-        return check_minimum(prefix, label, v, f.opt.min, false);
-    }
-    return std::nullopt;
-  } else if constexpr (k == kind::json)
-    return check_json_object(prefix, label, v.text(), nullptr);
-  else if constexpr (k == kind::model) {
-    std::string inner(prefix);
-    inner.append(label);
-    inner += '.';
-    return check_fields(inner, v, decl_of<V>.fields);
-  } else if constexpr (k == kind::model_array) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      std::string inner(prefix);
-      inner.append(label);
-      inner += '[' + std::to_string(i) + "].";
-      if (auto e = check_fields(inner, v[i], decl_of<typename V::value_type>.fields))
-        return e;
-    }
-    return std::nullopt;
-  } else {
-    return std::nullopt;  // bool, timestamp: nothing to check
-  }
-}
-
-template <class T, class F>
-std::optional<invalid_request> check_field(std::string_view prefix, const T& obj, const F& f) {
-  if constexpr (std::is_same_v<F, rest_decl<T>>) {
-    const raw_json& j = obj.*f.member;
-    if (j.empty())
-      return std::nullopt;
-    return check_json_object(prefix, "", j.text(), &info_of<T>);
-  } else if constexpr (requires { f.opt; }) {
-    const auto& v = obj.*f.member;
-    if constexpr (field_traits<F>::optional) {
-      if (!v)
-        return std::nullopt;
-      return check_value(prefix, f, *v);
-    } else {
-      return check_value(prefix, f, v);
-    }
-  } else {
-    return std::nullopt;
-  }
-}
-
-template <class T>
-std::optional<invalid_request> check_fields(std::string_view prefix, const T& obj,
-                                            const auto& fields) {
-  std::optional<invalid_request> e;
-  std::apply([&](const auto&... f) { (void)((e = check_field(prefix, obj, f)) || ...); }, fields);
-  return e;
-}
-
-template <class T, class F>
-void append_form_member(std::string& out, const T& op, const F& f, bool& first) {
-  const auto& m = op.*f.member;
-  auto write = [&](const auto& v) {
-    using V = std::remove_cvref_t<decltype(v)>;
-    constexpr kind k = kind_of<V>();
-    static_assert(k != kind::model && k != kind::model_array && k != kind::json,
-                  "clerk::form_body and clerk::query take scalar fields only");
-    if (!first)
-      out += '&';
-    first = false;
-    append_form_component(out, f.name);
-    out += '=';
-    if constexpr (k == kind::string)
-      append_form_component(out, v);
-    else if constexpr (k == kind::secret)
-      append_form_component(out, v.reveal());
-    else if constexpr (k == kind::enumeration)
-      append_form_component(out, v.raw());
-    else if constexpr (k == kind::boolean)
-      out += v ? "true" : "false";
-    else if constexpr (k == kind::seconds)
-      append_integer(out, v.count());
-    else if constexpr (k == kind::timestamp)
-      append_integer(out, v.time_since_epoch().count());
-    else
-      append_integer(out, v);
-  };
-  if constexpr (field_traits<F>::optional) {
-    if (m)
-      write(*m);
-  } else {
-    write(m);
-  }
-}
-
-template <class T, class F>
-void append_form_field(std::string& out, const T& op, const F& f, bool& first) {
-  if constexpr (std::is_same_v<F, constant_decl>) {  // a fixed pair: "strategy=ticket"
-    if (!first)
-      out += '&';
-    first = false;
-    append_form_component(out, f.name);
-    out += '=';
-    append_form_component(out, f.value);
-  } else {
-    append_form_member(out, op, f, first);
-  }
-}
-
-template <class Op, class... P>
-std::optional<invalid_request> check_path(const Op& op, const path_decl<P...>& p) {
-  std::optional<invalid_request> e;
-  std::apply(
-      [&](const auto&... part) {
-        auto one = [&](const auto& x) -> std::optional<invalid_request> {
-          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(x)>, std::string_view>)
-            return std::nullopt;
-          else
-            return check_segment(x.name, op.*x.member);
-        };
-        (void)((e = one(part)) || ...);
-      },
-      p.parts);
-  return e;
-}
-
-template <class Op, class... P>
-void append_path(std::string& url, const Op& op, const path_decl<P...>& p) {
-  std::apply(
-      [&](const auto&... part) {
-        auto one = [&](const auto& x) {
-          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(x)>, std::string_view>)
-            url.append(x);
-          else
-            append_path_segment(url, op.*x.member);
-        };
-        (one(part), ...);
-      },
-      p.parts);
-}
-
-template <class T, class F>
-void partial_field(partial_resource& p, const T& m, const F& f) {
-  if constexpr (requires { f.opt; }) {
-    using V = typename field_traits<F>::V;
-    const auto& v = m.*f.member;
-    if constexpr (std::is_same_v<V, std::string> && !field_traits<F>::optional) {
-      if (f.name == "id")
-        p.id = v;
-    } else if constexpr (std::is_same_v<V, secret>) {
-      if constexpr (field_traits<F>::optional) {
-        if (v)
-          p.secrets.emplace_back(std::string(f.name), *v);
-      } else if (!v.empty()) {
-        p.secrets.emplace_back(std::string(f.name), v);
-      }
-    }
-  }
-}
-
-// What the half-read model still says about the resource: its id, its secrets.
-template <class T>
-void fill_partial(unexpected_response& u, const T& m) {
-  partial_resource p;
-  std::apply([&](const auto&... f) { (partial_field(p, m, f), ...); }, decl_of<T>.fields);
-  if (!p.id.empty() || !p.secrets.empty())
-    u.partial = std::move(p);
-}
 
 }  // namespace detail
 
@@ -379,46 +283,8 @@ concept service_config = requires(const C& c, http_request& r) {
 // fault; nothing is built from a bad field.
 template <declared_operation Op, service_config Config>
 result<http_request> build_request(const Op& op, const Config& cfg) {
-  constexpr const auto& d = detail::decl_of<Op>;
-  if (auto e = detail::check_path(op, d.path))
-    return error(std::move(*e));
-  if (auto e = detail::check_fields("", op, d.body.fields))
-    return error(std::move(*e));
-  if (auto e = detail::check_fields("", op, d.query.fields))
-    return error(std::move(*e));
-
-  http_request r;
-  r.method = d.method;
-  std::string_view base = cfg.base_url();
-  r.url.reserve(base.size() + 64);
-  r.url.append(base);
-  detail::append_path(r.url, op, d.path);
-  prepare_request(cfg, r);
-  if constexpr (std::tuple_size_v<decltype(d.query.fields)> != 0) {
-    std::string q;
-    bool first = true;
-    std::apply([&](const auto&... f) { (detail::append_form_field(q, op, f, first), ...); },
-               d.query.fields);
-    if (!q.empty()) {
-      r.url += r.url.find('?') == std::string::npos ? '?' : '&';
-      r.url += q;
-    }
-  }
-  if constexpr (d.body.encoding == body_encoding::json) {
-    r.headers.add("Content-Type", "application/json");
-    r.body.reserve(128);
-    r.body += '{';
-    bool first = true;
-    std::apply([&](const auto&... f) { (detail::write_field(r.body, op, f, first), ...); },
-               d.body.fields);
-    r.body += '}';
-  } else if constexpr (d.body.encoding == body_encoding::form) {
-    r.headers.add("Content-Type", "application/x-www-form-urlencoded");
-    bool first = true;
-    std::apply([&](const auto&... f) { (detail::append_form_field(r.body, op, f, first), ...); },
-               d.body.fields);
-  }
-  return r;
+  return detail::build_request(detail::operation_info_of<Op>, &op, cfg.base_url(), &cfg,
+                               &detail::prepare_for<Config>);
 }
 
 // The operation's response model, or an api_error (the service said no) or
@@ -429,13 +295,9 @@ template <declared_operation Op>
 result<typename Op::response_type> parse_response(const Op&, const http_response& r,
                                                   const response_limits& lim) {
   using M = typename Op::response_type;
-  if (auto e = detail::check_response(r, lim))
-    return std::move(*e);
   M m{};
-  if (auto u = detail::parse_model(detail::info_of<M>, &m, r, lim)) {
-    detail::fill_partial(*u, m);
-    return error(std::move(*u));
-  }
+  if (auto e = detail::parse_into(detail::info_of<M>, &m, r, lim))
+    return std::move(*e);
   return m;
 }
 

@@ -9,11 +9,13 @@
 #endif
 
 #include <clerk/backend.hpp>
+#include <clerk/impl/client.ipp>
 #include <clerk/impl/config.ipp>
 #include <clerk/impl/error.ipp>
 #include <clerk/impl/frontend_config.ipp>
 #include <clerk/impl/model.ipp>
 #include <clerk/impl/operation.ipp>
 #include <clerk/impl/response.ipp>
+#include <clerk/impl/retry.ipp>
 
 #endif

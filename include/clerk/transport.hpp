@@ -9,7 +9,6 @@
 #include <clerk/version.hpp>
 
 #include <concepts>
-#include <functional>
 #include <type_traits>
 
 namespace clerk {

@@ -40,6 +40,13 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
                                                                   const http_response& r,
                                                                   const response_limits& lim);
 
+// The whole parse of an operation's answer: check_response, then parse_model
+// into `obj`. A 2xx that fails validation keeps in unexpected_response::partial
+// what the half-read model says of the resource: its id and its secrets.
+CLERK_BACKEND_DECL std::optional<error> parse_into(const model_info& info, void* obj,
+                                                   const http_response& r,
+                                                   const response_limits& lim);
+
 }  // namespace detail
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk

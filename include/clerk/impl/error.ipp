@@ -46,6 +46,16 @@ inline void append_trace(std::string& out, std::string_view trace) {
 
 }  // namespace detail
 
+CLERK_BACKEND_DECL error::error(const error&) = default;
+CLERK_BACKEND_DECL error::error(error&&) noexcept = default;
+CLERK_BACKEND_DECL error& error::operator=(const error&) = default;
+CLERK_BACKEND_DECL error& error::operator=(error&&) noexcept = default;
+CLERK_BACKEND_DECL error::~error() = default;
+
+CLERK_BACKEND_DECL bool error::equals(const error& other) const {
+  return v_ == other.v_ && attempts_ == other.attempts_ && stop_ == other.stop_;
+}
+
 CLERK_BACKEND_DECL std::string error::message() const {
   std::string out;
   if (const auto* r = as_invalid_request()) {

@@ -4,9 +4,12 @@
 
 #include <clerk/model.hpp>
 
+#include <clerk/redact.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -103,6 +106,161 @@ CLERK_BACKEND_DECL void append_members(std::string& out, std::string_view object
     out += ',';
   first = false;
   out.append(inner);
+}
+
+// The value at `v` (what field_info::get returned) of a field of kind `k`.
+inline void write_value(std::string& out, const field_info& f, const void* v) {
+  switch (f.k) {
+    case kind::string:
+      return append_json_string(out, *static_cast<const std::string*>(v));
+    case kind::secret:
+      return append_json_string(out, static_cast<const secret*>(v)->reveal());
+    case kind::enumeration:
+      return append_json_string(out, *static_cast<const std::string*>(v));
+    case kind::timestamp:
+      return append_integer(out, static_cast<const timestamp*>(v)->time_since_epoch().count());
+    case kind::integer:
+      return append_integer(out, *static_cast<const std::int64_t*>(v));
+    case kind::seconds:
+      return append_integer(out, static_cast<const std::chrono::seconds*>(v)->count());
+    case kind::boolean:
+      out += *static_cast<const bool*>(v) ? "true" : "false";
+      return;
+    case kind::json: {
+      const auto& j = *static_cast<const raw_json*>(v);
+      out += j.empty() ? std::string_view("{}") : j.text();
+      return;
+    }
+    case kind::model:
+      return write_object(out, *f.child(), v);
+    case kind::model_array: {
+      out += '[';
+      for (std::size_t i = 0, n = f.size(v); i < n; ++i) {
+        if (i != 0)
+          out += ',';
+        write_object(out, *f.child(), f.at(v, i));
+      }
+      out += ']';
+      return;
+    }
+    case kind::constant:
+    case kind::rest:
+    case kind::header:
+      return;
+  }
+}
+
+inline void write_key(std::string& out, std::string_view name, bool& first) {
+  if (!first)
+    out += ',';
+  first = false;
+  append_json_string(out, name);
+  out += ':';
+}
+
+CLERK_BACKEND_DECL void write_members(std::string& out, const model_info& info, const void* obj,
+                                      bool& first) {
+  for (std::size_t i = 0; i < info.count; ++i) {
+    const field_info& f = info.fields[i];
+    if (f.k == kind::constant) {
+      write_key(out, f.name, first);
+      append_json_string(out, f.constant);
+    } else if (f.k == kind::rest) {
+      append_members(out, static_cast<const raw_json*>(f.get(obj))->text(), first);
+    } else if (f.k != kind::header) {
+      if (const void* v = f.get(obj)) {
+        write_key(out, f.name, first);
+        write_value(out, f, v);
+      }
+    }
+  }
+}
+
+CLERK_BACKEND_DECL void write_object(std::string& out, const model_info& info, const void* obj) {
+  out += '{';
+  bool first = true;
+  write_members(out, info, obj, first);
+  out += '}';
+}
+
+inline void print_value(std::ostream& os, const field_info& f, const void* v) {
+  switch (f.k) {
+    case kind::string:
+      os << http::redact(*static_cast<const std::string*>(v));
+      return;
+    case kind::secret:
+      if (f.as_url)
+        os << http::redact_url(static_cast<const secret*>(v)->reveal());
+      else
+        os << http::redacted;
+      return;
+    case kind::enumeration:
+      os << http::redact(*static_cast<const std::string*>(v));
+      return;
+    case kind::timestamp:
+      os << format_timestamp(*static_cast<const timestamp*>(v));
+      return;
+    case kind::integer:
+      os << *static_cast<const std::int64_t*>(v);
+      return;
+    case kind::seconds:
+      os << static_cast<const std::chrono::seconds*>(v)->count() << 's';
+      return;
+    case kind::boolean:
+      os << (*static_cast<const bool*>(v) ? "true" : "false");
+      return;
+    case kind::json:
+    case kind::rest:
+      os << *static_cast<const raw_json*>(v);
+      return;
+    case kind::model:
+      return print_object(os, *f.child(), v);
+    case kind::model_array:
+      os << '[';
+      for (std::size_t i = 0, n = f.size(v); i < n; ++i) {
+        if (i != 0)
+          os << ", ";
+        print_object(os, *f.child(), f.at(v, i));
+      }
+      os << ']';
+      return;
+    case kind::header:
+      if (f.is_secret)
+        os << http::redacted;
+      else
+        os << http::redact(*static_cast<const std::string*>(v));
+      return;
+    case kind::constant:
+      return;
+  }
+}
+
+CLERK_BACKEND_DECL void print_object(std::ostream& os, const model_info& info, const void* obj) {
+  os << info.name << '{';
+  bool first = true;
+  auto key = [&](std::string_view name) {
+    os << (first ? "" : ", ") << name << '=';
+    first = false;
+  };
+  for (std::size_t i = 0; i < info.count; ++i) {
+    const field_info& f = info.fields[i];
+    if (f.k == kind::constant)
+      continue;
+    if (f.k == kind::rest) {
+      const auto* j = static_cast<const raw_json*>(f.get(obj));
+      if (!j->empty()) {
+        key("other");
+        os << *j;
+      }
+      continue;
+    }
+    key(f.name);
+    if (const void* v = f.get(obj))
+      print_value(os, f, v);
+    else
+      os << "(none)";
+  }
+  os << '}';
 }
 
 }  // namespace detail

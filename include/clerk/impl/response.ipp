@@ -455,8 +455,11 @@ class model_handler {
       if (top.info == nullptr)
         return nullptr;
       target_obj_ = top.obj;
-      element_ = {top.info->name,     kind::model, false,   false,           false, false, {},
-                  top.field->element, nullptr,     nullptr, top.field->child};
+      element_ = field_info{};
+      element_.name = top.info->name;
+      element_.k = kind::model;
+      element_.value = top.field->element;
+      element_.child = top.field->child;
       return &element_;
     }
     if (top.type != frame::model)
@@ -756,6 +759,35 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
       else
         *static_cast<std::string*>(to) = std::string(*v);
     }
+  }
+  return std::nullopt;
+}
+
+// What the half-read model at `obj` still says about the resource.
+inline void fill_partial(unexpected_response& u, const model_info& info, const void* obj) {
+  partial_resource p;
+  for (std::size_t i = 0; i < info.count; ++i) {
+    const field_info& f = info.fields[i];
+    if (f.k == kind::string && !f.nullable && f.name == "id") {
+      p.id = *static_cast<const std::string*>(f.get(obj));
+    } else if (f.k == kind::secret) {
+      const auto* s = static_cast<const secret*>(f.get(obj));
+      if (s != nullptr && (f.nullable || !s->empty()))
+        p.secrets.emplace_back(std::string(f.name), *s);
+    }
+  }
+  if (!p.id.empty() || !p.secrets.empty())
+    u.partial = std::move(p);
+}
+
+CLERK_BACKEND_DECL std::optional<error> parse_into(const model_info& info, void* obj,
+                                                   const http_response& r,
+                                                   const response_limits& lim) {
+  if (auto e = check_response(r, lim))
+    return e;
+  if (auto u = parse_model(info, obj, r, lim)) {
+    fill_partial(*u, info, obj);
+    return error(std::move(*u));
   }
   return std::nullopt;
 }
