@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -20,9 +21,15 @@ namespace detail {
 // Overwrites n bytes with zeros in a way the optimiser may not drop as a
 // dead store (the memory is about to be freed).
 inline void wipe(char* p, std::size_t n) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  std::memset(p, 0, n);
+  // Claims to read the memory through p: the stores must happen.
+  __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
   volatile char* v = p;
   for (std::size_t i = 0; i < n; ++i)
     v[i] = 0;
+#endif
 }
 }  // namespace detail
 

@@ -5,6 +5,9 @@
 
 #include "support.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -155,4 +158,36 @@ TEST_CASE("problems inside nested models and arrays name the path to the field")
   CHECK(problem(R"({"response":[],"client":null})") ==
         "field \"response\" is an array, expected an object");
   CHECK(problem(R"({"client":null})") == "missing field \"response\"");
+}
+
+TEST_CASE("the JSON writer escapes quotes, backslashes and every control character, nothing else") {
+  std::string all;
+  for (int c = 0; c < 0x20; ++c)
+    all += static_cast<char>(c);
+  all += "\"\\/ \x7f\xc3\xa9z";
+  std::string out;
+  clerk::detail::append_json_string(out, all);
+  CHECK(out ==
+        "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r"
+        "\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019"
+        "\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f\\\"\\\\/ \x7f\xc3\xa9z\"");
+  // Runs between escapes are copied whole, at the start, middle and end.
+  out.clear();
+  clerk::detail::append_json_escaped(out, "ab\"cd\ne");
+  CHECK(out == "ab\\\"cd\\ne");
+  out.clear();
+  clerk::detail::append_json_escaped(out, "");
+  CHECK(out.empty());
+  boost::system::error_code ec;
+  auto v = boost::json::parse(
+      "[" +
+          [&] {
+            std::string s;
+            clerk::detail::append_json_string(s, all);
+            return s;
+          }() +
+          "]",
+      ec);
+  REQUIRE_FALSE(ec);
+  CHECK(v.as_array()[0].as_string() == all);
 }

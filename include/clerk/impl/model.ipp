@@ -35,7 +35,13 @@ namespace detail {
 
 CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
-  for (char c : s) {
+  std::size_t run = 0;  // the start of the bytes not yet appended
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    out.append(s.data() + run, i - run);  // a run of bytes that need no escape, at once
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -59,15 +65,12 @@ CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s
         out += "\\f";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += hex[static_cast<unsigned char>(c) >> 4];
-          out += hex[static_cast<unsigned char>(c) & 0xf];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
     }
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 CLERK_BACKEND_DECL void append_json_string(std::string& out, std::string_view s) {
