@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
@@ -39,6 +40,11 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
 CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_info& info, void* obj,
                                                                   const http_response& r,
                                                                   const response_limits& lim);
+
+// What the parser says of the first member name that `object_text` (the
+// text of a JSON object) repeats, at any depth: 'duplicate field "scope"';
+// empty when none is repeated (or the text is not JSON).
+CLERK_BACKEND_DECL std::string repeated_member(std::string_view object_text);
 
 // The whole parse of an operation's answer: check_response, then parse_model
 // into `obj`. A 2xx that fails validation keeps in unexpected_response::partial

@@ -72,6 +72,8 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_
   boost::json::value v = boost::json::parse(text, ec, &arena);
   if (ec || !v.is_object())
     return refused(prefix, name, "must be the text of a JSON object");
+  if (std::string repeated = repeated_member(text); !repeated.empty())
+    return refused(prefix, name, "must not repeat a member name: " + repeated);
   if (declared != nullptr)
     for (const auto& kv : v.get_object())
       for (std::size_t i = 0; i < declared->count; ++i)

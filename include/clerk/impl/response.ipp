@@ -221,6 +221,7 @@ class model_handler {
   bool on_object_end(std::size_t, ec_t&) {
     if (frames_.back().type == frame::model)
       check_required();
+    forget_keys();
     bool captured = frames_.back().type == frame::capture;
     frames_.pop_back();
     if (captured) {
@@ -284,6 +285,11 @@ class model_handler {
     }
     frame& top = frames_.back();
     if (top.type == frame::capture) {
+      if (s.size() > lim_.max_string_bytes)
+        note("a member name in field " + in_quotes(capture_path()) +
+             " is longer than the limit of " + std::to_string(lim_.max_string_bytes) + " bytes");
+      else if (!remember_key(s))
+        note("duplicate key " + in_quotes(s) + " in field " + in_quotes(capture_path()));
       capture_separator();
       append_json_string(cap_, s);
       cap_ += ':';
@@ -500,6 +506,15 @@ class model_handler {
     }
     if (rest != nullptr) {
       rest_key_.assign(key);
+      if (key.size() > lim_.max_string_bytes) {
+        std::string where = path(rest);  // "actor." for actor's, "" for the top level's
+        where =
+            where.empty() ? "the body" : "field " + in_quotes(where.substr(0, where.size() - 1));
+        return note("a member name in " + where + " is longer than the limit of " +
+                    std::to_string(lim_.max_string_bytes) + " bytes");
+      }
+      if (!remember_key(key))
+        return note("duplicate field " + in_quotes(path(rest) + rest_key_));
       current_ = rest;
     }
   }
@@ -553,6 +568,12 @@ class model_handler {
         capture_separator();
         cap_ += '"';
         in_string_ = true;
+        string_cut_ = false;
+      }
+      if (n > lim_.max_string_bytes && !string_cut_) {
+        string_cut_ = true;
+        note("a string in field " + in_quotes(capture_path()) + " is longer than the limit of " +
+             std::to_string(lim_.max_string_bytes) + " bytes");
       }
       append_json_escaped(cap_, s);
       if (last) {
@@ -576,6 +597,11 @@ class model_handler {
     }
     const field_info* f = string_field_;
     if (f == nullptr || rest_string_) {
+      if (rest_string_ && n > lim_.max_string_bytes && !string_cut_) {
+        string_cut_ = true;
+        note("field " + in_quotes(path(f) + rest_key_) + " is longer than the limit of " +
+             std::to_string(lim_.max_string_bytes) + " bytes");
+      }
       if (rest_string_) {
         if (buf_.empty())
           buf_ += '"';
@@ -645,6 +671,33 @@ class model_handler {
   }
 
   // ---- raw JSON capture (raw_json fields and other_members) ----
+
+  // The field a capture is the value of: "meta", or "actor.scope" for one of
+  // the other members.
+  std::string capture_path() const {
+    std::string p = path(cap_field_);
+    if (cap_field_->k == kind::rest)
+      p += rest_key_;
+    return p;
+  }
+
+  // Records key `k` of the object on top of the stack; false when that object
+  // had it already. Only the other members and captured objects are tracked
+  // (declared fields have their bits): two values for one key are ambiguous,
+  // and readers of the captured text would disagree on which one counts.
+  bool remember_key(std::string_view k) {
+    for (const auto& [depth, key] : keys_)
+      if (depth == frames_.size() && key == k)
+        return false;
+    keys_.emplace_back(frames_.size(), std::string(k));
+    return true;
+  }
+
+  // Forgets the keys of the object about to close on top of the stack.
+  void forget_keys() {
+    while (!keys_.empty() && keys_.back().first >= frames_.size())
+      keys_.pop_back();
+  }
 
   void begin_capture(const field_info* f) {
     cap_field_ = f;
@@ -729,6 +782,7 @@ class model_handler {
   bool errors_key_ = false, errors_array_ = false, root_missing_ = false;
   bool trace_key_ = false, trace_seen_ = false;
   std::string key_, buf_, cap_, num_, rest_key_, trace_, problem_;
+  std::vector<std::pair<std::size_t, std::string>> keys_;  // see remember_key()
 };
 
 CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_info& info, void* obj,
@@ -761,6 +815,26 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
     }
   }
   return std::nullopt;
+}
+
+CLERK_BACKEND_DECL std::string repeated_member(std::string_view object_text) {
+  // A model of other members only, read by the one parser, which refuses a
+  // repeated member name at any depth of what it captures.
+  field_info rest{};
+  rest.k = kind::rest;
+  rest.value = [](void* obj) -> void* { return obj; };
+  rest.get = [](const void* obj) -> const void* { return obj; };
+  const model_info info{"", &rest, 1};
+  raw_json scratch;
+  response_limits lim;
+  lim.max_string_bytes = std::size_t(-1);
+  json::basic_parser<model_handler> p(parse_options_for(lim), info, &scratch, lim);
+  boost::system::error_code ec;
+  p.write_some(false, object_text.data(), object_text.size(), ec);
+  if (ec)
+    return {};
+  std::string problem = p.handler().finish();
+  return problem.starts_with("duplicate ") ? problem : std::string();
 }
 
 // What the half-read model at `obj` still says about the resource.
