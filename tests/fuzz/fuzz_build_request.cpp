@@ -36,6 +36,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace json = boost::json;
 using clerk_fuzz::printed;
@@ -219,6 +220,40 @@ void check_create(const clerk::config& cfg, const clerk::config& placeholder_cfg
   check_same_print(*r, *other);
 }
 
+// Whether the JSON text `t` (valid JSON) has an object that repeats a member
+// name, names compared decoded: the library refuses such claims, since JSON
+// readers disagree on which value counts. Scans the text itself, since a
+// json::value keeps one member per name.
+bool repeats_a_name(std::string_view t) {
+  std::vector<std::set<std::string>> objects;  // the names of each open object
+  std::vector<char> open;                      // '{' or '[', innermost last
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '{') {
+      open.push_back(c);
+      objects.emplace_back();
+    } else if (c == '[') {
+      open.push_back(c);
+    } else if (c == '}' || c == ']') {
+      if (c == '}')
+        objects.pop_back();
+      open.pop_back();
+    } else if (c == '"') {
+      std::size_t end = i + 1;
+      while (t[end] != '"')
+        end += t[end] == '\\' ? 2 : 1;
+      std::size_t next = t.find_first_not_of(" \t\r\n", end + 1);
+      if (next != std::string_view::npos && t[next] == ':' && open.back() == '{') {
+        std::string name(json::parse(t.substr(i, end - i + 1)).as_string());
+        if (!objects.back().insert(std::move(name)).second)
+          return true;
+      }
+      i = end;
+    }
+  }
+  return false;
+}
+
 // create_actor_token: user_id, actor {sub, other claims...}, two durations.
 void check_create_actor(const clerk::config& cfg, const clerk::config& placeholder_cfg,
                         const clerk::create_actor_token& op) {
@@ -232,7 +267,7 @@ void check_create_actor(const clerk::config& cfg, const clerk::config& placehold
   if (const std::string_view text = op.actor.other_claims.text(); !text.empty()) {
     boost::system::error_code ec;
     json::value v = json::parse(text, ec);
-    if (ec || !v.is_object())
+    if (ec || !v.is_object() || repeats_a_name(text))
       bad.insert("actor.other members");
     else if (v.get_object().contains("sub"))
       bad.insert("actor.sub");
