@@ -257,3 +257,20 @@ TEST_CASE("a key repeated in the actor's other claims is refused, as a repeated 
   REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
   CHECK(t->actor.other_claims.text() == R"({"l":[{"a":1},{"a":2}],"m":{"a":{"a":1}}})");
 }
+
+// Repeats are found by sorting an object's keys when it closes, so a hostile
+// answer of many distinct claims (within max_body_bytes) is read in n log n,
+// and a repeat far apart is still found.
+TEST_CASE("an actor with 50,000 distinct claims is kept; one repeated among them is refused") {
+  std::string claims;
+  for (int i = 0; i < 50000; ++i)
+    claims += ",\"c" + std::to_string(i) + "\":" + std::to_string(i);
+  const clerk::create_actor_token op;
+  auto t = clerk::parse_response(op, with_actor(R"({"sub":"user_2")" + claims + "}"),
+                                 clerk::response_limits{});
+  REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+  CHECK(t->actor.other_claims.text() == "{" + claims.substr(1) + "}");
+  CHECK(problem(
+            clerk::parse_response(op, with_actor(R"({"sub":"user_2","c49999":0)" + claims + "}"),
+                                  clerk::response_limits{})) == "duplicate field \"actor.c49999\"");
+}

@@ -13,8 +13,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -288,8 +290,8 @@ class model_handler {
       if (s.size() > lim_.max_string_bytes)
         note("a member name in field " + in_quotes(capture_path()) +
              " is longer than the limit of " + std::to_string(lim_.max_string_bytes) + " bytes");
-      else if (!remember_key(s))
-        note("duplicate key " + in_quotes(s) + " in field " + in_quotes(capture_path()));
+      else
+        remember_key(s);
       capture_separator();
       append_json_string(cap_, s);
       cap_ += ':';
@@ -513,8 +515,7 @@ class model_handler {
         return note("a member name in " + where + " is longer than the limit of " +
                     std::to_string(lim_.max_string_bytes) + " bytes");
       }
-      if (!remember_key(key))
-        return note("duplicate field " + in_quotes(path(rest) + rest_key_));
+      remember_key(key);
       current_ = rest;
     }
   }
@@ -681,22 +682,38 @@ class model_handler {
     return p;
   }
 
-  // Records key `k` of the object on top of the stack; false when that object
-  // had it already. Only the other members and captured objects are tracked
-  // (declared fields have their bits): two values for one key are ambiguous,
-  // and readers of the captured text would disagree on which one counts.
-  bool remember_key(std::string_view k) {
-    for (const auto& [depth, key] : keys_)
-      if (depth == frames_.size() && key == k)
-        return false;
-    keys_.emplace_back(frames_.size(), std::string(k));
-    return true;
-  }
+  // Records key `k` of the object on top of the stack. Only the other members
+  // and captured objects are tracked (declared fields have their bits): two
+  // values for one key are ambiguous, and readers of the captured text would
+  // disagree on which one counts. Repeats are found when the object closes,
+  // by sorting its keys: a hostile object of many keys costs n log n.
+  void remember_key(std::string_view k) { keys_.emplace_back(frames_.size(), std::string(k)); }
 
-  // Forgets the keys of the object about to close on top of the stack.
+  // Called with the object about to close on top of the stack: notes a key it
+  // repeats, and forgets its keys.
   void forget_keys() {
-    while (!keys_.empty() && keys_.back().first >= frames_.size())
-      keys_.pop_back();
+    auto first = keys_.end();
+    while (first != keys_.begin() && std::prev(first)->first >= frames_.size())
+      --first;
+    if (keys_.end() - first > 1) {
+      std::sort(first, keys_.end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+      auto twice = std::adjacent_find(
+          first, keys_.end(), [](const auto& a, const auto& b) { return a.second == b.second; });
+      if (twice != keys_.end()) {
+        const frame& top = frames_.back();
+        if (top.type == frame::capture) {
+          note("duplicate key " + in_quotes(twice->second) + " in field " +
+               in_quotes(capture_path()));
+        } else {
+          const field_info* rest = top.info->fields;
+          while (rest->k != kind::rest)
+            ++rest;
+          note("duplicate field " + in_quotes(path(rest) + twice->second));
+        }
+      }
+    }
+    keys_.erase(first, keys_.end());
   }
 
   void begin_capture(const field_info* f) {
