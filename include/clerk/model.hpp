@@ -385,31 +385,32 @@ struct field_at {
     if constexpr (field_traits<F>::optional)
       (static_cast<T*>(obj)->*(decl.member)).reset();
   }
-  static constexpr kind array_kind() {
+  // The member's kind, for a field_decl; kind::constant for the other declarations.
+  static constexpr kind field_kind() {
     if constexpr (requires { field_traits<F>::k; })
       return field_traits<F>::k;
     return kind::constant;
   }
   static void* element(void* vec) {
-    if constexpr (array_kind() == kind::model_array)
+    if constexpr (field_kind() == kind::model_array)
       return &static_cast<typename field_traits<F>::V*>(vec)->emplace_back();
     return nullptr;
   }
   static std::size_t size(const void* vec) {
-    if constexpr (array_kind() == kind::model_array)
+    if constexpr (field_kind() == kind::model_array)
       return static_cast<const typename field_traits<F>::V*>(vec)->size();
     return 0;
   }
   static const void* at(const void* vec, std::size_t i) {
-    if constexpr (array_kind() == kind::model_array)
+    if constexpr (field_kind() == kind::model_array)
       return &(*static_cast<const typename field_traits<F>::V*>(vec))[i];
     return nullptr;
   }
   using child_fn = const model_info* (*)();
   static constexpr child_fn child() {
-    if constexpr (array_kind() == kind::model)
+    if constexpr (field_kind() == kind::model)
       return &info_ptr<typename field_traits<F>::V>;
-    else if constexpr (array_kind() == kind::model_array)
+    else if constexpr (field_kind() == kind::model_array)
       return &info_ptr<typename model_vector<typename field_traits<F>::V>::element>;
     return nullptr;
   }

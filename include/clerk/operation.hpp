@@ -33,9 +33,7 @@
 #define CLERK_OPERATION_HPP
 
 #include <clerk/config.hpp>
-#include <clerk/detail/form.hpp>
 #include <clerk/detail/response.hpp>
-#include <clerk/detail/wire.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
 #include <clerk/model.hpp>
