@@ -1,4 +1,6 @@
-// clerk-backend-cpp: the whole public API.
+// clerk-backend-cpp: the Backend API (what a server needs), whole. The Frontend
+// API for native clients (redeeming a ticket) is <clerk/frontend_sign_in.hpp>,
+// kept out so that a server's translation units do not compile it.
 #ifndef CLERK_BACKEND_HPP
 #define CLERK_BACKEND_HPP
 
@@ -6,10 +8,6 @@
 #include <clerk/client.hpp>
 #include <clerk/config.hpp>
 #include <clerk/error.hpp>
-#include <clerk/frontend.hpp>
-#include <clerk/frontend_config.hpp>
-#include <clerk/frontend_errors.hpp>
-#include <clerk/frontend_sign_in.hpp>
 #include <clerk/http.hpp>
 #include <clerk/media_type.hpp>
 #include <clerk/model.hpp>
