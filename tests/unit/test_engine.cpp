@@ -1,7 +1,9 @@
 // The declaration engine with shapes the sign-in and actor tokens do not
 // use: nested models, arrays of models, nullable and required-nullable
 // fields, header fields, GET with a query, form bodies.
+#include <clerk/detail/text.hpp>
 #include <clerk/operation.hpp>
+#include <clerk/sign_in_tokens.hpp>
 
 #include "support.hpp"
 
@@ -11,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using clerk_test::json_response;
@@ -190,4 +193,55 @@ TEST_CASE("the JSON writer escapes quotes, backslashes and every control charact
       ec);
   REQUIRE_FALSE(ec);
   CHECK(v.as_array()[0].as_string() == all);
+}
+
+TEST_CASE("the word-at-a-time scanners agree with the byte-wise rules for every byte anywhere") {
+  // Each byte value at each position of strings long enough to cover one,
+  // two and three 8-byte words and a tail, in a background of plain bytes.
+  auto plain_json = [](std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && !clerk::detail::needs_json_escape(s[i]))
+      ++i;
+    return i;
+  };
+  auto plain_ascii = [](std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x20 &&
+           static_cast<unsigned char>(s[i]) < 0x7f)
+      ++i;
+    return i;
+  };
+  int mismatches = 0;
+  for (std::size_t len : {1u, 7u, 8u, 9u, 16u, 23u}) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        std::string s(len, 'k');
+        s[at] = static_cast<char>(b);
+        if (clerk::detail::json_plain_prefix(s) != plain_json(s) ||
+            clerk::detail::printable_ascii_prefix(s) != plain_ascii(s))
+          ++mismatches;
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  // A byte above 0x80 before a control byte in the same word: the borrow
+  // trick must still see the control byte, and stop at the first one.
+  CHECK(clerk::detail::json_plain_prefix("ab\xff\x01xyzw") == 3);
+  CHECK(clerk::detail::printable_ascii_prefix("abc\xc3\xa9xyzw") == 3);
+  CHECK(clerk::detail::printable_ascii_prefix(std::string(64, 'a')) == 64);
+  CHECK(clerk::detail::json_plain_prefix("") == 0);
+}
+
+TEST_CASE("request text checks find a control character or bad UTF-8 after a long plain prefix") {
+  using clerk::create_sign_in_token;
+  auto refused = [](std::string user_id) {
+    auto r = clerk::build_request(create_sign_in_token{.user_id = std::move(user_id)},
+                                  make_config());
+    return r ? std::string() : r.error().message();
+  };
+  std::string prefix(21, 'u');
+  CHECK(refused(prefix + "\x7f" + "tail").find("control characters") != std::string::npos);
+  CHECK(refused(prefix + "\xc3" + "tail").find("valid UTF-8") != std::string::npos);
+  CHECK(refused(prefix + "\xc3\xa9" + "tail\x01").find("control characters") != std::string::npos);
+  CHECK(refused(prefix + "\xc3\xa9" + "tail").empty());
 }

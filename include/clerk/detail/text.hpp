@@ -5,6 +5,8 @@
 #include <clerk/version.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace clerk {
@@ -102,6 +104,61 @@ constexpr bool is_valid_utf8(std::string_view s) noexcept {
     i += n + 1;
   }
   return true;
+}
+
+// ---- the common case, eight bytes at a time ----
+// Ids, tokens and URLs are printable ASCII; these find how much of a string
+// is, a 64-bit word at a time, so that the byte-wise rules above only run
+// from the first byte that needs them.
+
+namespace swar {
+inline constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+// Nonzero when a byte of `w` is below `n` (n <= 0x80). A borrow can flag a
+// byte above the first one that is below `n`, never a word with none.
+constexpr std::uint64_t any_below(std::uint64_t w, unsigned n) noexcept {
+  return (w - ones * n) & ~w & highs;
+}
+constexpr std::uint64_t any_equal(std::uint64_t w, unsigned char c) noexcept {
+  return any_below(w ^ (ones * c), 1);
+}
+inline std::uint64_t load(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+}  // namespace swar
+
+constexpr bool needs_json_escape(char c) noexcept {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || c == '"' || c == '\\';
+}
+
+// The length of the longest prefix of `s` with no byte that a JSON string
+// must escape (C0 controls, '"' and '\\').
+inline std::size_t json_plain_prefix(std::string_view s) noexcept {
+  std::size_t i = 0;
+  for (; s.size() - i >= 8; i += 8) {
+    std::uint64_t w = swar::load(s.data() + i);
+    if (swar::any_below(w, 0x20) | swar::any_equal(w, '"') | swar::any_equal(w, '\\'))
+      break;
+  }
+  while (i < s.size() && !needs_json_escape(s[i]))
+    ++i;
+  return i;
+}
+
+// The length of the longest prefix of `s` that is printable ASCII (0x20 to
+// 0x7e): valid UTF-8 without a control character, and a character boundary.
+inline std::size_t printable_ascii_prefix(std::string_view s) noexcept {
+  std::size_t i = 0;
+  for (; s.size() - i >= 8; i += 8) {
+    std::uint64_t w = swar::load(s.data() + i);
+    if ((w & swar::highs) | swar::any_below(w, 0x20) | swar::any_equal(w, 0x7f))
+      break;
+  }
+  while (i < s.size() && !is_control(s[i]) && static_cast<unsigned char>(s[i]) < 0x80)
+    ++i;
+  return i;
 }
 
 }  // namespace detail

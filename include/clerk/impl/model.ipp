@@ -2,6 +2,7 @@
 #ifndef CLERK_IMPL_MODEL_IPP
 #define CLERK_IMPL_MODEL_IPP
 
+#include <clerk/detail/text.hpp>
 #include <clerk/model.hpp>
 
 #include <clerk/redact.hpp>
@@ -36,12 +37,10 @@ namespace detail {
 CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   std::size_t run = 0;  // the start of the bytes not yet appended
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = json_plain_prefix(s); i < s.size(); i += json_plain_prefix(s.substr(i))) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
     out.append(s.data() + run, i - run);  // a run of bytes that need no escape, at once
-    run = i + 1;
+    run = ++i;
     switch (c) {
       case '"':
         out += "\\\"";

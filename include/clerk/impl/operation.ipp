@@ -33,9 +33,10 @@ inline std::optional<invalid_request> check_text(std::string_view prefix, std::s
                                                  std::string_view v, bool allow_empty) {
   if (v.empty() && !allow_empty)
     return refused(prefix, label, "must not be empty");
-  if (has_control(v))
+  std::string_view rest = v.substr(printable_ascii_prefix(v));  // usually all of it
+  if (has_control(rest))
     return refused(prefix, label, "must not contain control characters");
-  if (!is_valid_utf8(v))
+  if (!is_valid_utf8(rest))
     return refused(prefix, label, "must be valid UTF-8");
   return std::nullopt;
 }
