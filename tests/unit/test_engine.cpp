@@ -235,8 +235,8 @@ TEST_CASE("the word-at-a-time scanners agree with the byte-wise rules for every 
 TEST_CASE("request text checks find a control character or bad UTF-8 after a long plain prefix") {
   using clerk::create_sign_in_token;
   auto refused = [](std::string user_id) {
-    auto r = clerk::build_request(create_sign_in_token{.user_id = std::move(user_id)},
-                                  make_config());
+    auto r =
+        clerk::build_request(create_sign_in_token{.user_id = std::move(user_id)}, make_config());
     return r ? std::string() : r.error().message();
   };
   std::string prefix(21, 'u');
