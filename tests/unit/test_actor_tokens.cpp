@@ -89,6 +89,20 @@ TEST_CASE("other claims must be a JSON object that does not repeat sub") {
       make_config());
   REQUIRE(ok.has_value());
   CHECK(ok->body == R"({"user_id":"u","actor":{"sub":"s","c":[{"b":1},{"b":2}]}})");
+  // Only the whole text, and one object, is an object; "sub" only clashes at the top.
+  for (const char* bad : {R"({"a":1} x)", R"({"a":1}{"b":2})", R"({"a":1)", "  ", R"("a")"})
+    CHECK(refused({.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json(bad)}})
+              .reason == "must be the text of a JSON object");
+  CHECK(refused({.user_id = "u",
+                 .actor = {.sub = "s", .other_claims = clerk::raw_json("{\"a\":\"\xc3\"}")}})
+            .reason == "must be valid UTF-8");
+  auto nested = clerk::build_request(
+      clerk::create_actor_token{
+          .user_id = "u",
+          .actor = {.sub = "s", .other_claims = clerk::raw_json(R"( {"c":{"sub":"t"}} )")}},
+      make_config());
+  REQUIRE(nested.has_value());
+  CHECK(nested->body == R"({"user_id":"u","actor":{"sub":"s","c":{"sub":"t"}}})");
 }
 
 TEST_CASE("create_actor_token refuses durations below one second, naming them") {

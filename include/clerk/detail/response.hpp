@@ -41,10 +41,17 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
                                                                   const http_response& r,
                                                                   const response_limits& lim);
 
-// What the parser says of the first member name that `object_text` (the
-// text of a JSON object) repeats, at any depth: 'duplicate field "scope"';
-// empty when none is repeated (or the text is not JSON).
-CLERK_BACKEND_DECL std::string repeated_member(std::string_view object_text);
+// What is wrong with `object_text` as the other members of a model that
+// declares `declared` (null: no model), read by the one parser in one pass:
+// {"", why} when it is not the text of a JSON object or repeats a member name
+// at any depth ('duplicate field "scope"'), {name, why} when a member is one
+// of `declared`'s fields; nullopt when nothing is.
+struct members_problem {
+  std::string member;
+  std::string reason;
+};
+CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view object_text,
+                                                                const model_info* declared);
 
 // The whole parse of an operation's answer: check_response, then parse_model
 // into `obj`. A 2xx that fails validation keeps in unexpected_response::partial

@@ -8,10 +8,6 @@
 #include <clerk/detail/wire.hpp>
 #include <clerk/operation.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -65,21 +61,11 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_
                                                                     std::string_view text,
                                                                     const model_info* declared) {
   std::string_view name = label.empty() ? std::string_view("other members") : label;
-  if (!is_valid_utf8(text))
+  if (!is_valid_utf8(text.substr(printable_ascii_prefix(text))))
     return refused(prefix, name, "must be valid UTF-8");
-  boost::system::error_code ec;
-  unsigned char buffer[1024];
-  boost::json::monotonic_resource arena(buffer, sizeof buffer);
-  boost::json::value v = boost::json::parse(text, ec, &arena);
-  if (ec || !v.is_object())
-    return refused(prefix, name, "must be the text of a JSON object");
-  if (std::string repeated = repeated_member(text); !repeated.empty())
-    return refused(prefix, name, "must not repeat a member name: " + repeated);
-  if (declared != nullptr)
-    for (const auto& kv : v.get_object())
-      for (std::size_t i = 0; i < declared->count; ++i)
-        if (declared->fields[i].k != kind::rest && declared->fields[i].name == kv.key())
-          return refused(prefix, kv.key(), "is a declared field, not one of the other members");
+  if (auto p = check_members(text, declared))
+    return refused(prefix, p->member.empty() ? name : std::string_view(p->member),
+                   std::move(p->reason));
   return std::nullopt;
 }
 

@@ -185,6 +185,11 @@ class model_handler {
 
   std::string& trace_id() noexcept { return trace_; }
 
+  // Notes (in declared_name()) the first top-level member named like one of
+  // `declared`'s fields: for check_members, whose model has other members only.
+  void refuse_names_of(const model_info* declared) noexcept { declared_ = declared; }
+  std::string& declared_name() noexcept { return declared_name_; }
+
   using ec_t = boost::system::error_code;
   bool on_document_begin(ec_t&) { return true; }
   bool on_document_end(ec_t&) { return true; }
@@ -517,6 +522,10 @@ class model_handler {
       }
       remember_key(key);
       current_ = rest;
+      if (declared_ != nullptr && frames_.size() == 1 && declared_name_.empty())
+        for (std::size_t i = 0; i < declared_->count; ++i)
+          if (declared_->fields[i].k != kind::rest && declared_->fields[i].name == key)
+            declared_name_.assign(key);
     }
   }
 
@@ -800,6 +809,8 @@ class model_handler {
   bool trace_key_ = false, trace_seen_ = false;
   std::string key_, buf_, cap_, num_, rest_key_, trace_, problem_;
   std::vector<std::pair<std::size_t, std::string>> keys_;  // see remember_key()
+  const model_info* declared_ = nullptr;                   // see refuse_names_of()
+  std::string declared_name_;
 };
 
 CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_info& info, void* obj,
@@ -834,9 +845,10 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
   return std::nullopt;
 }
 
-CLERK_BACKEND_DECL std::string repeated_member(std::string_view object_text) {
-  // A model of other members only, read by the one parser, which refuses a
-  // repeated member name at any depth of what it captures.
+CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view object_text,
+                                                                const model_info* declared) {
+  // A model of other members only: the parser refuses a repeated member name
+  // at any depth of what it captures, and notes a declared field's name.
   field_info rest{};
   rest.k = kind::rest;
   rest.value = [](void* obj) -> void* { return obj; };
@@ -846,12 +858,17 @@ CLERK_BACKEND_DECL std::string repeated_member(std::string_view object_text) {
   response_limits lim;
   lim.max_string_bytes = std::size_t(-1);
   json::basic_parser<model_handler> p(parse_options_for(lim), info, &scratch, lim);
+  p.handler().refuse_names_of(declared);
   boost::system::error_code ec;
-  p.write_some(false, object_text.data(), object_text.size(), ec);
-  if (ec)
-    return {};
-  std::string problem = p.handler().finish();
-  return problem.starts_with("duplicate ") ? problem : std::string();
+  std::size_t n = p.write_some(false, object_text.data(), object_text.size(), ec);
+  std::string problem = ec || n < object_text.size() ? "not JSON" : p.handler().finish();
+  if (problem.starts_with("duplicate "))
+    return members_problem{{}, "must not repeat a member name: " + std::move(problem)};
+  if (!problem.empty())  // not JSON, or not an object
+    return members_problem{{}, "must be the text of a JSON object"};
+  if (std::string& name = p.handler().declared_name(); !name.empty())
+    return members_problem{std::move(name), "is a declared field, not one of the other members"};
+  return std::nullopt;
 }
 
 // What the half-read model at `obj` still says about the resource.
