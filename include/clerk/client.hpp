@@ -6,6 +6,8 @@
 #include <clerk/detail/decl.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
+#include <clerk/model.hpp>
+#include <clerk/operation.hpp>
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>
 #include <clerk/transport.hpp>
@@ -85,6 +87,38 @@ waiter_ref make_waiter_ref(const W& w) {
       [](const void* s) { return static_cast<double>(static_cast<const W*>(s)->jitter()); }};
 }
 
+// A transport, type-erased: one per transport type, whatever the operation.
+struct transport_ref {
+  const void* self;
+  transport_result (*call)(const void* self, const http_request& request);
+};
+
+template <class T>
+transport_ref make_transport_ref(const T& t) {
+  return {&t, [](const void* s, const http_request& r) -> transport_result {
+            return (*static_cast<const T*>(s))(r);
+          }};
+}
+
+// client::send of a declared operation, compiled once for all of them.
+struct declared_call {
+  const operation_info& op_info;
+  const void* op;
+  bool idempotent;
+  std::string_view done_code;
+  const model_info& answer_info;
+  void* answer;  // a default-constructed response model
+  const config& cfg;
+  transport_ref transport;
+};
+
+// Builds the request (an invalid_request error when a field is at fault: then
+// nothing is sent), sends it through `c.transport` by `policy` and parses the
+// answer into `c.answer`; nullopt when it holds the answer.
+CLERK_BACKEND_DECL std::optional<error> send_declared(const declared_call& c,
+                                                      const retry_policy& policy,
+                                                      const waiter_ref& w);
+
 // Sends `request` until an attempt succeeds (nullopt) or the policy stops
 // (that attempt's error, with attempts() and stop()). Each attempt's timeout
 // is the configured one cut to the time left before the policy's deadline.
@@ -118,6 +152,36 @@ class client {
   // stop()).
   template <operation Op>
   result<typename Op::response_type> send(const Op& op) const {
+    if constexpr (declared_operation<Op> && detail::declared_model<typename Op::response_type>)
+      return send_declared(op);
+    else
+      return send_any(op);
+  }
+
+  const clerk::config& config() const noexcept { return config_; }
+  const Transport& transport() const noexcept { return transport_; }
+  const retry_policy& policy() const noexcept { return policy_; }
+
+ private:
+  // A declared operation: the generic build_request and parse_response, in
+  // one function compiled once (detail::send_declared), so that a translation
+  // unit compiles the operation's table and this call only.
+  template <class Op>
+  result<typename Op::response_type> send_declared(const Op& op) const {
+    using answer_type = typename Op::response_type;
+    answer_type answer{};
+    if (auto e =
+            detail::send_declared({detail::operation_info_of<Op>, &op, Op::idempotent,
+                                   detail::already_done_code<Op>(), detail::info_of<answer_type>,
+                                   &answer, config_, detail::make_transport_ref(transport_)},
+                                  policy_, detail::make_waiter_ref(waiter_)))
+      return std::move(*e);
+    return answer;
+  }
+
+  // Any other operation: its own build_request and parse_response, found by ADL.
+  template <class Op>
+  result<typename Op::response_type> send_any(const Op& op) const {
     auto request = build_request(op, config_);
     if (!request)
       return std::move(request).error();
@@ -146,11 +210,6 @@ class client {
     return std::move(*answer);
   }
 
-  const clerk::config& config() const noexcept { return config_; }
-  const Transport& transport() const noexcept { return transport_; }
-  const retry_policy& policy() const noexcept { return policy_; }
-
- private:
   clerk::config config_;
   Transport transport_;
   retry_policy policy_;

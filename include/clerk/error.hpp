@@ -97,12 +97,12 @@ enum class error_kind { invalid_request, transport, api, unexpected_response };
 
 class error {
  public:
-  error(invalid_request e) : v_(std::move(e)) {}
-  error(transport_error e) : v_(std::move(e)) {}
-  error(api_error e) : v_(std::move(e)) {}
-  error(unexpected_response e) : v_(std::move(e)) {}
-  // Out of line (<clerk/impl/error.ipp>): every result<T> moves an error, and
-  // a translation unit should not compile the variant's visits for each.
+  // Out of line (<clerk/impl/error.ipp>): every result<T> makes and moves an
+  // error, and a translation unit should not compile the variant's visits.
+  error(invalid_request e);
+  error(transport_error e);
+  error(api_error e);
+  error(unexpected_response e);
   error(const error&);
   error(error&&) noexcept;
   error& operator=(const error&);

@@ -3,6 +3,10 @@
 #define CLERK_IMPL_CLIENT_IPP
 
 #include <clerk/client.hpp>
+#include <clerk/detail/response.hpp>
+#include <clerk/operation.hpp>
+
+#include <boost/assert.hpp>
 
 #include <chrono>
 #include <optional>
@@ -40,6 +44,32 @@ CLERK_BACKEND_DECL std::optional<error> run_attempts(http_request& request,
       return e;
     }
   }
+}
+
+CLERK_BACKEND_DECL std::optional<error> send_declared(const declared_call& c,
+                                                      const retry_policy& policy,
+                                                      const waiter_ref& w) {
+  auto request = build_request(c.op_info, c.op, c.cfg.base_url(), &c.cfg, &prepare_for<config>);
+  if (!request)
+    return std::move(request).error();
+  request->max_body_bytes = c.cfg.limits().max_body_bytes;  // the transport's cap
+  struct state {
+    const declared_call& c;
+    mutable bool read_2xx;
+  } s{c, false};
+  auto attempt = [](const void* p, const http_request& r) -> std::optional<error> {
+    const auto& st = *static_cast<const state*>(p);
+    transport_result response = st.c.transport.call(st.c.transport.self, r);
+    if (!response)
+      return error(std::move(response).error());
+    // Only a 2xx is read into the answer (parse_into checks the status
+    // first), and no policy retries after a 2xx: no attempt finds the answer
+    // half-filled by an earlier one.
+    BOOST_ASSERT(!st.read_2xx);
+    st.read_2xx = response->status >= 200 && response->status <= 299;
+    return parse_into(st.c.answer_info, st.c.answer, *response, st.c.cfg.limits());
+  };
+  return run_attempts(*request, policy, c.idempotent, c.done_code, {&s, attempt}, w);
 }
 
 }  // namespace detail

@@ -46,6 +46,10 @@ inline void append_trace(std::string& out, std::string_view trace) {
 
 }  // namespace detail
 
+CLERK_BACKEND_DECL error::error(invalid_request e) : v_(std::move(e)) {}
+CLERK_BACKEND_DECL error::error(transport_error e) : v_(std::move(e)) {}
+CLERK_BACKEND_DECL error::error(api_error e) : v_(std::move(e)) {}
+CLERK_BACKEND_DECL error::error(unexpected_response e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(const error&) = default;
 CLERK_BACKEND_DECL error::error(error&&) noexcept = default;
 CLERK_BACKEND_DECL error& error::operator=(const error&) = default;
