@@ -208,7 +208,11 @@ TEST_CASE_TEMPLATE("a timeout after sending ends a create, and a revoke at its d
   REQUIRE(revoke.error().as_transport() != nullptr);
   CHECK(revoke.error().stop() == clerk::retry_stop::deadline);
   INFO(revoke.error().message());
-  CHECK(revoke.error().attempts() == 1);
+  // One attempt of about 300 ms; on a loaded machine the transport's timer can
+  // fire a millisecond before the policy's clock reaches the deadline, which
+  // leaves a last attempt of that millisecond (seen: "timed out after 1
+  // milliseconds [after 2 attempts: deadline reached]"). Never a third.
+  CHECK(revoke.error().attempts() <= 2);
 }
 
 namespace {
