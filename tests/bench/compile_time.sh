@@ -7,7 +7,9 @@
 # fastest of --runs.
 # The library's TU is timed header-only (the default) and with
 # CLERK_BACKEND_SEPARATE_COMPILATION, where <clerk/src.hpp> is compiled once
-# per program (timed too). Then, for diagnosis, what including each header
+# per program (timed too), and for scale basic_parser alone over a handler
+# that does nothing (tests/bench/compile/basic_parser_floor.cpp): what a TU
+# pays for one Boost.JSON streaming parser. Then, for diagnosis, what including each header
 # alone costs, and g++'s phase breakdown of the header-only TU.
 #
 # Usage: tests/bench/compile_time.sh [--runs N] [--diagnosis-runs N] [--no-diagnosis]
@@ -56,27 +58,32 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 json_tu=tests/bench/compile/json_parse.cpp
 clerk_tu=tests/bench/compile/clerk_calls.cpp
 src_tu=tests/bench/compile/clerk_src.cpp
+floor_tu=tests/bench/compile/basic_parser_floor.cpp
 
 json_times=()
 clerk_times=()
 separate_times=()
 src_times=()
+floor_times=()
 for ((i = 0; i < runs; i++)); do
   json_times+=("$(cpu_seconds "$json_tu")")
   clerk_times+=("$(cpu_seconds "$clerk_tu")")
   separate_times+=("$(cpu_seconds "$clerk_tu" "$separate")")
   src_times+=("$(cpu_seconds "$src_tu" "$separate")")
+  floor_times+=("$(cpu_seconds "$floor_tu")")
 done
 json_median=$(printf '%s\n' "${json_times[@]}" | median)
 clerk_median=$(printf '%s\n' "${clerk_times[@]}" | median)
 separate_median=$(printf '%s\n' "${separate_times[@]}" | median)
 src_median=$(printf '%s\n' "${src_times[@]}" | median)
+floor_median=$(printf '%s\n' "${floor_times[@]}" | median)
 # On a shared (virtual) machine noise only ever adds time, so the fastest run
 # is the steadier estimate; both are shown.
 json_min=$(printf '%s\n' "${json_times[@]}" | minimum)
 clerk_min=$(printf '%s\n' "${clerk_times[@]}" | minimum)
 separate_min=$(printf '%s\n' "${separate_times[@]}" | minimum)
 src_min=$(printf '%s\n' "${src_times[@]}" | minimum)
+floor_min=$(printf '%s\n' "${floor_times[@]}" | minimum)
 
 echo "Compile time: $("$cxx" --version | head -1), ${flags[*]:0:2}, user+sys CPU seconds over $runs runs each (interleaved)"
 echo
@@ -89,9 +96,10 @@ row "\`<boost/json.hpp>\` and one \`parse\`" "$json_median" "$json_min"
 row "\`<clerk/backend.hpp>\`, create and revoke through a client: header-only (default)" "$clerk_median" "$clerk_min"
 row "the same TU with \`CLERK_BACKEND_SEPARATE_COMPILATION\`" "$separate_median" "$separate_min"
 row "\`<clerk/src.hpp>\`: compiled once per program in that mode" "$src_median" "$src_min"
+row "for scale: \`basic_parser\` with a handler that does nothing (what one parser costs a TU)" "$floor_median" "$floor_min"
 echo
-echo "Sources: $json_tu, $clerk_tu, $src_tu. All runs, in that order, seconds:"
-echo "${json_times[*]}; ${clerk_times[*]}; ${separate_times[*]}; ${src_times[*]}"
+echo "Sources: $json_tu, $clerk_tu, $src_tu, $floor_tu. All runs, in that order, seconds:"
+echo "${json_times[*]}; ${clerk_times[*]}; ${separate_times[*]}; ${src_times[*]}; ${floor_times[*]}"
 
 [ "$diagnosis" = 1 ] || exit 0
 
