@@ -7,10 +7,10 @@
 # fastest of --runs.
 # The library's TU is timed header-only (the default) and with
 # CLERK_BACKEND_SEPARATE_COMPILATION, where <clerk/src.hpp> is compiled once
-# per program (timed too), and for scale basic_parser alone over a handler
-# that does nothing (tests/bench/compile/basic_parser_floor.cpp): what a TU
-# pays for one Boost.JSON streaming parser. Then, for diagnosis, what including each header
-# alone costs, and g++'s phase breakdown of the header-only TU.
+# per program (timed too); and, for scale, basic_parser alone over a handler
+# that does nothing (tests/bench/compile/basic_parser_floor.cpp): what one
+# Boost.JSON streaming parser costs a TU. Then, for diagnosis, what including
+# each header alone costs, and g++'s phase breakdown of the header-only TU.
 #
 # Usage: tests/bench/compile_time.sh [--runs N] [--diagnosis-runs N] [--no-diagnosis]
 # Environment: CXX (default g++).
