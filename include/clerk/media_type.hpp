@@ -39,11 +39,10 @@ constexpr bool is_json_media_type(std::string_view content_type) noexcept {
     return false;
   auto type = essence.substr(0, slash);
   auto subtype = essence.substr(slash + 1);
-  if (!detail::is_token(type) || !detail::is_token(subtype))
-    return false;
-  if (detail::iequals(subtype, "json"))
+  if (detail::iequals(subtype, "json"))  // both then tokens: no need to scan them
     return detail::iequals(type, "application");
-  return subtype.size() > 5 && detail::iequals(subtype.substr(subtype.size() - 5), "+json");
+  return subtype.size() > 5 && detail::iequals(subtype.substr(subtype.size() - 5), "+json") &&
+         detail::is_token(type) && detail::is_token(subtype);
 }
 
 }  // namespace http

@@ -169,7 +169,6 @@ class model_handler {
 
   model_handler(const model_info& info, void* obj, const response_limits& lim)
       : root_info_(info), root_(obj), lim_(lim) {
-    frames_.reserve(8);
     trace_field_.name = "clerk_trace_id";
   }
 
@@ -425,6 +424,39 @@ class model_handler {
     bool first;               // capture: nothing written at this level yet
   };
 
+  // The open objects and arrays: the first eight in place (no allocation for
+  // the usual answer), deeper ones on the heap, up to the depth limit.
+  class frame_stack {
+   public:
+    bool empty() const noexcept { return n_ == 0; }
+    std::size_t size() const noexcept { return n_; }
+    frame& operator[](std::size_t i) noexcept {
+      return i < in_place ? first_[i] : rest_[i - in_place];
+    }
+    const frame& operator[](std::size_t i) const noexcept {
+      return i < in_place ? first_[i] : rest_[i - in_place];
+    }
+    frame& back() noexcept { return (*this)[n_ - 1]; }
+    const frame& back() const noexcept { return (*this)[n_ - 1]; }
+    void push_back(const frame& f) {
+      if (n_ < in_place)
+        first_[n_] = f;
+      else
+        rest_.push_back(f);
+      ++n_;
+    }
+    void pop_back() noexcept {
+      if (--n_ >= in_place)
+        rest_.pop_back();
+    }
+
+   private:
+    static constexpr std::size_t in_place = 8;
+    frame first_[in_place];  // written by push_back before it is read
+    std::vector<frame> rest_;
+    std::size_t n_ = 0;
+  };
+
   void push(frame::type_t t) { frames_.push_back({t, nullptr, nullptr, nullptr, 0, 0, true}); }
 
   bool capturing() const noexcept {
@@ -606,6 +638,7 @@ class model_handler {
       }
     }
     const field_info* f = string_field_;
+    bool whole = false;  // `s` is the whole string: stored from it, not copied into buf_ first
     if (f == nullptr || rest_string_) {
       if (rest_string_ && n > lim_.max_string_bytes && !string_cut_) {
         string_cut_ = true;
@@ -632,6 +665,8 @@ class model_handler {
           note("field " + in_quotes(path(f)) + " is longer than the limit of " +
                std::to_string(lim_.max_string_bytes) + " bytes");
         string_cut_ = true;
+      } else if (last && buf_.empty()) {
+        whole = true;
       } else {
         buf_.append(s);
       }
@@ -640,10 +675,12 @@ class model_handler {
       string_cut_ = true;
     }
     if (last)
-      end_string();
+      end_string(whole ? s : std::string_view(buf_), whole);
   }
 
-  void end_string() {
+  // `text` is the string's value: `s` of the last piece when it came whole,
+  // else buf_.
+  void end_string(std::string_view text, bool whole) {
     in_string_ = false;
     const field_info* f = string_field_;
     string_field_ = nullptr;
@@ -659,19 +696,25 @@ class model_handler {
       trace_ = std::move(buf_);
       return;
     }
-    if (f->non_empty && buf_.empty())
+    if (f->non_empty && text.empty())
       return note("field " + in_quotes(path(f)) + " is empty");
     switch (f->k) {
       case kind::string:
       case kind::enumeration:
-        *static_cast<std::string*>(f->value(target_obj_)) = std::move(buf_);
+        if (whole)
+          static_cast<std::string*>(f->value(target_obj_))->assign(text);
+        else
+          *static_cast<std::string*>(f->value(target_obj_)) = std::move(buf_);
         break;
       case kind::secret:
-        *static_cast<secret*>(f->value(target_obj_)) = secret(std::move(buf_));
+        // From the parser's buffer (the body) when whole, else from buf_,
+        // which the secret wipes.
+        *static_cast<secret*>(f->value(target_obj_)) =
+            whole ? secret(text) : secret(std::move(buf_));
         break;
       case kind::constant:
-        if (buf_ != f->constant)
-          note("field " + in_quotes(path(f)) + " is " + in_quotes(buf_) + ", expected " +
+        if (text != f->constant)
+          note("field " + in_quotes(path(f)) + " is " + in_quotes(text) + ", expected " +
                in_quotes(f->constant));
         break;
       default:
@@ -793,7 +836,7 @@ class model_handler {
   const model_info& root_info_;
   void* root_;
   const response_limits& lim_;
-  std::vector<frame> frames_;
+  frame_stack frames_;
   const char* top_kind_ = nullptr;  // set when the document is not an object
   const field_info* current_ = nullptr;
   void* target_obj_ = nullptr;
