@@ -72,7 +72,21 @@ CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s
   out.append(s.data() + run, s.size() - run);
 }
 
+// Appends `before`, `s` and `after` in one step, `s` unescaped: for the
+// usual string, which needs no escape.
+inline void append_framed(std::string& out, std::string_view before, std::string_view s,
+                          std::string_view after) {
+  std::size_t n = out.size();
+  out.resize(n + before.size() + s.size() + after.size());
+  char* p = out.data() + n;
+  std::char_traits<char>::copy(p, before.data(), before.size());
+  std::char_traits<char>::copy(p + before.size(), s.data(), s.size());
+  std::char_traits<char>::copy(p + before.size() + s.size(), after.data(), after.size());
+}
+
 CLERK_BACKEND_DECL void append_json_string(std::string& out, std::string_view s) {
+  if (json_plain_prefix(s) == s.size())
+    return append_framed(out, "\"", s, "\"");
   out += '"';
   append_json_escaped(out, s);
   out += '"';
@@ -153,9 +167,11 @@ inline void write_value(std::string& out, const field_info& f, const void* v) {
 }
 
 inline void write_key(std::string& out, std::string_view name, bool& first) {
-  if (!first)
-    out += ',';
+  std::string_view before = first ? "\"" : ",\"";
   first = false;
+  if (json_plain_prefix(name) == name.size())
+    return append_framed(out, before, name, "\":");
+  out += before.substr(0, before.size() - 1);
   append_json_string(out, name);
   out += ':';
 }
