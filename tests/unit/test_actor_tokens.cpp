@@ -65,44 +65,45 @@ TEST_CASE("a missing or empty actor.sub is refused before anything is built") {
   CHECK(refused({.user_id = "user_1", .actor = {.sub = "a\nb"}}).field == "actor.sub");
 }
 
+namespace {
+
+// The refusal of a create whose actor carries `claims` as other members.
+clerk::invalid_request claims_refused(const char* claims) {
+  return refused({.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json(claims)}});
+}
+
+// The body of a create whose actor carries `claims`, which must be accepted.
+std::string body_with_claims(const char* claims) {
+  auto r = clerk::build_request(
+      clerk::create_actor_token{.user_id = "u",
+                                .actor = {.sub = "s", .other_claims = clerk::raw_json(claims)}},
+      make_config());
+  REQUIRE(r.has_value());
+  return r->body;
+}
+
+}  // namespace
+
 TEST_CASE("other claims must be a JSON object that does not repeat sub") {
-  auto e = refused({.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json("[1]")}});
+  auto e = claims_refused("[1]");
   CHECK(e.field == "actor.other members");
   CHECK(e.reason == "must be the text of a JSON object");
-  auto dup = refused(
-      {.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json(R"({"sub":"t"})")}});
-  CHECK(dup.field == "actor.sub");
+  CHECK(claims_refused(R"({"sub":"t"})").field == "actor.sub");
   // A repeated name is ambiguous: Boost.JSON would keep the last, another
   // reader the first. Refused at any depth, and nothing is built.
-  auto twice = refused(
-      {.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json(R"({"a":1,"a":2})")}});
+  auto twice = claims_refused(R"({"a":1,"a":2})");
   CHECK(twice.field == "actor.other members");
   CHECK(twice.reason == "must not repeat a member name: duplicate field \"a\"");
-  auto deep = refused(
-      {.user_id = "u",
-       .actor = {.sub = "s", .other_claims = clerk::raw_json(R"({"c":[{"x":{"b":1,"b":2}}]})")}});
-  CHECK(deep.reason == "must not repeat a member name: duplicate key \"b\" in field \"c\"");
-  auto ok = clerk::build_request(
-      clerk::create_actor_token{
-          .user_id = "u",
-          .actor = {.sub = "s", .other_claims = clerk::raw_json(R"({"c":[{"b":1},{"b":2}]})")}},
-      make_config());
-  REQUIRE(ok.has_value());
-  CHECK(ok->body == R"({"user_id":"u","actor":{"sub":"s","c":[{"b":1},{"b":2}]}})");
+  CHECK(claims_refused(R"({"c":[{"x":{"b":1,"b":2}}]})").reason ==
+        "must not repeat a member name: duplicate key \"b\" in field \"c\"");
+  CHECK(body_with_claims(R"({"c":[{"b":1},{"b":2}]})") ==
+        R"({"user_id":"u","actor":{"sub":"s","c":[{"b":1},{"b":2}]}})");
   // Only the whole text, and one object, is an object; "sub" only clashes at the top.
   for (const char* bad : {R"({"a":1} x)", R"({"a":1}{"b":2})", R"({"a":1)", "  ", R"("a")"})
-    CHECK(refused({.user_id = "u", .actor = {.sub = "s", .other_claims = clerk::raw_json(bad)}})
-              .reason == "must be the text of a JSON object");
-  CHECK(refused({.user_id = "u",
-                 .actor = {.sub = "s", .other_claims = clerk::raw_json("{\"a\":\"\xc3\"}")}})
-            .reason == "must be valid UTF-8");
-  auto nested = clerk::build_request(
-      clerk::create_actor_token{
-          .user_id = "u",
-          .actor = {.sub = "s", .other_claims = clerk::raw_json(R"( {"c":{"sub":"t"}} )")}},
-      make_config());
-  REQUIRE(nested.has_value());
-  CHECK(nested->body == R"({"user_id":"u","actor":{"sub":"s","c":{"sub":"t"}}})");
+    CHECK(claims_refused(bad).reason == "must be the text of a JSON object");
+  CHECK(claims_refused("{\"a\":\"\xc3\"}").reason == "must be valid UTF-8");
+  CHECK(body_with_claims(R"( {"c":{"sub":"t"}} )") ==
+        R"({"user_id":"u","actor":{"sub":"s","c":{"sub":"t"}}})");
 }
 
 TEST_CASE("create_actor_token refuses durations below one second, naming them") {
