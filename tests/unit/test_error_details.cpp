@@ -16,13 +16,13 @@ using clerk_test::unexpected;
 
 namespace {
 
-const clerk::create_sign_in_token create_op{.user_id = "user_1"};
+const clerk::create_sign_in_token create_user_1{.user_id = "user_1"};
 
 }  // namespace
 
 TEST_CASE("the body excerpt is redacted when the error is built; the raw bytes need reveal()") {
   std::string body = std::string("token leaked: ") + clerk_test::sample_jwt;
-  auto u = unexpected(create_op, response(500, "text/plain", body));
+  auto u = unexpected(create_user_1, response(500, "text/plain", body));
   CHECK(u.body_excerpt.find(clerk_test::sample_jwt) == std::string::npos);
   CHECK(u.body_excerpt == "token leaked: [redacted]");
   CHECK(u.raw_body_excerpt.reveal() == body);
@@ -31,7 +31,7 @@ TEST_CASE("the body excerpt is redacted when the error is built; the raw bytes n
 TEST_CASE("the body excerpt is cut on a UTF-8 character boundary") {
   std::string body(clerk::body_excerpt_limit - 1, 'a');
   body += "\xc3\xa9tail";  // U+00E9 straddles the limit
-  auto u = unexpected(create_op, response(500, "text/plain", body));
+  auto u = unexpected(create_user_1, response(500, "text/plain", body));
   CHECK(u.body_excerpt == std::string(clerk::body_excerpt_limit - 1, 'a'));
   CHECK(clerk::detail::is_valid_utf8(u.raw_body_excerpt.reveal()));
 }
@@ -40,7 +40,7 @@ TEST_CASE("ClerkError strings and the trace id are cut at the limit on a UTF-8 b
   clerk::response_limits lim;
   lim.max_string_bytes = 5;
   auto t = clerk::parse_response(
-      create_op,
+      create_user_1,
       json_response(422,
                     "{\"errors\":[{\"code\":\"abcd\xc3\xa9x\",\"message\":\"m\"}],"
                     "\"clerk_trace_id\":\"trac\xe2\x82\xac\"}"),
@@ -55,13 +55,13 @@ TEST_CASE("an over-long trace id in a 2xx body is cut at the limit") {
   clerk::response_limits lim;
   lim.max_string_bytes = 8;
   auto u =
-      unexpected(create_op, json_response(200, R"({"clerk_trace_id":"0123456789abcdef"})"), lim);
+      unexpected(create_user_1, json_response(200, R"({"clerk_trace_id":"0123456789abcdef"})"), lim);
   CHECK(u.clerk_trace_id == "01234567");
 }
 
 TEST_CASE("ClerkError messages keep no secret: they are redacted when stored") {
   auto t = clerk::parse_response(
-      create_op,
+      create_user_1,
       json_response(400, std::string(R"({"errors":[{"code":"x","message":"ticket )") +
                              clerk_test::sample_jwt +
                              R"(","long_message":"key sk_live_abcdef"}]})"),
@@ -73,21 +73,21 @@ TEST_CASE("ClerkError messages keep no secret: they are redacted when stored") {
 }
 
 TEST_CASE("a 2xx whose errors member is null is reported by what it lacks") {
-  auto u = unexpected(create_op, json_response(200, R"({"errors":null})"));
+  auto u = unexpected(create_user_1, json_response(200, R"({"errors":null})"));
   CHECK(u.problem == "missing field \"object\"");
-  auto v = unexpected(create_op, json_response(200, R"({"errors":[]})"));
+  auto v = unexpected(create_user_1, json_response(200, R"({"errors":[]})"));
   CHECK(v.problem == "a success status with a ClerkErrors body");
 }
 
 TEST_CASE("a 1xx is reported as an interim status, not as an error status") {
-  auto u = unexpected(create_op, response(101, "text/plain", "switching"));
+  auto u = unexpected(create_user_1, response(101, "text/plain", "switching"));
   CHECK(u.problem == "an interim (1xx) status, not a final answer");
 }
 
 TEST_CASE("a created token whose answer fails validation still gives its id, token and url") {
   std::string body = clerk_test::sample_token_json();
   body.replace(body.find("\"created_at\":1719952616214"), 26, "\"created_at\":\"yesterday\"");
-  auto u = unexpected(create_op, json_response(200, body));
+  auto u = unexpected(create_user_1, json_response(200, body));
   CHECK(u.problem == "field \"created_at\" is a string, expected an integer");
   REQUIRE(u.partial.has_value());
   CHECK(u.partial->id == "sit_2abcDEF");
@@ -97,12 +97,12 @@ TEST_CASE("a created token whose answer fails validation still gives its id, tok
   CHECK(u.partial->secrets[1].first == "url");
   CHECK(clerk::error(u).message().find(clerk_test::sample_jwt) == std::string::npos);
   // Nothing identifying: no partial.
-  CHECK_FALSE(unexpected(create_op, json_response(200, R"({"object":"sign_in_token"})")).partial);
+  CHECK_FALSE(unexpected(create_user_1, json_response(200, R"({"object":"sign_in_token"})")).partial);
 }
 
 TEST_CASE("meta is kept as JSON text, a Boost.JSON value on request") {
   auto t = clerk::parse_response(
-      create_op,
+      create_user_1,
       json_response(
           422,
           R"({"errors":[{"code":"form_param_missing","meta":{"param_name":"user_id"}}],"meta":{"a":1}})"),

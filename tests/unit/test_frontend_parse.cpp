@@ -12,7 +12,7 @@
 
 namespace {
 
-clerk::frontend_config fapi() {
+clerk::frontend_config example_fapi() {
   auto c = clerk::frontend_config::make({.frontend_api_url = "https://clerk.example.com"});
   REQUIRE(c.has_value());
   return *c;
@@ -56,7 +56,7 @@ TEST_CASE("a complete ticket sign-in parses with its session and the rotated cli
   auto r = clerk::parse_response(
       clerk::sign_in_with_ticket{},
       with_token(clerk_test::json_response(200, sign_in_json("complete")), "Bearer eyJnew.x.y"),
-      fapi());
+      example_fapi());
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->response.id == "sia_1");
   CHECK(r->response.status == clerk::sign_in_status::complete);
@@ -77,7 +77,7 @@ TEST_CASE("a complete ticket sign-in parses with its session and the rotated cli
 TEST_CASE("statuses this version does not know are kept, not refused") {
   auto r = clerk::parse_response(
       clerk::sign_in_with_ticket{},
-      clerk_test::json_response(200, sign_in_json("needs_magic", "null")), fapi());
+      clerk_test::json_response(200, sign_in_json("needs_magic", "null")), example_fapi());
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->response.status == clerk::sign_in_status::unknown);
   CHECK(r->response.status.raw() == "needs_magic");
@@ -91,7 +91,7 @@ TEST_CASE("a session's user id comes from user.id, else public_user_data.user_id
   auto r = clerk::parse_response(
       clerk::touch_session{},
       clerk_test::json_response(200, R"({"response":)" + only_public + R"(,"client":null})"),
-      fapi());
+      example_fapi());
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->response.id == "sess_2");
   CHECK(r->response.status == clerk::session_status::pending);
@@ -103,7 +103,7 @@ TEST_CASE("the client answer: a client in response or in client, or none") {
   auto in_response = clerk::parse_response(
       clerk::read_client{},
       clerk_test::json_response(200, R"({"response":)" + client_json() + R"(,"client":null})"),
-      fapi());
+      example_fapi());
   REQUIRE_MESSAGE(in_response.has_value(), in_response.error().message());
   REQUIRE(in_response->current() != nullptr);
   CHECK(in_response->current()->sessions.size() == 1);
@@ -112,7 +112,7 @@ TEST_CASE("the client answer: a client in response or in client, or none") {
       clerk::parse_response(clerk::read_client{},
                             clerk_test::json_response(200, R"({"response":null,"client":)" +
                                                                client_json("[]", "null") + "}"),
-                            fapi());
+                            example_fapi());
   REQUIRE(in_client.has_value());
   REQUIRE(in_client->current() != nullptr);
   CHECK(in_client->current()->sessions.empty());
@@ -121,7 +121,7 @@ TEST_CASE("the client answer: a client in response or in client, or none") {
   auto none = clerk::parse_response(
       clerk::read_client{},
       with_token(clerk_test::json_response(200, R"({"response":null,"client":null})"), "Bearer t"),
-      fapi());
+      example_fapi());
   REQUIRE(none.has_value());
   CHECK(none->current() == nullptr);
   CHECK(none->client_token->reveal() == "Bearer t");
@@ -132,12 +132,12 @@ TEST_CASE("a session token parses with or without its object member") {
        {R"({"object":"token","jwt":"eyJa.eyJb.c"})", R"({"jwt":"eyJa.eyJb.c"})"}) {
     CAPTURE(body);
     auto t = clerk::parse_response(clerk::mint_session_token{},
-                                   clerk_test::json_response(200, body), fapi());
+                                   clerk_test::json_response(200, body), example_fapi());
     REQUIRE_MESSAGE(t.has_value(), t.error().message());
     CHECK(t->jwt.reveal() == "eyJa.eyJb.c");
   }
   auto empty = clerk::parse_response(clerk::mint_session_token{},
-                                     clerk_test::json_response(200, R"({"jwt":""})"), fapi());
+                                     clerk_test::json_response(200, R"({"jwt":""})"), example_fapi());
   REQUIRE(empty.has_error());
   CHECK(empty.error().as_unexpected_response() != nullptr);
 }
@@ -152,7 +152,7 @@ TEST_CASE("what the flow relies on is checked: ids, status, the envelope") {
                     R"("sessions":[{"id":"s"}]}})")}) {
     CAPTURE(body);
     auto r = clerk::parse_response(clerk::sign_in_with_ticket{},
-                                   clerk_test::json_response(200, body), fapi());
+                                   clerk_test::json_response(200, body), example_fapi());
     REQUIRE(r.has_error());
     CHECK(r.error().as_unexpected_response() != nullptr);
   }
@@ -186,7 +186,7 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
         clerk_test::json_response(e.status, std::string(R"({"errors":[{"code":")") + e.code +
                                                 R"(","message":"m","long_message":"l"}],)"
                                                 R"("meta":{},"clerk_trace_id":"t1"})"),
-        fapi());
+        example_fapi());
     REQUIRE(r.has_error());
     CHECK(r.error().http_status() == e.status);
     CHECK(r.error().clerk_trace_id() == "t1");
@@ -194,7 +194,7 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
   }
   // A proxy's 429 without a ClerkErrors body is still rate limiting.
   auto proxy = clerk::parse_response(
-      clerk::read_client{}, clerk_test::response(429, "text/html", "<h1>slow down</h1>"), fapi());
+      clerk::read_client{}, clerk_test::response(429, "text/html", "<h1>slow down</h1>"), example_fapi());
   REQUIRE(proxy.has_error());
   CHECK(clerk::frontend_error(proxy.error()) == clerk::frontend_errc::rate_limited);
   CHECK(clerk::frontend_error(clerk::error(clerk::transport_error{})) ==
@@ -204,7 +204,7 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
 
 TEST_CASE("models print without their secrets") {
   auto r = clerk::parse_response(clerk::sign_in_with_ticket{},
-                                 clerk_test::json_response(200, sign_in_json("complete")), fapi());
+                                 clerk_test::json_response(200, sign_in_json("complete")), example_fapi());
   REQUIRE(r.has_value());
   std::ostringstream os;
   os << *r->client;
