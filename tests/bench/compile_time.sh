@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Compile time of the library against Boost.JSON alone (issue 6): the CPU time
 # (user + sys) g++ spends on a translation unit that includes
-# <clerk/backend.hpp> and makes a create and a revoke call through a client,
-# against one that includes <boost/json.hpp> and parses a value. Both at
-# -std=c++20 -O2, compiled -c to /dev/null, alternately; the median and the
-# fastest of --runs.
+# <clerk/backend.hpp> and makes a create and a revoke call through a client for
+# sign-in and actor tokens each, against one that includes <boost/json.hpp> and
+# parses a value. Both at -std=c++20 -O2, compiled -c to /dev/null,
+# alternately; the median and the fastest of --runs.
 # The library's TU is timed header-only (the default) and with
 # CLERK_BACKEND_SEPARATE_COMPILATION, where <clerk/src.hpp> is compiled once
 # per program (timed too); and, for scale, basic_parser alone over a handler
@@ -55,51 +55,48 @@ minimum() { sort -n | head -1; }  # smallest of the numbers on stdin
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-json_tu=tests/bench/compile/json_parse.cpp
 clerk_tu=tests/bench/compile/clerk_calls.cpp
-src_tu=tests/bench/compile/clerk_src.cpp
-floor_tu=tests/bench/compile/basic_parser_floor.cpp
 
-json_times=()
-clerk_times=()
-separate_times=()
-src_times=()
-floor_times=()
+# The probes, in the order they run and are shown: a label, the source, and
+# the library's mode ("separate" or empty). The first is the reference.
+probes=(json clerk separate src floor)
+declare -A label=(
+  [json]="\`<boost/json.hpp>\` and one \`parse\`"
+  [clerk]="\`<clerk/backend.hpp>\`, create and revoke of sign-in and actor tokens through a client: header-only (default)"
+  [separate]="the same TU with \`CLERK_BACKEND_SEPARATE_COMPILATION\`"
+  [src]="\`<clerk/src.hpp>\`: compiled once per program in that mode"
+  [floor]="for scale: \`basic_parser\` with a handler that does nothing (what one parser costs a TU)")
+declare -A source=([json]=tests/bench/compile/json_parse.cpp [clerk]=$clerk_tu [separate]=$clerk_tu
+  [src]=tests/bench/compile/clerk_src.cpp [floor]=tests/bench/compile/basic_parser_floor.cpp)
+declare -A mode=([separate]=$separate [src]=$separate)
+declare -A times median fastest
+
 for ((i = 0; i < runs; i++)); do
-  json_times+=("$(cpu_seconds "$json_tu")")
-  clerk_times+=("$(cpu_seconds "$clerk_tu")")
-  separate_times+=("$(cpu_seconds "$clerk_tu" "$separate")")
-  src_times+=("$(cpu_seconds "$src_tu" "$separate")")
-  floor_times+=("$(cpu_seconds "$floor_tu")")
+  for p in "${probes[@]}"; do
+    # shellcheck disable=SC2086 # an empty mode is no argument
+    times[$p]+="$(cpu_seconds "${source[$p]}" ${mode[$p]:-}) "
+  done
 done
-json_median=$(printf '%s\n' "${json_times[@]}" | median)
-clerk_median=$(printf '%s\n' "${clerk_times[@]}" | median)
-separate_median=$(printf '%s\n' "${separate_times[@]}" | median)
-src_median=$(printf '%s\n' "${src_times[@]}" | median)
-floor_median=$(printf '%s\n' "${floor_times[@]}" | median)
 # On a shared (virtual) machine noise only ever adds time, so the fastest run
 # is the steadier estimate; both are shown.
-json_min=$(printf '%s\n' "${json_times[@]}" | minimum)
-clerk_min=$(printf '%s\n' "${clerk_times[@]}" | minimum)
-separate_min=$(printf '%s\n' "${separate_times[@]}" | minimum)
-src_min=$(printf '%s\n' "${src_times[@]}" | minimum)
-floor_min=$(printf '%s\n' "${floor_times[@]}" | minimum)
+for p in "${probes[@]}"; do
+  median[$p]=$(tr ' ' '\n' <<<"${times[$p]}" | grep . | median)
+  fastest[$p]=$(tr ' ' '\n' <<<"${times[$p]}" | grep . | minimum)
+done
 
 echo "Compile time: $("$cxx" --version | head -1), ${flags[*]:0:2}, user+sys CPU seconds over $runs runs each (interleaved)"
 echo
 echo "| translation unit | median CPU s | ratio | fastest CPU s | ratio |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-row() {  # row LABEL MEDIAN MIN
-  echo "| $1 | $2 | $(ratio "$2" "$json_median") | $3 | $(ratio "$3" "$json_min") |"
-}
-row "\`<boost/json.hpp>\` and one \`parse\`" "$json_median" "$json_min"
-row "\`<clerk/backend.hpp>\`, create and revoke through a client: header-only (default)" "$clerk_median" "$clerk_min"
-row "the same TU with \`CLERK_BACKEND_SEPARATE_COMPILATION\`" "$separate_median" "$separate_min"
-row "\`<clerk/src.hpp>\`: compiled once per program in that mode" "$src_median" "$src_min"
-row "for scale: \`basic_parser\` with a handler that does nothing (what one parser costs a TU)" "$floor_median" "$floor_min"
+for p in "${probes[@]}"; do
+  echo "| ${label[$p]} | ${median[$p]} | $(ratio "${median[$p]}" "${median[json]}") |" \
+    "${fastest[$p]} | $(ratio "${fastest[$p]}" "${fastest[json]}") |"
+done
 echo
-echo "Sources: $json_tu, $clerk_tu, $src_tu, $floor_tu. All runs, in that order, seconds:"
-echo "${json_times[*]}; ${clerk_times[*]}; ${separate_times[*]}; ${src_times[*]}; ${floor_times[*]}"
+echo "All runs, seconds:"
+for p in "${probes[@]}"; do
+  echo "- $p (${source[$p]}${mode[$p]:+ $separate}): ${times[$p]% }"
+done
 
 [ "$diagnosis" = 1 ] || exit 0
 

@@ -181,6 +181,10 @@ TEST_CASE("the JSON writer escapes quotes, backslashes and every control charact
   out.clear();
   clerk::detail::append_json_escaped(out, "");
   CHECK(out.empty());
+  // The first escape after a long plain run, and at the very end.
+  out.clear();
+  clerk::detail::append_json_string(out, "0123456789abcdefghij\"k\\");
+  CHECK(out == "\"0123456789abcdefghij\\\"k\\\\\"");
   boost::system::error_code ec;
   auto v = boost::json::parse(
       "[" +
@@ -193,6 +197,25 @@ TEST_CASE("the JSON writer escapes quotes, backslashes and every control charact
       ec);
   REQUIRE_FALSE(ec);
   CHECK(v.as_array()[0].as_string() == all);
+}
+
+namespace demo {
+
+// Names a user could declare: quotes and a control character are escaped.
+struct odd_names {
+  std::string quoted, plain, tabbed;
+  static constexpr auto describe() {
+    return clerk::model("odd", clerk::field("say \"hi\"", &odd_names::quoted),
+                        clerk::field("plain", &odd_names::plain),
+                        clerk::field("a\tb", &odd_names::tabbed));
+  }
+};
+
+}  // namespace demo
+
+TEST_CASE("a declared name that needs escaping is written escaped, with its comma") {
+  CHECK(clerk::to_json_revealing_secrets(demo::odd_names{"1", "2", "3"}) ==
+        R"({"say \"hi\"":"1","plain":"2","a\tb":"3"})");
 }
 
 TEST_CASE("the word-at-a-time scanners agree with the byte-wise rules for every byte anywhere") {

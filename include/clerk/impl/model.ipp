@@ -34,10 +34,12 @@ CLERK_BACKEND_DECL std::string format_timestamp(timestamp t) {
 
 namespace detail {
 
-CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s) {
+// append_json_escaped, when the first `plain` bytes of `s` are known to need
+// no escape.
+inline void append_escaped_after(std::string& out, std::string_view s, std::size_t plain) {
   static constexpr char hex[] = "0123456789abcdef";
   std::size_t run = 0;  // the start of the bytes not yet appended
-  for (std::size_t i = json_plain_prefix(s); i < s.size(); i += json_plain_prefix(s.substr(i))) {
+  for (std::size_t i = plain; i < s.size(); i += json_plain_prefix(s.substr(i))) {
     auto c = static_cast<unsigned char>(s[i]);
     out.append(s.data() + run, i - run);  // a run of bytes that need no escape, at once
     run = ++i;
@@ -72,6 +74,10 @@ CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s
   out.append(s.data() + run, s.size() - run);
 }
 
+CLERK_BACKEND_DECL void append_json_escaped(std::string& out, std::string_view s) {
+  append_escaped_after(out, s, json_plain_prefix(s));
+}
+
 // Appends `before`, `s` and `after` in one step, `s` unescaped: for the
 // usual string, which needs no escape.
 inline void append_framed(std::string& out, std::string_view before, std::string_view s,
@@ -85,10 +91,11 @@ inline void append_framed(std::string& out, std::string_view before, std::string
 }
 
 CLERK_BACKEND_DECL void append_json_string(std::string& out, std::string_view s) {
-  if (json_plain_prefix(s) == s.size())
+  std::size_t plain = json_plain_prefix(s);
+  if (plain == s.size())
     return append_framed(out, "\"", s, "\"");
   out += '"';
-  append_json_escaped(out, s);
+  append_escaped_after(out, s, plain);
   out += '"';
 }
 
@@ -167,11 +174,12 @@ inline void write_value(std::string& out, const field_info& f, const void* v) {
 }
 
 inline void write_key(std::string& out, std::string_view name, bool& first) {
-  std::string_view before = first ? "\"" : ",\"";
+  bool comma = !first;
   first = false;
   if (json_plain_prefix(name) == name.size())
-    return append_framed(out, before, name, "\":");
-  out += before.substr(0, before.size() - 1);
+    return append_framed(out, comma ? ",\"" : "\"", name, "\":");
+  if (comma)
+    out += ',';
   append_json_string(out, name);
   out += ':';
 }

@@ -184,9 +184,13 @@ class model_handler {
 
   std::string& trace_id() noexcept { return trace_; }
 
-  // Notes (in declared_name()) the first top-level member named like one of
-  // `declared`'s fields: for check_members, whose model has other members only.
-  void refuse_names_of(const model_info* declared) noexcept { declared_ = declared; }
+  // For check_members, whose model has other members only: the text captured
+  // is checked, not kept, and the first top-level member named like one of
+  // `declared`'s fields (if any) is noted in declared_name().
+  void check_only(const model_info* declared) noexcept {
+    check_only_ = true;
+    declared_ = declared;
+  }
   std::string& declared_name() noexcept { return declared_name_; }
 
   using ec_t = boost::system::error_code;
@@ -819,6 +823,11 @@ class model_handler {
   }
 
   void store_capture() {
+    if (check_only_) {
+      cap_.clear();
+      cap_field_ = nullptr;
+      return;
+    }
     std::string& to = enum_access::text(*static_cast<raw_json*>(cap_field_->value(cap_obj_)));
     if (cap_field_->k == kind::json) {
       to = std::move(cap_);
@@ -850,9 +859,10 @@ class model_handler {
   bool after_key_ = false;
   bool errors_key_ = false, errors_array_ = false, root_missing_ = false;
   bool trace_key_ = false, trace_seen_ = false;
+  bool check_only_ = false;  // see check_only()
   std::string key_, buf_, cap_, num_, rest_key_, trace_, problem_;
   std::vector<std::pair<std::size_t, std::string>> keys_;  // see remember_key()
-  const model_info* declared_ = nullptr;                   // see refuse_names_of()
+  const model_info* declared_ = nullptr;                   // see check_only()
   std::string declared_name_;
 };
 
@@ -890,18 +900,16 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
 
 CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view object_text,
                                                                 const model_info* declared) {
-  // A model of other members only: the parser refuses a repeated member name
-  // at any depth of what it captures, and notes a declared field's name.
+  // A model of other members only, checked and not kept (so it has no
+  // object): the parser refuses a repeated member name at any depth of what
+  // it captures, and notes a declared field's name.
   field_info rest{};
   rest.k = kind::rest;
-  rest.value = [](void* obj) -> void* { return obj; };
-  rest.get = [](const void* obj) -> const void* { return obj; };
   const model_info info{"", &rest, 1};
-  raw_json scratch;
   response_limits lim;
   lim.max_string_bytes = std::size_t(-1);
-  json::basic_parser<model_handler> p(parse_options_for(lim), info, &scratch, lim);
-  p.handler().refuse_names_of(declared);
+  json::basic_parser<model_handler> p(parse_options_for(lim), info, nullptr, lim);
+  p.handler().check_only(declared);
   boost::system::error_code ec;
   std::size_t n = p.write_some(false, object_text.data(), object_text.size(), ec);
   std::string problem = ec || n < object_text.size() ? "not JSON" : p.handler().finish();
