@@ -54,8 +54,8 @@ TEST_CASE("ClerkError strings and the trace id are cut at the limit on a UTF-8 b
 TEST_CASE("an over-long trace id in a 2xx body is cut at the limit") {
   clerk::response_limits lim;
   lim.max_string_bytes = 8;
-  auto u =
-      unexpected(create_user_1, json_response(200, R"({"clerk_trace_id":"0123456789abcdef"})"), lim);
+  auto u = unexpected(create_user_1, json_response(200, R"({"clerk_trace_id":"0123456789abcdef"})"),
+                      lim);
   CHECK(u.clerk_trace_id == "01234567");
 }
 
@@ -97,7 +97,8 @@ TEST_CASE("a created token whose answer fails validation still gives its id, tok
   CHECK(u.partial->secrets[1].first == "url");
   CHECK(clerk::error(u).message().find(clerk_test::sample_jwt) == std::string::npos);
   // Nothing identifying: no partial.
-  CHECK_FALSE(unexpected(create_user_1, json_response(200, R"({"object":"sign_in_token"})")).partial);
+  CHECK_FALSE(
+      unexpected(create_user_1, json_response(200, R"({"object":"sign_in_token"})")).partial);
 }
 
 TEST_CASE("meta is kept as JSON text, a Boost.JSON value on request") {

@@ -136,8 +136,8 @@ TEST_CASE("a session token parses with or without its object member") {
     REQUIRE_MESSAGE(t.has_value(), t.error().message());
     CHECK(t->jwt.reveal() == "eyJa.eyJb.c");
   }
-  auto empty = clerk::parse_response(clerk::mint_session_token{},
-                                     clerk_test::json_response(200, R"({"jwt":""})"), example_fapi());
+  auto empty = clerk::parse_response(
+      clerk::mint_session_token{}, clerk_test::json_response(200, R"({"jwt":""})"), example_fapi());
   REQUIRE(empty.has_error());
   CHECK(empty.error().as_unexpected_response() != nullptr);
 }
@@ -193,8 +193,9 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
     CHECK(clerk::frontend_error(r.error()) == e.value);
   }
   // A proxy's 429 without a ClerkErrors body is still rate limiting.
-  auto proxy = clerk::parse_response(
-      clerk::read_client{}, clerk_test::response(429, "text/html", "<h1>slow down</h1>"), example_fapi());
+  auto proxy = clerk::parse_response(clerk::read_client{},
+                                     clerk_test::response(429, "text/html", "<h1>slow down</h1>"),
+                                     example_fapi());
   REQUIRE(proxy.has_error());
   CHECK(clerk::frontend_error(proxy.error()) == clerk::frontend_errc::rate_limited);
   CHECK(clerk::frontend_error(clerk::error(clerk::transport_error{})) ==
@@ -204,7 +205,8 @@ TEST_CASE("Clerk's ticket errors are recognised without comparing strings") {
 
 TEST_CASE("models print without their secrets") {
   auto r = clerk::parse_response(clerk::sign_in_with_ticket{},
-                                 clerk_test::json_response(200, sign_in_json("complete")), example_fapi());
+                                 clerk_test::json_response(200, sign_in_json("complete")),
+                                 example_fapi());
   REQUIRE(r.has_value());
   std::ostringstream os;
   os << *r->client;
