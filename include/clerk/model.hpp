@@ -310,8 +310,8 @@ struct field_info {
   std::int64_t min;
   void* (*value)(void* obj);
   const void* (*get)(const void* obj);
-  void (*reset)(void* obj);
-  void* (*element)(void* vec);                        // appends one element
+  void (*reset)(void* obj);                           // optional members only, else nullptr
+  void* (*element)(void* vec);                        // model arrays: appends one element
   std::size_t (*size)(const void* vec);               // model arrays
   const void* (*at)(const void* vec, std::size_t i);  // model arrays
   const model_info* (*child)();                       // a model, or an array's element model
@@ -381,30 +381,23 @@ struct field_at {
     else
       return v;
   }
-  static void reset(void* obj) {
-    if constexpr (field_traits<F>::optional)
-      (static_cast<T*>(obj)->*(decl.member)).reset();
-  }
   // The member's kind, for a field_decl; kind::constant for the other declarations.
   static constexpr kind field_kind() {
     if constexpr (requires { field_traits<F>::k; })
       return field_traits<F>::k;
     return kind::constant;
   }
+  // Instantiated only for the fields that use them (see info()): an optional
+  // member's reset, a model array's element, size and at.
+  static void reset(void* obj) { (static_cast<T*>(obj)->*(decl.member)).reset(); }
   static void* element(void* vec) {
-    if constexpr (field_kind() == kind::model_array)
-      return &static_cast<typename field_traits<F>::V*>(vec)->emplace_back();
-    return nullptr;
+    return &static_cast<typename field_traits<F>::V*>(vec)->emplace_back();
   }
   static std::size_t size(const void* vec) {
-    if constexpr (field_kind() == kind::model_array)
-      return static_cast<const typename field_traits<F>::V*>(vec)->size();
-    return 0;
+    return static_cast<const typename field_traits<F>::V*>(vec)->size();
   }
   static const void* at(const void* vec, std::size_t i) {
-    if constexpr (field_kind() == kind::model_array)
-      return &(*static_cast<const typename field_traits<F>::V*>(vec))[i];
-    return nullptr;
+    return &(*static_cast<const typename field_traits<F>::V*>(vec))[i];
   }
   using child_fn = const model_info* (*)();
   static constexpr child_fn child() {
@@ -415,8 +408,16 @@ struct field_at {
     return nullptr;
   }
   static constexpr field_info info() {
-    field_info f{{},    {}, {},     kind::constant, false,  false,    false, false, false,  false,
-                 false, 0,  &value, &get,           &reset, &element, &size, &at,   child()};
+    field_info f{{},      {},      {},      kind::constant, false,  false,  false,
+                 false,   false,   false,   false,          0,      &value, &get,
+                 nullptr, nullptr, nullptr, nullptr,        child()};
+    if constexpr (field_traits<F>::optional)
+      f.reset = &reset;
+    if constexpr (field_kind() == kind::model_array) {
+      f.element = &element;
+      f.size = &size;
+      f.at = &at;
+    }
     if constexpr (std::is_same_v<F, constant_decl>) {
       f.name = decl.name;
       f.required = true;
