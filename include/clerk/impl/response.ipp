@@ -649,7 +649,7 @@ class model_handler {
         note("field " + in_quotes(path(f) + rest_key_) + " is longer than the limit of " +
              std::to_string(lim_.max_string_bytes) + " bytes");
       }
-      if (rest_string_) {
+      if (rest_string_ && !check_only_) {  // a check keeps no text
         if (buf_.empty())
           buf_ += '"';
         append_json_escaped(buf_, s);
@@ -690,8 +690,9 @@ class model_handler {
     string_field_ = nullptr;
     if (rest_string_) {
       rest_string_ = false;
-      buf_ += '"';
-      scalar_capture(f, buf_);
+      if (!check_only_)
+        buf_ += '"';
+      scalar_capture(f, buf_);  // empty in a check
       return;
     }
     if (f == nullptr || (string_cut_ && f != &trace_field_))
