@@ -476,11 +476,15 @@ TEST_CASE("actor tokens: the fake answers 422 for missing fields, naming them") 
   auto r = clerk::build_request(
       clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "user_2"}}, config_for(fake));
   REQUIRE(r.has_value());
-  for (auto [body, param] :
+  // Not a structured binding: CAPTURE is a lambda, and clang 14 cannot
+  // capture one.
+  for (const auto& row :
        {std::pair{R"({"actor":{"sub":"user_2"}})", "user_id"},
         std::pair{R"({"user_id":"user_1"})", "actor"},
         std::pair{R"({"user_id":"user_1","actor":{"reason":"x"}})", "actor.sub"},
         std::pair{R"({"user_id":"user_1","actor":{"sub":""}})", "actor.sub"}}) {
+    const char* body = row.first;
+    const char* param = row.second;
     CAPTURE(body);
     r->body = body;
     auto a = api_error_of(fake(*r));
