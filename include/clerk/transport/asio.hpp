@@ -255,8 +255,9 @@ class asio_transport {
     else
       c->plain.emplace(ex_);
     // The connect and the TLS handshake end by the request's deadline too.
-    const auto connect_by = std::chrono::steady_clock::now() + options_.connect_timeout;
-    c->lowest().expires_at(connect_by < deadline ? connect_by : deadline);
+    const auto now = std::chrono::steady_clock::now();
+    c->lowest().expires_at(
+        options_.connect_timeout < deadline - now ? now + options_.connect_timeout : deadline);
     co_await c->lowest().async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec)
       co_return failed_at(ec, "connect", true);
