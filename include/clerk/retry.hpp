@@ -43,10 +43,12 @@ class retry_policy {
   // that is not positive. Large values are fine: the arithmetic saturates.
   static result<retry_policy> make(retry_options o);
 
-  // One attempt, no waits: what a client without a policy does.
+  // One attempt, no waits and no deadline of its own: what a client without
+  // a policy does. The attempt's timeout is the configured one, uncut.
   static retry_policy none() noexcept {
     retry_options o;
     o.max_attempts = 1;
+    o.deadline = std::chrono::milliseconds::max();
     return retry_policy(o);
   }
 

@@ -4,6 +4,7 @@
 
 #include <clerk/sign_in_tokens.hpp>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <system_error>
@@ -104,4 +105,15 @@ TEST_CASE("the client applies the configured response limits") {
   REQUIRE(r.has_error());
   REQUIRE(r.error().as_unexpected_response() != nullptr);
   CHECK(r.error().as_unexpected_response()->problem.ends_with("exceeds the limit of 10 bytes"));
+}
+
+TEST_CASE("without a policy, the configured timeout reaches the transport uncut, above 60 s too") {
+  auto cfg =
+      clerk::config::make({.secret_key = clerk_test::test_key, .timeout = std::chrono::minutes(5)});
+  REQUIRE(cfg.has_value());
+  recording_transport t{{}, json_response(200, clerk_test::sample_token_json())};
+  const clerk::client client(*cfg, std::ref(t));
+  REQUIRE(client.send(clerk::create_sign_in_token{.user_id = "user_2xyz"}).has_value());
+  REQUIRE(t.sent.size() == 1);
+  CHECK(t.sent[0].timeout == std::chrono::minutes(5));
 }
