@@ -26,16 +26,35 @@ inline namespace CLERK_BACKEND_ABI {
 // The client token: the credential by which the Frontend API knows this
 // native client (a long-lived JWT, "Bearer ..."). The library stores none: the
 // caller keeps it between calls and runs (like a refresh token), passes it to
-// each request and takes the rotated one from each answer. Never printed.
+// each request and takes the rotated one from each answer. Held as a secret:
+// never printed, wiped when freed, compared in constant time.
+//
+// It becomes a header, so only visible ASCII and inner spaces are sent: a
+// token holding anything else (CR, LF, a control or non-ASCII byte), whether
+// read back from storage or taken from an answer, is kept but refused when a
+// request is built: an invalid_request naming client_token, nothing sent.
 class client_token {
  public:
   client_token() = default;
   // A token kept from an earlier run, exactly as the Frontend API sent it.
+  // The string is wiped once copied.
   explicit client_token(std::string value) : value_(std::move(value)) {}
 
   bool empty() const noexcept { return value_.empty(); }
   // The value to persist (a keychain, an encrypted file). Handle as a secret.
-  std::string_view reveal() const noexcept { return value_; }
+  std::string_view reveal() const noexcept { return value_.reveal(); }
+
+  // Why this token cannot be sent, or nullopt when it can (or is empty).
+  std::optional<invalid_request> check() const {
+    std::string_view v = value_.reveal();
+    for (char c : v)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+        return invalid_request{"client_token",
+                               "must be visible ASCII: no CR, LF, control or non-ASCII bytes"};
+    if (!v.empty() && (v.front() == ' ' || v.back() == ' '))
+      return invalid_request{"client_token", "must not start or end with a space"};
+    return std::nullopt;
+  }
 
   // Takes what an answer's Authorization header held: a value replaces this
   // token; no header keeps it; an empty value or a bare scheme ("Bearer")
@@ -48,7 +67,7 @@ class client_token {
       v.remove_suffix(1);
     if (v.find(' ') == std::string_view::npos && detail::iequals(v, "bearer"))
       v = {};
-    value_ = std::string(v);
+    value_ = secret(v);
   }
 
   friend bool operator==(const client_token&, const client_token&) = default;
@@ -57,7 +76,7 @@ class client_token {
   }
 
  private:
-  std::string value_;
+  secret value_;
 };
 
 // What the user sets for the Frontend API. No secret key: a native client
@@ -74,6 +93,8 @@ struct frontend_options {
   // a loopback host unless this is set.
   bool allow_insecure_http = false;
 };
+
+class frontend_call;
 
 class frontend_config {
  public:
@@ -103,6 +124,11 @@ class frontend_config {
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
   const response_limits& limits() const noexcept { return limits_; }
 
+  // Every request carries the caller's client token: clerk::client's
+  // send(op, token) binds it for the request (<clerk/client.hpp>).
+  using caller_state = client_token;
+  frontend_call bind(const client_token& token) const noexcept;
+
   friend bool operator==(const frontend_config&, const frontend_config&) = default;
   friend std::ostream& operator<<(std::ostream& os, const frontend_config& c) {
     return os << "clerk::frontend_config{frontend_api_url=" << http::redact(c.base_url_)
@@ -124,7 +150,8 @@ class frontend_config {
 // A frontend_config bound to the caller's client token for one request: what
 // the request builder takes. Every Frontend API request carries the query
 // _is_native=1, Clerk-API-Version, User-Agent, Accept and, when there is a
-// token, Authorization with it verbatim; never Origin or a cookie.
+// token, Authorization with it verbatim; never Origin or a cookie. Its
+// timeout and body limit are the config's.
 class frontend_call {
  public:
   frontend_call(const frontend_config& cfg, const client_token& token) noexcept
@@ -133,8 +160,11 @@ class frontend_call {
   std::string_view base_url() const noexcept { return cfg_->base_url(); }
   const response_limits& limits() const noexcept { return cfg_->limits(); }
 
-  friend void prepare_request(const frontend_call& c, http_request& r) {
+  friend std::optional<invalid_request> prepare_request(const frontend_call& c, http_request& r) {
+    if (auto bad = c.token_->check())
+      return bad;
     r.timeout = c.cfg_->timeout();
+    r.max_body_bytes = c.cfg_->limits().max_body_bytes;
     r.url += "?_is_native=1";
     r.headers.reserve(6);
     if (!c.token_->empty())
@@ -142,12 +172,17 @@ class frontend_call {
     r.headers.add("Clerk-API-Version", std::string(c.cfg_->api_version()));
     r.headers.add("User-Agent", std::string(c.cfg_->user_agent()));
     r.headers.add("Accept", "application/json");
+    return std::nullopt;
   }
 
  private:
   const frontend_config* cfg_;
   const client_token* token_;
 };
+
+inline frontend_call frontend_config::bind(const client_token& token) const noexcept {
+  return {*this, token};
+}
 
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk

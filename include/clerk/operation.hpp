@@ -27,8 +27,9 @@
 // The service: build_request(op, cfg) works with any configuration type that
 // has base_url() and limits() and a prepare_request(cfg, request) found by
 // argument-dependent lookup, which adds what every request to that service
-// carries (timeout, credential and version headers, a fixed query such as
-// "?_is_native=1"). clerk::config is the Backend API's.
+// carries (timeout, body limit, credential and version headers, a fixed query
+// such as "?_is_native=1"); it returns void, or an optional<invalid_request>
+// that refuses the request. clerk::config is the Backend API's.
 #ifndef CLERK_OPERATION_HPP
 #define CLERK_OPERATION_HPP
 
@@ -240,18 +241,28 @@ constexpr operation_info make_operation_info() {
 template <class Op>
 inline constexpr operation_info operation_info_of = make_operation_info<Op>();
 
+// What a service adds to every request (prepare_request), type-erased; a
+// prepare_request may refuse the request by returning an invalid_request
+// (a client token that is not a valid header value).
+using prepare_fn = std::optional<invalid_request> (*)(const void* cfg, http_request& r);
+
+template <class Config>
+std::optional<invalid_request> prepare_for(const void* cfg, http_request& r) {
+  const auto& c = *static_cast<const Config*>(cfg);
+  if constexpr (std::is_void_v<decltype(prepare_request(c, r))>) {
+    prepare_request(c, r);
+    return std::nullopt;
+  } else {
+    return prepare_request(c, r);
+  }
+}
+
 // The request for `op`: every path parameter and field checked (the first
 // at fault is the error), then the method and URL (`base` and the path), what
 // `prepare` adds for the service, the query, and the body with its type.
 CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info, const void* op,
                                                       std::string_view base, const void* cfg,
-                                                      void (*prepare)(const void* cfg,
-                                                                      http_request& r));
-
-template <class Config>
-void prepare_for(const void* cfg, http_request& r) {
-  prepare_request(*static_cast<const Config*>(cfg), r);
-}
+                                                      prepare_fn prepare);
 
 // The checks of request values, each naming the field (prefix + label) at fault.
 CLERK_BACKEND_DECL std::optional<invalid_request> check_fields(std::string_view prefix,

@@ -216,3 +216,40 @@ TEST_CASE("only the idempotent operations build replayable requests; the sign-in
   CHECK(clerk::build_request(clerk::read_client{}, fapi(), token)->replayable);
   CHECK(clerk::build_request(clerk::remove_session{"sess_1"}, fapi(), token)->replayable);
 }
+
+TEST_CASE("a client token holding CR, LF or a control byte is refused when a request is built") {
+  for (const char* bad : {"Bearer eyJ.e30.\r\nX-Injected: yes", "Bearer a\rb", "Bearer a\nb",
+                          "Bearer a\tb", "Bearer a\x7f", "Bearer \xc3\xa9", " Bearer a"}) {
+    CAPTURE(bad);
+    const clerk::client_token stored(bad);  // as read back from storage
+    auto r = clerk::build_request(clerk::read_client{}, fapi(), stored);
+    REQUIRE(r.has_error());
+    REQUIRE(r.error().as_invalid_request() != nullptr);
+    CHECK(r.error().as_invalid_request()->field == "client_token");
+    clerk::client_token answered;  // as taken from an answer's Authorization
+    answered.update(clerk::secret(bad));
+    auto a = clerk::build_request(clerk::read_client{}, fapi(), answered);
+    REQUIRE(a.has_error());
+    CHECK(a.error().as_invalid_request()->field == "client_token");
+  }
+  CHECK(clerk::build_request(clerk::read_client{}, fapi(), token).has_value());
+}
+
+TEST_CASE("client tokens compare by value") {
+  CHECK(clerk::client_token("Bearer a.b.c") == clerk::client_token("Bearer a.b.c"));
+  CHECK(clerk::client_token("Bearer a.b.c") != clerk::client_token("Bearer a.b.d"));
+  CHECK(clerk::client_token() == clerk::client_token(""));
+}
+
+TEST_CASE("a Frontend API request asks the transport for the configured body limit") {
+  for (std::size_t limit : {std::size_t{16} << 10, std::size_t{4} << 20}) {
+    clerk::frontend_options o;
+    o.frontend_api_url = "https://clerk.example.com";
+    o.limits.max_body_bytes = limit;
+    auto cfg = clerk::frontend_config::make(o);
+    REQUIRE(cfg.has_value());
+    auto r = clerk::build_request(clerk::read_client{}, *cfg, token);
+    REQUIRE(r.has_value());
+    CHECK(r->max_body_bytes == limit);
+  }
+}

@@ -171,8 +171,7 @@ inline void append_form_fields(std::string& out, const model_info& info, const v
 
 CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info, const void* op,
                                                       std::string_view base, const void* cfg,
-                                                      void (*prepare)(const void* cfg,
-                                                                      http_request& r)) {
+                                                      prepare_fn prepare) {
   for (std::size_t i = 0; i < info.path_count; ++i)
     if (info.path[i].get != nullptr)
       if (auto e = check_segment(info.path[i].text, *info.path[i].get(op)))
@@ -193,7 +192,8 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
     else
       append_path_segment(r.url, *info.path[i].get(op));
   }
-  prepare(cfg, r);
+  if (auto e = prepare(cfg, r))
+    return error(std::move(*e));
   if (info.query.count != 0) {
     std::string q;
     bool first = true;
