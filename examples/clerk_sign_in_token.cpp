@@ -43,8 +43,11 @@ consume redeems a sign-in token's ticket through Clerk's Frontend API as a
 native client does, and prints the new session as one JSON object:
 session_id, user_id, status, jwt (the session JWT) and recovered. "-" reads
 the ticket from standard input (an argument shows in process lists). No
-secret key is read, and the sign-in is sent once, never retried. A used,
-expired or revoked ticket exits 1 naming Clerk's code.
+secret key is read. The sign-in is sent once (resent only after a 429 or a
+failure before it left); a lost or unusable answer is recovered by reading
+the client back (recovered: true). Once the ticket is spent, a failure names
+the session it made. A used, expired or revoked ticket exits 1 naming
+Clerk's code.
 
 options:
   --api-url URL        the Backend API's origin, as Clerk's SDKs take it
@@ -56,8 +59,9 @@ options:
                        fractions allowed)
   --retries N          retry up to N times (default 2; 0 disables): after a
                        429 (waiting out Retry-After) or a failure before the
-                       request was sent, for both commands; after a 5xx or
-                       any other transport failure, for revoke only
+                       request was sent, for every command; after a 5xx or
+                       any other transport failure, for revoke and for
+                       consume's reads, touch and mint
   --verbose            print each attempt on stderr: the request, the status
                        or the failure, and the wait before the next one, with
                        the secret key and the token redacted
@@ -178,9 +182,8 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
   } else if (a.command == "consume") {
     if (positional.size() != 2)
       return usage("consume needs exactly one TICKET, or - to read it from standard input");
-    if (a.user_id || a.org_id || a.expires_in || a.api_url || a.retries)
-      return usage(
-          "--user-id, --org-id, --expires-in, --api-url and --retries do not apply to consume");
+    if (a.user_id || a.org_id || a.expires_in || a.api_url)
+      return usage("--user-id, --org-id, --expires-in and --api-url do not apply to consume");
     a.ticket.emplace(positional[1]);
   } else {
     return usage("unknown command " + a.command + ": expected create, revoke or consume");
@@ -310,6 +313,27 @@ struct verbose_waiter : clerk::blocking_waiter {
   }
 };
 
+// The retry policy of --retries, for calls under `timeout`: every attempt
+// may take its whole timeout, and the waits their budget. Or the exit code
+// of a usage error (already reported).
+std::variant<clerk::retry_policy, int> retry_policy_of(const arguments& a,
+                                                       std::chrono::milliseconds timeout) {
+  unsigned retries = 2;
+  if (a.retries) {
+    auto n = parse_integer(*a.retries);
+    if (!n || *n < 0 || *n > 99)
+      return usage("--retries wants a whole number from 0 to 99, got " + *a.retries);
+    retries = static_cast<unsigned>(*n);
+  }
+  clerk::retry_options ro;
+  ro.max_attempts = retries + 1;
+  ro.deadline = timeout * ro.max_attempts + ro.max_total_delay;
+  auto policy = clerk::retry_policy::make(ro);
+  if (!policy)
+    return usage(policy.error().message());
+  return *policy;
+}
+
 // consume: the ticket redeemed through the Frontend API, the session printed.
 int consume(const arguments& a) {
   std::string ticket = *a.ticket;
@@ -336,10 +360,16 @@ int consume(const arguments& a) {
   }
   if (!config)
     return usage(config.error().message());
+  auto policy = retry_policy_of(a, config->timeout());
+  if (auto* code = std::get_if<int>(&policy))
+    return *code;
 
-  const verbose_transport transport{{}, a.verbose};
+  // Reading the client, touch and mint are retried by the policy; the
+  // sign-in only after a 429 or a failure before it was sent.
+  const clerk::client fapi(*config, verbose_transport{{}, a.verbose},
+                           std::get<clerk::retry_policy>(policy), verbose_waiter{{}, a.verbose});
   clerk::client_token client_token;  // a new client each run: nothing is kept
-  auto s = clerk::consume_ticket(transport, *config, client_token, clerk::secret(ticket));
+  auto s = clerk::consume_ticket(fapi, client_token, clerk::secret(std::move(ticket)));
   if (!s) {
     int code = exit_code_for(s.error());
     if (code == usage_error)
@@ -388,26 +418,15 @@ int main(int argc, char** argv) {
   }
   if (auto code = set_common_options(a, o))
     return *code;
-  unsigned retries = 2;
-  if (a.retries) {
-    auto n = parse_integer(*a.retries);
-    if (!n || *n < 0 || *n > 99)
-      return usage("--retries wants a whole number from 0 to 99, got " + *a.retries);
-    retries = static_cast<unsigned>(*n);
-  }
-  // Every attempt may take its whole timeout, and the waits their budget.
-  clerk::retry_options ro;
-  ro.max_attempts = retries + 1;
-  ro.deadline = o.timeout * ro.max_attempts + ro.max_total_delay;
-  auto policy = clerk::retry_policy::make(ro);
-  if (!policy)
-    return usage(policy.error().message());
+  auto policy = retry_policy_of(a, o.timeout);
+  if (auto* code = std::get_if<int>(&policy))
+    return *code;
   auto config = clerk::config::make(std::move(o));
   if (!config)
     return usage(config.error().message());
 
-  const clerk::client client(*config, verbose_transport{{}, a.verbose}, *policy,
-                             verbose_waiter{{}, a.verbose});
+  const clerk::client client(*config, verbose_transport{{}, a.verbose},
+                             std::get<clerk::retry_policy>(policy), verbose_waiter{{}, a.verbose});
   clerk::result<clerk::sign_in_token> token = clerk::error(clerk::invalid_request{});
   if (a.command == "create") {
     clerk::create_sign_in_token op{.user_id = *a.user_id, .org_id = a.org_id};

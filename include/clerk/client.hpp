@@ -22,15 +22,41 @@
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 
-// An operation has a pure builder and a pure parser, found by ADL: the
-// generic ones of <clerk/operation.hpp> for a declared operation.
-template <class Op>
-concept operation = requires(const Op& op, const config& cfg, const http_response& r) {
+// An operation has a pure builder and a pure parser for a service, found by
+// ADL: the generic ones of <clerk/operation.hpp> for a declared operation.
+// `Service` is what the builder takes: clerk::config for the Backend API,
+// frontend_call (a frontend_config bound to a client token) for the Frontend API.
+template <class Op, class Service = config>
+concept operation = requires(const Op& op, const Service& cfg, const http_response& r) {
   typename Op::response_type;
   { Op::idempotent } -> std::convertible_to<bool>;
   { build_request(op, cfg) } -> std::same_as<result<http_request>>;
   { parse_response(op, r, cfg) } -> std::same_as<result<typename Op::response_type>>;
 };
+
+// A service whose every request carries the caller's state, bound per call:
+// `Config::caller_state` (the Frontend API's client_token) and
+// `cfg.bind(state)`, the service config a request is built with.
+template <class Config>
+concept stateful_service = requires(const Config& c, const typename Config::caller_state& s) {
+  { c.bind(s) } -> service_config;
+};
+
+namespace detail {
+// What client::send(op, state) builds with, and the state it takes; for a
+// service without one, nothing an operation can be sent to.
+template <class Config>
+struct binding {
+  struct none {};
+  using service = none;
+  using state = none;
+};
+template <stateful_service Config>
+struct binding<Config> {
+  using state = typename Config::caller_state;
+  using service = decltype(std::declval<const Config&>().bind(std::declval<const state&>()));
+};
+}  // namespace detail
 
 // What a retrying client needs from its caller, since the library has no
 // clock, no sleep and no randomness of its own. Adapters ship one each
@@ -100,6 +126,20 @@ transport_ref make_transport_ref(const T& t) {
           }};
 }
 
+// A service config, type-erased: where requests go, what they all carry, the
+// limits their answers are read with.
+struct service_ref {
+  const void* cfg;
+  std::string_view base_url;
+  const response_limits& limits;
+  std::optional<invalid_request> (*prepare)(const void* cfg, http_request& r);
+};
+
+template <class S>
+service_ref make_service_ref(const S& s) {
+  return {&s, s.base_url(), s.limits(), &prepare_for<S>};
+}
+
 // client::send of a declared operation, compiled once for all of them.
 struct declared_call {
   const operation_info& op_info;
@@ -108,9 +148,14 @@ struct declared_call {
   std::string_view done_code;
   const model_info& answer_info;
   void* answer;  // a default-constructed response model
-  const config& cfg;
+  service_ref service;
   transport_ref transport;
 };
+
+// The copies of secrets a call made (the Authorization header, a body that
+// may hold a ticket or a token) overwritten with zeros before they are freed.
+CLERK_BACKEND_DECL void wipe_secrets(http_request& r) noexcept;
+CLERK_BACKEND_DECL void wipe_secrets(http_response& r) noexcept;
 
 // Builds the request (an invalid_request error when a field is at fault: then
 // nothing is sent), sends it through `c.transport` by `policy` and parses the
@@ -129,16 +174,18 @@ CLERK_BACKEND_DECL std::optional<error> run_attempts(http_request& request,
                                                      const waiter_ref& w);
 }  // namespace detail
 
-// Holds a validated config, a transport, a retry policy and a waiter, nothing
-// mutable: share one across threads when the transport and waiter allow it.
-template <transport Transport, waiter Waiter = no_wait>
+// Holds a validated service config (clerk::config for the Backend API,
+// frontend_config for the Frontend API), a transport, a retry policy and a
+// waiter, nothing mutable: share one across threads when the transport and
+// waiter allow it.
+template <transport Transport, waiter Waiter = no_wait, class Config = clerk::config>
 class client {
  public:
-  // Without a policy: one attempt a call.
-  client(clerk::config cfg, Transport t)
+  // Without a policy: one attempt a call, under the configured timeout.
+  client(Config cfg, Transport t)
       : config_(std::move(cfg)), transport_(std::move(t)), policy_(retry_policy::none()) {}
   // Every send retries by `policy`, waiting through `w`.
-  client(clerk::config cfg, Transport t, retry_policy policy, Waiter w)
+  client(Config cfg, Transport t, retry_policy policy, Waiter w)
       : config_(std::move(cfg)),
         transport_(std::move(t)),
         policy_(std::move(policy)),
@@ -149,68 +196,93 @@ class client {
   // once and sent unchanged on every attempt, except that its timeout is cut
   // to the time left before the policy's deadline. A failed call's error
   // tells how many attempts were made and why it stopped (attempts(),
-  // stop()).
-  template <operation Op>
+  // stop()). The Backend API's form.
+  template <operation<Config> Op>
   result<typename Op::response_type> send(const Op& op) const {
-    if constexpr (declared_operation<Op> && detail::declared_model<typename Op::response_type>)
-      return send_declared(op);
-    else
-      return send_any(op);
+    return send_to(op, config_);
   }
 
-  const clerk::config& config() const noexcept { return config_; }
+  // The same on behalf of the caller's state: the Frontend API's client
+  // token, which every request carries and every answer may rotate. The
+  // token is read when the request is built and takes the answer's rotated
+  // one (a successful answer's client_token) before this returns; a token
+  // that is not visible ASCII is an invalid_request naming client_token,
+  // nothing sent.
+  template <operation<typename detail::binding<Config>::service> Op>
+  result<typename Op::response_type> send(const Op& op,
+                                          typename detail::binding<Config>::state& state) const {
+    auto answer = send_to(op, config_.bind(state));
+    if constexpr (requires { state.update(answer->client_token); })
+      if (answer)
+        state.update(answer->client_token);
+    return answer;
+  }
+
+  const Config& config() const noexcept { return config_; }
   const Transport& transport() const noexcept { return transport_; }
   const retry_policy& policy() const noexcept { return policy_; }
 
  private:
+  template <class Op, class Service>
+  result<typename Op::response_type> send_to(const Op& op, const Service& service) const {
+    if constexpr (declared_operation<Op> && detail::declared_model<typename Op::response_type>)
+      return send_declared(op, service);
+    else
+      return send_any(op, service);
+  }
+
   // A declared operation: the generic build_request and parse_response, in
   // one function compiled once (detail::send_declared), so that a translation
   // unit compiles the operation's table and this call only.
-  template <class Op>
-  result<typename Op::response_type> send_declared(const Op& op) const {
+  template <class Op, class Service>
+  result<typename Op::response_type> send_declared(const Op& op, const Service& service) const {
     using answer_type = typename Op::response_type;
     answer_type answer{};
-    if (auto e =
-            detail::send_declared({detail::operation_info_of<Op>, &op, Op::idempotent,
-                                   detail::already_done_code<Op>(), detail::info_of<answer_type>,
-                                   &answer, config_, detail::make_transport_ref(transport_)},
-                                  policy_, detail::make_waiter_ref(waiter_)))
+    if (auto e = detail::send_declared(
+            {detail::operation_info_of<Op>, &op, Op::idempotent, detail::already_done_code<Op>(),
+             detail::info_of<answer_type>, &answer, detail::make_service_ref(service),
+             detail::make_transport_ref(transport_)},
+            policy_, detail::make_waiter_ref(waiter_)))
       return std::move(*e);
     return answer;
   }
 
   // Any other operation: its own build_request and parse_response, found by ADL.
-  template <class Op>
-  result<typename Op::response_type> send_any(const Op& op) const {
-    auto request = build_request(op, config_);
+  template <class Op, class Service>
+  result<typename Op::response_type> send_any(const Op& op, const Service& service) const {
+    auto request = build_request(op, service);
     if (!request)
       return std::move(request).error();
-    request->max_body_bytes = config_.limits().max_body_bytes;  // the transport's cap
+    request->max_body_bytes = service.limits().max_body_bytes;  // the transport's cap
     std::optional<typename Op::response_type> answer;
     struct attempt_state {
       const client& self;
       const Op& op;
+      const Service& service;
       std::optional<typename Op::response_type>& answer;
-    } state{*this, op, answer};
+    } state{*this, op, service, answer};
     auto attempt = [](const void* p, const http_request& r) -> std::optional<error> {
       const auto& s = *static_cast<const attempt_state*>(p);
       transport_result response = s.self.transport_(r);
       if (!response)
         return clerk::error(std::move(response).error());
-      auto parsed = parse_response(s.op, *response, s.self.config_);
+      auto parsed = parse_response(s.op, *response, s.service);
+      detail::wipe_secrets(*response);
       if (!parsed)
         return std::move(parsed).error();
       s.answer.emplace(std::move(*parsed));
       return std::nullopt;
     };
-    if (auto e =
-            detail::run_attempts(*request, policy_, Op::idempotent, detail::already_done_code<Op>(),
-                                 {&state, attempt}, detail::make_waiter_ref(waiter_)))
+    auto e =
+        detail::run_attempts(*request, policy_, Op::idempotent, detail::already_done_code<Op>(),
+                             {&state, attempt}, detail::make_waiter_ref(waiter_));
+    detail::wipe_secrets(*request);
+    if (e)
       return std::move(*e);
     return std::move(*answer);
   }
 
-  clerk::config config_;
+  Config config_;
   Transport transport_;
   retry_policy policy_;
   Waiter waiter_{};

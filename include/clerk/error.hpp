@@ -163,6 +163,14 @@ class error {
     stop_ = why;
   }
 
+  // Set by consume_ticket when the ticket was spent and made a session but a
+  // later step (reading it, touch, mint) still failed: the session is on the
+  // caller's client, which the client token holds. Touch it and mint its JWT
+  // later (touch_session, mint_session_token), or remove it: the ticket
+  // cannot be used again. Empty otherwise.
+  std::string_view session_id() const noexcept { return session_id_; }
+  void set_session_id(std::string id) { session_id_ = std::move(id); }
+
   friend bool operator==(const error& a, const error& b) { return a.equals(b); }
 
   friend std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
@@ -173,6 +181,7 @@ class error {
   std::variant<invalid_request, transport_error, api_error, unexpected_response> v_;
   unsigned attempts_ = 0;
   retry_stop stop_ = retry_stop::none;
+  std::string session_id_;
 };
 
 }  // namespace CLERK_BACKEND_ABI

@@ -7,7 +7,9 @@
 // the caller's client token (build_request(op, cfg, token)); none carries
 // Origin, a cookie or a secret key. Every answer may carry a rotated client
 // token in its Authorization header: the parsed answer's client_token, which
-// client_token::update() takes.
+// client_token::update() takes. clerk::client over a frontend_config does
+// both: client.send(op, token) (<clerk/client.hpp>), with its limits and
+// retries.
 #ifndef CLERK_FRONTEND_HPP
 #define CLERK_FRONTEND_HPP
 

@@ -1,20 +1,24 @@
-// Redeeming a sign-in token in a native client, end to end: establish a
-// client, sign in with the ticket exactly once, recover the session when the
-// sign-in's answer is lost, make the session active and mint its first JWT.
-// Sends through any clerk::transport; no retries, no sleeping.
+// Redeeming a sign-in token in a native client, end to end, over a
+// clerk::client of the Frontend API: establish a client, sign in with the
+// ticket once, recover the session when the sign-in's answer is lost or
+// unusable, make the session active and mint its first JWT.
 #ifndef CLERK_FRONTEND_SIGN_IN_HPP
 #define CLERK_FRONTEND_SIGN_IN_HPP
 
+#include <clerk/client.hpp>
+#include <clerk/detail/response.hpp>
 #include <clerk/error.hpp>
 #include <clerk/frontend.hpp>
 #include <clerk/frontend_config.hpp>
 #include <clerk/frontend_errors.hpp>
+#include <clerk/model.hpp>
 #include <clerk/result.hpp>
 #include <clerk/secret.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -24,25 +28,6 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
-
-// Sends one Frontend API operation once on behalf of `token`'s client, parses
-// the answer and takes the client token it carries (token.update). Returns
-// the answer, or the error: invalid_request (nothing sent), transport,
-// api_error, unexpected_response.
-template <declared_operation Op, transport T>
-result<typename Op::response_type> frontend_send(const T& transport, const frontend_config& cfg,
-                                                 client_token& token, const Op& op) {
-  auto request = build_request(op, cfg, token);
-  if (!request)
-    return std::move(request).error();
-  transport_result answer = transport(*request);
-  if (!answer)
-    return error(std::move(answer).error());
-  auto parsed = parse_response(op, *answer, cfg);
-  if (parsed)
-    token.update(parsed->client_token);
-  return parsed;
-}
 
 // What consume_ticket returns: an active session and its first JWT.
 struct ticket_sign_in {
@@ -64,6 +49,8 @@ struct ticket_sign_in {
 
 struct consume_options {
   // When set, recovery adopts a session only if it belongs to this user.
+  // Unset: the user the ticket names (its JWT's "sub" claim, read without
+  // checking the signature: it only narrows what recovery may adopt).
   std::optional<std::string> expected_user_id{};
 };
 
@@ -80,7 +67,7 @@ inline std::vector<std::string> session_ids(const client_answer& a) {
 // The session a lost sign-in made: active, on this client, not there before,
 // and the expected user's when one is expected.
 inline const session* new_session(const client_answer& a, const std::vector<std::string>& before,
-                                  const consume_options& o) {
+                                  const std::optional<std::string>& user_id) {
   const frontend_client* c = a.current();
   if (c == nullptr)
     return nullptr;
@@ -88,48 +75,153 @@ inline const session* new_session(const client_answer& a, const std::vector<std:
     if (s.status != session_status::kind::active ||
         std::find(before.begin(), before.end(), s.id) != before.end())
       continue;
-    if (o.expected_user_id && s.user_id() != *o.expected_user_id)
+    if (user_id && s.user_id() != *user_id)
       continue;
     return &s;
   }
   return nullptr;
 }
 
-inline transport_error lost_sign_in(const transport_error& lost, std::string_view what) {
-  transport_error e = lost;
-  e.message = "the sign-in's answer was lost (" + lost.message + ") and " + std::string(what) +
-              "; the ticket may be spent";
-  e.request_not_sent = false;
+// The claim of a ticket's JWT payload that names its user.
+struct ticket_claims {
+  std::string sub;
+  static constexpr auto describe() {
+    return model("ticket_claims", field("sub", &ticket_claims::sub, non_empty));
+  }
+};
+
+// The user a ticket (a JWT) names in its payload's "sub", or nullopt when it
+// is not a JWT with one. Base64url without padding, then the one parser.
+inline std::optional<std::string> ticket_user(const secret& ticket) {
+  std::string_view t = ticket.reveal();
+  auto first = t.find('.');
+  auto second = first == std::string_view::npos ? first : t.find('.', first + 1);
+  if (second == std::string_view::npos)
+    return std::nullopt;
+  std::string_view payload = t.substr(first + 1, second - first - 1);
+  http_response r;
+  r.status = 200;
+  r.headers.add("Content-Type", "application/json");
+  r.body.reserve(payload.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : payload) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '-'             ? 62
+            : c == '_'             ? 63
+                                   : -1;
+    if (v < 0)
+      return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      r.body += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  ticket_claims claims;
+  if (parse_model(info_of<ticket_claims>, &claims, r, response_limits{}))
+    return std::nullopt;
+  return std::move(claims.sub);
+}
+
+// An answer that proves the sign-in was not carried out: nothing sent, or a
+// ClerkErrors 4xx (429 included). Anything else (a transport failure after
+// sending, a 5xx, a proxy's page, an unusable 2xx) may follow a sign-in Clerk
+// did.
+inline bool sign_in_not_done(const error& e) noexcept {
+  if (e.as_invalid_request() != nullptr)
+    return true;
+  if (const transport_error* t = e.as_transport())
+    return t->request_not_sent;
+  if (const api_error* a = e.as_api())
+    return a->status >= 400 && a->status <= 499;
+  return false;
+}
+
+// The error for a sign-in that may have been carried out and whose session
+// was not found: the ticket may be spent.
+inline error lost_sign_in(const error& lost, std::string_view what) {
+  std::string why = "the sign-in's answer was lost or unusable (" + lost.message() + ") and " +
+                    std::string(what) + "; the ticket may be spent";
+  error out = [&]() -> error {
+    if (const transport_error* t = lost.as_transport()) {
+      transport_error e = *t;
+      e.message = std::move(why);
+      e.request_not_sent = false;
+      return e;
+    }
+    unexpected_response u;
+    if (const unexpected_response* o = lost.as_unexpected_response())
+      u.content_type = o->content_type;
+    u.status = lost.http_status();
+    u.clerk_trace_id = std::string(lost.clerk_trace_id());
+    u.problem = std::move(why);
+    return u;
+  }();
+  out.set_attempts(lost.attempts(), lost.stop());
+  return out;
+}
+
+inline error sign_in_incomplete(const sign_in_attempt& attempt) {
+  unexpected_response u;
+  u.status = 200;
+  u.problem = std::string(sign_in_incomplete_problem) + '"' + std::string(attempt.status.raw()) +
+              "\", not \"complete\"";
+  if (attempt.status.value() == sign_in_status::kind::complete)
+    u.problem = "sign-in is complete but names no created_session_id";
+  return u;
+}
+
+inline error with_session(error e, const std::string& session_id) {
+  e.set_session_id(session_id);
   return e;
 }
 
 }  // namespace detail
 
-// Redeems `ticket` for `token`'s client and returns the new session, active,
-// with its first JWT. `token` is the caller's state: when empty, a client is
-// created first (POST /v1/client), so that the sign-in is bound to a token the
-// caller already holds; it is updated from every answer.
+// Redeems `ticket` for `token`'s client through `fapi`, a client of the
+// Frontend API, and returns the new session, active, with its first JWT.
+// `token` is the caller's state: when empty (or no longer valid), a client is
+// created first (POST /v1/client), and its answer must carry a client token,
+// so that the sign-in is bound to a token the caller holds; it takes the
+// rotated token of every answer.
 //
-// The sign-in POST is sent exactly once. When its answer is lost (a
-// transport error after the request may have been sent), the client is read
-// back and a session that appeared on it since (of expected_user_id, when
-// set) is adopted: `recovered` is then true. Returns, without sending the
-// sign-in, an invalid_request for an empty or malformed ticket; otherwise the
-// first error met: Clerk's (frontend_error() tells ticket_already_used,
-// ticket_expired, ... apart), a transport error, or a sign_in_incomplete
-// unexpected_response naming the status when the sign-in is not complete.
-template <transport T>
-result<ticket_sign_in> consume_ticket(const T& transport, const frontend_config& cfg,
+// The sign-in is never sent twice: the client's policy retries it only after
+// a 429 or a failure known to have left nothing sent. Any other failure (a
+// transport error after sending, a 5xx, a proxy's page, an unusable 2xx) may
+// follow a sign-in Clerk carried out: the client is then read back, and a
+// session that appeared on it since, of the expected user (by default the
+// ticket's own), is adopted: `recovered` is then true. Reading the client,
+// touch and mint are idempotent, retried by the policy.
+//
+// Returns, with nothing sent, an invalid_request for an empty or malformed
+// ticket or an unsendable client token; otherwise the first error met:
+// Clerk's (frontend_error() tells ticket_already_used, ticket_expired, ...
+// apart), a transport error, an unexpected_response (a new client without a
+// client token: the ticket was not sent), or a sign_in_incomplete one. Once
+// the ticket made a session, an error carries its id (error::session_id()).
+template <transport T, waiter W>
+result<ticket_sign_in> consume_ticket(const client<T, W, frontend_config>& fapi,
                                       client_token& token, const secret& ticket,
                                       const consume_options& options = {}) {
   const sign_in_with_ticket sign_in{ticket};
-  if (auto check = build_request(sign_in, cfg, client_token{}); !check)
+  if (auto check = build_request(sign_in, fapi.config(), client_token{}); !check)
     return std::move(check).error();
+  if (auto bad = token.check())
+    return error(std::move(*bad));
+  if (fapi.policy().options().retry_create_after_possible_delivery)
+    return error(invalid_request{"retry_create_after_possible_delivery",
+                                 "must be off: the ticket is single-use"});
+  const std::optional<std::string> user_id =
+      options.expected_user_id ? options.expected_user_id : detail::ticket_user(ticket);
 
   // 1. A client whose token we hold, and the sessions it has now.
   std::vector<std::string> before;
   if (!token.empty()) {
-    auto current = frontend_send(transport, cfg, token, read_client{});
+    auto current = fapi.send(read_client{}, token);
     if (!current && frontend_error(current.error()) != frontend_errc::unauthorized)
       return std::move(current).error();
     if (current && current->current() != nullptr)
@@ -138,72 +230,63 @@ result<ticket_sign_in> consume_ticket(const T& transport, const frontend_config&
       token = client_token{};  // stale or signed-out token: start a new client
   }
   if (token.empty()) {
-    auto made = frontend_send(transport, cfg, token, create_client{});
+    auto made = fapi.send(create_client{}, token);
     if (!made)
       return std::move(made).error();
+    if (token.empty()) {
+      unexpected_response u;
+      u.status = 200;
+      u.problem =
+          "the new client's answer carried no client token (Authorization header); the ticket "
+          "was not sent";
+      return error(std::move(u));
+    }
     before = detail::session_ids(*made);
   }
 
-  // 2. The sign-in, once.
+  // 2. The sign-in, sent once.
   ticket_sign_in out;
-  auto request = build_request(sign_in, cfg, token);
-  if (!request)
-    return std::move(request).error();
-  transport_result answer = transport(*request);
-  if (!answer) {
-    const transport_error& lost = answer.error();
-    if (lost.request_not_sent)
-      return error(lost);
-    auto client = frontend_send(transport, cfg, token, read_client{});
-    if (!client)
-      return error(detail::lost_sign_in(
-          lost, "reading the client back failed: " + client.error().message()));
-    const session* s = detail::new_session(*client, before, options);
-    if (s == nullptr)
-      return error(detail::lost_sign_in(lost, "no new session is on the client"));
-    out.session_id = s->id;
-    out.user_id = std::string(s->user_id());
-    out.recovered = true;
-  } else {
-    auto signed_in = parse_response(sign_in, *answer, cfg);
-    if (!signed_in)
-      return std::move(signed_in).error();
-    token.update(signed_in->client_token);
+  auto signed_in = fapi.send(sign_in, token);
+  if (signed_in) {
     const sign_in_attempt& attempt = signed_in->response;
     if (attempt.status.value() != sign_in_status::kind::complete || !attempt.created_session_id ||
-        attempt.created_session_id->empty()) {
-      unexpected_response u;
-      u.status = answer->status;
-      u.content_type = std::string(answer->headers.find("content-type").value_or(""));
-      u.body_size = answer->body.size();
-      u.problem = std::string(detail::sign_in_incomplete_problem) + '"' +
-                  std::string(attempt.status.raw()) + "\", not \"complete\"";
-      if (attempt.status.value() == sign_in_status::kind::complete)
-        u.problem = "sign-in is complete but names no created_session_id";
-      u.clerk_trace_id = std::string(answer->headers.find("clerk-trace-id").value_or(""));
-      return error(std::move(u));
-    }
+        attempt.created_session_id->empty())
+      return detail::sign_in_incomplete(attempt);
     out.session_id = *attempt.created_session_id;
     if (signed_in->client)
       if (const session* s = signed_in->client->find(out.session_id))
         out.user_id = std::string(s->user_id());
+  } else if (detail::sign_in_not_done(signed_in.error())) {
+    return std::move(signed_in).error();
+  } else {
+    auto client = fapi.send(read_client{}, token);
+    if (!client)
+      return detail::lost_sign_in(signed_in.error(),
+                                  "reading the client back failed: " + client.error().message());
+    const session* s = detail::new_session(*client, before, user_id);
+    if (s == nullptr)
+      return detail::lost_sign_in(signed_in.error(), "no new session is on the client");
+    out.session_id = s->id;
+    out.user_id = std::string(s->user_id());
+    out.recovered = true;
   }
 
-  // 3. Make it the active session, 4. mint its first JWT.
+  // 3. Make it the active session, 4. mint its first JWT. From here on the
+  // ticket is spent: an error names the session.
   touch_session touch;
   touch.session_id = out.session_id;
   touch.intent.emplace(touch_intent::kind::select_session);
-  auto touched = frontend_send(transport, cfg, token, touch);
+  auto touched = fapi.send(touch, token);
   if (!touched)
-    return std::move(touched).error();
+    return detail::with_session(std::move(touched).error(), out.session_id);
   out.status = touched->response.status;
   if (out.user_id.empty())
     out.user_id = std::string(touched->response.user_id());
   mint_session_token mint;
   mint.session_id = out.session_id;
-  auto jwt = frontend_send(transport, cfg, token, mint);
+  auto jwt = fapi.send(mint, token);
   if (!jwt)
-    return std::move(jwt).error();
+    return detail::with_session(std::move(jwt).error(), out.session_id);
   out.jwt = std::move(jwt->jwt);
   return out;
 }

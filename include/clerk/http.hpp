@@ -5,6 +5,7 @@
 
 #include <clerk/detail/text.hpp>
 #include <clerk/redact.hpp>
+#include <clerk/secret.hpp>
 #include <clerk/version.hpp>
 
 #include <array>
@@ -73,6 +74,14 @@ class header_list {
       if (detail::iequals(h.name, name))
         return std::string_view(h.value);
     return std::nullopt;
+  }
+
+  // Overwrites with zeros the values of the headers with this name (a
+  // credential's copy, about to be freed).
+  void wipe_value(std::string_view name) noexcept {
+    for (auto& h : items_)
+      if (detail::iequals(h.name, name))
+        detail::wipe(h.value.data(), h.value.size());
   }
 
   void reserve(std::size_t n) { items_.reserve(n); }

@@ -133,10 +133,10 @@ TEST_CASE("consume_ticket's whole sequence passes Prism's validation") {
   // Prism's answers are random shapes of the document's schemas: what the
   // flow makes of them does not matter here, only what it sends.
   clerk::client_token t;
-  (void)clerk::consume_ticket(curl_transport{}, fapi(), t,
+  (void)clerk::consume_ticket(clerk::client(fapi(), curl_transport{}), t,
                               clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
   clerk::client_token held = token;
-  (void)clerk::consume_ticket(curl_transport{}, fapi(), held,
+  (void)clerk::consume_ticket(clerk::client(fapi(), curl_transport{}), held,
                               clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
 }
 

@@ -1,9 +1,14 @@
 // A secret's bytes are zero by the time its memory goes back to the
-// allocator, and a move leaves no copy behind. The global operator delete is
+// allocator, and a move leaves no copy behind; neither does a client's send
+// leave the copies it made (the Authorization header, a body holding a
+// ticket, an answer holding a token) in freed memory. The global operator delete is
 // replaced here to look at a watched block just before it is freed, which is
 // why this is a program of its own (CTest: unit_secret_wipe), and why it is
 // not built under ThreadSanitizer, whose runtime defines operator new itself.
+#include <clerk/client.hpp>
+#include <clerk/frontend.hpp>
 #include <clerk/secret.hpp>
+#include <clerk/sign_in_tokens.hpp>
 
 #if defined(__SANITIZE_THREAD__)
 #define CLERK_WIPE_TEST 0
@@ -15,6 +20,8 @@
 #ifndef CLERK_WIPE_TEST
 #define CLERK_WIPE_TEST 1
 #endif
+
+#include <malloc.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -30,7 +37,16 @@ std::size_t watched_size = 0;
 char freed[256];
 bool seen = false;
 
+// Every freed block is searched for these while a client sends.
+const char* markers[2] = {nullptr, nullptr};
+int freed_with_marker[2] = {0, 0};
+
 void inspect(void* p) noexcept {
+  if (p != nullptr)
+    for (int i = 0; i < 2; ++i)
+      if (markers[i] != nullptr &&
+          memmem(p, malloc_usable_size(p), markers[i], std::strlen(markers[i])) != nullptr)
+        ++freed_with_marker[i];
   if (p != nullptr && p == watched) {
     std::memcpy(freed, p, watched_size);
     seen = true;
@@ -57,6 +73,31 @@ int failures = 0;
 void check(const char* what, bool ok) {
   std::printf("%s: %s\n", ok ? "pass" : "FAIL", what);
   failures += !ok;
+}
+
+// Marker-bearing answers of a canned service.
+constexpr const char* key_marker = "sk_live_KEY0MARKER0abcdef";
+constexpr const char* token_marker = "TOKEN0MARKER0signature";
+constexpr const char* ticket_marker = "TICKET0MARKER0signature";
+
+clerk::transport_result backend_answer(const clerk::http_request&) {
+  clerk::http_response r;
+  r.status = 200;
+  r.headers.add("Content-Type", "application/json");
+  r.body = R"({"object":"sign_in_token","id":"sit_1","status":"pending","user_id":"u",)"
+           R"("token":"eyJhbGciOiJSUzI1NiJ9.e30.TOKEN0MARKER0signature",)"
+           R"("created_at":1,"updated_at":1})";
+  return r;
+}
+
+clerk::transport_result frontend_answer(const clerk::http_request&) {
+  clerk::http_response r;
+  r.status = 200;
+  r.headers.add("Content-Type", "application/json");
+  r.headers.add("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.TOKEN0MARKER0signature");
+  r.body = R"({"response":{"id":"sia_1","status":"complete","created_session_id":"sess_1"},)"
+           R"("client":null})";
+  return r;
 }
 
 }  // namespace
@@ -123,6 +164,39 @@ int main() {
     clerk::secret s(std::move(text));
     check("a string moved into a secret is wiped",
           s.reveal() == key && text.find_first_not_of('\0') == std::string::npos);
+  }
+  {
+    markers[0] = key_marker;
+    markers[1] = token_marker;
+    {
+      auto cfg = clerk::config::make({.secret_key = key_marker});
+      const clerk::client client(*cfg, &backend_answer);
+      for (int i = 0; i < 3; ++i)
+        if (!client.send(clerk::create_sign_in_token{.user_id = "u"}))
+          check("the canned create answer parses", false);
+    }
+    check("a Backend API send frees no copy of the secret key unwiped", freed_with_marker[0] == 0);
+    check("a Backend API send frees no copy of the answer's token unwiped",
+          freed_with_marker[1] == 0);
+  }
+  {
+    markers[0] = ticket_marker;
+    markers[1] = token_marker;
+    freed_with_marker[0] = freed_with_marker[1] = 0;
+    {
+      auto cfg = clerk::frontend_config::make({.frontend_api_url = "https://clerk.example.com"});
+      const clerk::client client(*cfg, &frontend_answer);
+      clerk::client_token token("Bearer eyJhbGciOiJSUzI1NiJ9.e30.TOKEN0MARKER0signature");
+      for (int i = 0; i < 3; ++i)
+        if (!client.send(
+                clerk::sign_in_with_ticket{clerk::secret("eyJ0.e30.TICKET0MARKER0signature")},
+                token))
+          check("the canned sign-in answer parses", false);
+    }
+    check("a Frontend API send frees no copy of the ticket unwiped", freed_with_marker[0] == 0);
+    check("a Frontend API send frees no copy of the client token unwiped",
+          freed_with_marker[1] == 0);
+    markers[0] = markers[1] = nullptr;
   }
   return failures == 0 ? 0 : 1;
 }

@@ -46,13 +46,24 @@ CLERK_BACKEND_DECL std::optional<error> run_attempts(http_request& request,
   }
 }
 
+CLERK_BACKEND_DECL void wipe_secrets(http_request& r) noexcept {
+  r.headers.wipe_value("authorization");
+  wipe(r.body.data(), r.body.size());
+}
+
+CLERK_BACKEND_DECL void wipe_secrets(http_response& r) noexcept {
+  r.headers.wipe_value("authorization");
+  wipe(r.body.data(), r.body.size());
+}
+
 CLERK_BACKEND_DECL std::optional<error> send_declared(const declared_call& c,
                                                       const retry_policy& policy,
                                                       const waiter_ref& w) {
-  auto request = build_request(c.op_info, c.op, c.cfg.base_url(), &c.cfg, &prepare_for<config>);
+  const service_ref& svc = c.service;
+  auto request = build_request(c.op_info, c.op, svc.base_url, svc.cfg, svc.prepare);
   if (!request)
     return std::move(request).error();
-  request->max_body_bytes = c.cfg.limits().max_body_bytes;  // the transport's cap
+  request->max_body_bytes = svc.limits.max_body_bytes;  // the transport's cap
   struct state {
     const declared_call& c;
     mutable bool read_2xx;
@@ -67,9 +78,13 @@ CLERK_BACKEND_DECL std::optional<error> send_declared(const declared_call& c,
     // half-filled by an earlier one.
     BOOST_ASSERT(!st.read_2xx);
     st.read_2xx = response->status >= 200 && response->status <= 299;
-    return parse_into(st.c.answer_info, st.c.answer, *response, st.c.cfg.limits());
+    auto e = parse_into(st.c.answer_info, st.c.answer, *response, st.c.service.limits);
+    wipe_secrets(*response);
+    return e;
   };
-  return run_attempts(*request, policy, c.idempotent, c.done_code, {&s, attempt}, w);
+  auto e = run_attempts(*request, policy, c.idempotent, c.done_code, {&s, attempt}, w);
+  wipe_secrets(*request);
+  return e;
 }
 
 }  // namespace detail

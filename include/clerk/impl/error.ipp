@@ -57,7 +57,8 @@ CLERK_BACKEND_DECL error& error::operator=(error&&) noexcept = default;
 CLERK_BACKEND_DECL error::~error() = default;
 
 CLERK_BACKEND_DECL bool error::equals(const error& other) const {
-  return v_ == other.v_ && attempts_ == other.attempts_ && stop_ == other.stop_;
+  return v_ == other.v_ && attempts_ == other.attempts_ && stop_ == other.stop_ &&
+         session_id_ == other.session_id_;
 }
 
 CLERK_BACKEND_DECL std::string error::message() const {
@@ -120,6 +121,11 @@ CLERK_BACKEND_DECL std::string error::message() const {
     out += attempts_ == 1 ? " attempt: " : " attempts: ";
     out += to_string(stop_);
     out += ']';
+  }
+  if (!session_id_.empty()) {
+    out += "; the ticket is spent: session ";
+    detail::append_one_line(out, session_id_, 128);
+    out += " is on the client";
   }
   return out;
 }
