@@ -367,13 +367,14 @@ clerk::http_response gateway_page(int status, std::string_view content_type) {
 }  // namespace
 
 TEST_CASE("recovery: a gateway's 5xx or an unusable 2xx after Clerk signed in is recovered") {
-  for (auto [status, type] : {std::pair{504, "text/html"}, std::pair{502, "text/html"},
-                              std::pair{200, "text/html"}, std::pair{500, "application/json"}}) {
-    CAPTURE(status);
+  // A table without structured bindings: clang++ 14's CAPTURE cannot capture one.
+  for (const auto& answer : {std::pair{504, "text/html"}, std::pair{502, "text/html"},
+                             std::pair{200, "text/html"}, std::pair{500, "application/json"}}) {
+    CAPTURE(answer.first);
     watched w{populated()};
     const fake_clerk& fake = w.fake;
-    const int answer_status = status;
-    const std::string answer_type = type;
+    const int answer_status = answer.first;
+    const std::string answer_type = answer.second;
     w.on_sign_in = [fake, answer_status, answer_type](
                        const clerk::http_request& r) -> std::optional<clerk::transport_result> {
       REQUIRE(fake(r).has_value());  // Clerk does the work ...
