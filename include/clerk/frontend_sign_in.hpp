@@ -175,10 +175,126 @@ inline error sign_in_incomplete(const sign_in_attempt& attempt) {
   return u;
 }
 
-inline error with_session(error e, const std::string& session_id) {
-  e.set_session_id(session_id);
-  return e;
-}
+// consume_ticket's decisions, without I/O: the synchronous function below
+// and the Asio adapter's coroutine send what it asks for and hand it each
+// answer. Each on_* step returns the error to stop with, or nullopt.
+class ticket_flow {
+ public:
+  ticket_flow(const secret& ticket, const consume_options& o) : sign_in_{ticket}, options_(o) {}
+
+  // Before anything is sent: a malformed ticket, an unsendable token, or a
+  // policy that would resend a sign-in that may have reached Clerk.
+  std::optional<error> check(const frontend_config& cfg, const client_token& token,
+                             const retry_policy& policy) {
+    if (auto built = build_request(sign_in_, cfg, client_token{}); !built)
+      return std::move(built).error();
+    if (auto bad = token.check())
+      return error(std::move(*bad));
+    if (policy.options().retry_create_after_possible_delivery)
+      return error(invalid_request{"retry_create_after_possible_delivery",
+                                   "must be off: the ticket is single-use"});
+    user_id_ = options_.expected_user_id ? options_.expected_user_id : ticket_user(sign_in_.ticket);
+    return std::nullopt;
+  }
+
+  // 1. With a token held: the client read back; a stale or signed-out token
+  // is dropped, so that a new client is made.
+  std::optional<error> on_read(result<client_answer>& current, client_token& token) {
+    if (!current && frontend_error(current.error()) != frontend_errc::unauthorized)
+      return std::move(current).error();
+    if (current && current->current() != nullptr)
+      before_ = session_ids(*current);
+    else
+      token = client_token{};
+    return std::nullopt;
+  }
+
+  // ... or a new client, whose answer must have given the caller a token.
+  std::optional<error> on_create(result<client_answer>& made, const client_token& token) {
+    if (!made)
+      return std::move(made).error();
+    if (token.empty()) {
+      unexpected_response u;
+      u.status = 200;
+      u.problem =
+          "the new client's answer carried no client token (Authorization header); the ticket "
+          "was not sent";
+      return error(std::move(u));
+    }
+    before_ = session_ids(*made);
+    return std::nullopt;
+  }
+
+  // 2. The sign-in, sent once; then recovered() tells whether the client
+  // must be read back.
+  const sign_in_with_ticket& sign_in() const noexcept { return sign_in_; }
+  std::optional<error> on_sign_in(result<sign_in_answer>& signed_in) {
+    if (!signed_in) {
+      if (sign_in_not_done(signed_in.error()))
+        return std::move(signed_in).error();
+      lost_.emplace(std::move(signed_in).error());
+      return std::nullopt;
+    }
+    const sign_in_attempt& attempt = signed_in->response;
+    if (attempt.status.value() != sign_in_status::kind::complete || !attempt.created_session_id ||
+        attempt.created_session_id->empty())
+      return sign_in_incomplete(attempt);
+    out_.session_id = *attempt.created_session_id;
+    if (signed_in->client)
+      if (const session* s = signed_in->client->find(out_.session_id))
+        out_.user_id = std::string(s->user_id());
+    return std::nullopt;
+  }
+  bool must_recover() const noexcept { return lost_.has_value(); }
+  std::optional<error> on_recovery(const result<client_answer>& client) {
+    if (!client)
+      return lost_sign_in(*lost_, "reading the client back failed: " + client.error().message());
+    const session* s = new_session(*client, before_, user_id_);
+    if (s == nullptr)
+      return lost_sign_in(*lost_, "no new session is on the client");
+    out_.session_id = s->id;
+    out_.user_id = std::string(s->user_id());
+    out_.recovered = true;
+    return std::nullopt;
+  }
+
+  // 3. Make it the active session, 4. mint its first JWT. From here on the
+  // ticket is spent: an error names the session.
+  touch_session touch() const {
+    touch_session t;
+    t.session_id = out_.session_id;
+    t.intent.emplace(touch_intent::kind::select_session);
+    return t;
+  }
+  std::optional<error> on_touch(result<session_answer>& touched) {
+    if (!touched)
+      return with_session(std::move(touched).error());
+    out_.status = touched->response.status;
+    if (out_.user_id.empty())
+      out_.user_id = std::string(touched->response.user_id());
+    return std::nullopt;
+  }
+  mint_session_token mint() const { return {.session_id = out_.session_id}; }
+  result<ticket_sign_in> on_mint(result<session_token>& jwt) {
+    if (!jwt)
+      return with_session(std::move(jwt).error());
+    out_.jwt = std::move(jwt->jwt);
+    return std::move(out_);
+  }
+
+ private:
+  error with_session(error e) const {
+    e.set_session_id(out_.session_id);
+    return e;
+  }
+
+  sign_in_with_ticket sign_in_;
+  consume_options options_;
+  std::optional<std::string> user_id_;
+  std::vector<std::string> before_;
+  std::optional<error> lost_;
+  ticket_sign_in out_;
+};
 
 }  // namespace detail
 
@@ -207,88 +323,30 @@ template <transport T, waiter W>
 result<ticket_sign_in> consume_ticket(const client<T, W, frontend_config>& fapi,
                                       client_token& token, const secret& ticket,
                                       const consume_options& options = {}) {
-  const sign_in_with_ticket sign_in{ticket};
-  if (auto check = build_request(sign_in, fapi.config(), client_token{}); !check)
-    return std::move(check).error();
-  if (auto bad = token.check())
-    return error(std::move(*bad));
-  if (fapi.policy().options().retry_create_after_possible_delivery)
-    return error(invalid_request{"retry_create_after_possible_delivery",
-                                 "must be off: the ticket is single-use"});
-  const std::optional<std::string> user_id =
-      options.expected_user_id ? options.expected_user_id : detail::ticket_user(ticket);
-
-  // 1. A client whose token we hold, and the sessions it has now.
-  std::vector<std::string> before;
+  detail::ticket_flow flow(ticket, options);
+  if (auto e = flow.check(fapi.config(), token, fapi.policy()))
+    return std::move(*e);
   if (!token.empty()) {
     auto current = fapi.send(read_client{}, token);
-    if (!current && frontend_error(current.error()) != frontend_errc::unauthorized)
-      return std::move(current).error();
-    if (current && current->current() != nullptr)
-      before = detail::session_ids(*current);
-    else
-      token = client_token{};  // stale or signed-out token: start a new client
+    if (auto e = flow.on_read(current, token))
+      return std::move(*e);
   }
   if (token.empty()) {
     auto made = fapi.send(create_client{}, token);
-    if (!made)
-      return std::move(made).error();
-    if (token.empty()) {
-      unexpected_response u;
-      u.status = 200;
-      u.problem =
-          "the new client's answer carried no client token (Authorization header); the ticket "
-          "was not sent";
-      return error(std::move(u));
-    }
-    before = detail::session_ids(*made);
+    if (auto e = flow.on_create(made, token))
+      return std::move(*e);
   }
-
-  // 2. The sign-in, sent once.
-  ticket_sign_in out;
-  auto signed_in = fapi.send(sign_in, token);
-  if (signed_in) {
-    const sign_in_attempt& attempt = signed_in->response;
-    if (attempt.status.value() != sign_in_status::kind::complete || !attempt.created_session_id ||
-        attempt.created_session_id->empty())
-      return detail::sign_in_incomplete(attempt);
-    out.session_id = *attempt.created_session_id;
-    if (signed_in->client)
-      if (const session* s = signed_in->client->find(out.session_id))
-        out.user_id = std::string(s->user_id());
-  } else if (detail::sign_in_not_done(signed_in.error())) {
-    return std::move(signed_in).error();
-  } else {
-    auto client = fapi.send(read_client{}, token);
-    if (!client)
-      return detail::lost_sign_in(signed_in.error(),
-                                  "reading the client back failed: " + client.error().message());
-    const session* s = detail::new_session(*client, before, user_id);
-    if (s == nullptr)
-      return detail::lost_sign_in(signed_in.error(), "no new session is on the client");
-    out.session_id = s->id;
-    out.user_id = std::string(s->user_id());
-    out.recovered = true;
-  }
-
-  // 3. Make it the active session, 4. mint its first JWT. From here on the
-  // ticket is spent: an error names the session.
-  touch_session touch;
-  touch.session_id = out.session_id;
-  touch.intent.emplace(touch_intent::kind::select_session);
-  auto touched = fapi.send(touch, token);
-  if (!touched)
-    return detail::with_session(std::move(touched).error(), out.session_id);
-  out.status = touched->response.status;
-  if (out.user_id.empty())
-    out.user_id = std::string(touched->response.user_id());
-  mint_session_token mint;
-  mint.session_id = out.session_id;
-  auto jwt = fapi.send(mint, token);
-  if (!jwt)
-    return detail::with_session(std::move(jwt).error(), out.session_id);
-  out.jwt = std::move(jwt->jwt);
-  return out;
+  auto signed_in = fapi.send(flow.sign_in(), token);
+  if (auto e = flow.on_sign_in(signed_in))
+    return std::move(*e);
+  if (flow.must_recover())
+    if (auto e = flow.on_recovery(fapi.send(read_client{}, token)))
+      return std::move(*e);
+  auto touched = fapi.send(flow.touch(), token);
+  if (auto e = flow.on_touch(touched))
+    return std::move(*e);
+  auto jwt = fapi.send(flow.mint(), token);
+  return flow.on_mint(jwt);
 }
 
 }  // namespace CLERK_BACKEND_ABI
