@@ -4,6 +4,7 @@
 // through each adapter's own driver (clerk::client with a blocking waiter;
 // clerk::asio_client with a timer). Asio's cancellation and deadline too.
 #include <clerk/transport/asio.hpp>
+#include <clerk/transport/asio_sign_in.hpp>
 #include <clerk/transport/curl.hpp>
 
 #include "servers.hpp"
@@ -405,4 +406,58 @@ TEST_CASE_TEMPLATE("a connect that is never accepted ends at the request's timeo
   CHECK((code == boost::system::error_code(boost::beast::error::timeout) ||
          code == std::error_code(CURLE_OPERATION_TIMEDOUT, clerk::curl_category())));
   CHECK(r.error().as_transport()->request_not_sent);
+}
+
+// ---- the Frontend API through the Asio adapter ------------------------------
+
+namespace {
+
+// A ticket for user_1 from the fake behind `server`, through its Backend API.
+clerk::secret ticket_from(const clerk_test::fake_clerk_server& server) {
+  auto cfg = clerk::config::make(
+      {.secret_key = std::string(server.fake().secret_key()), .base_url = server.base_url()});
+  REQUIRE(cfg.has_value());
+  const clerk::client backend(*cfg, clerk::curl_transport{});
+  auto t = backend.send(clerk::create_sign_in_token{.user_id = "user_1"});
+  REQUIRE_MESSAGE(t.has_value(), t.error().message());
+  return clerk::secret(std::string(t->token->reveal()));
+}
+
+clerk::result<clerk::ticket_sign_in> consume_over_asio(const clerk_test::fake_clerk_server& server,
+                                                       const clerk::secret& ticket,
+                                                       clerk::client_token& token) {
+  auto cfg = clerk::frontend_config::make({.frontend_api_url = server.origin()});
+  REQUIRE(cfg.has_value());
+  boost::asio::io_context io;
+  clerk::asio_frontend_client fapi(*cfg, clerk::asio_transport(io.get_executor(), nullptr),
+                                   quick_retries());
+  std::optional<clerk::result<clerk::ticket_sign_in>> out;
+  auto run = [&]() -> boost::asio::awaitable<void> {
+    auto r = co_await clerk::consume_ticket(fapi, token, ticket);
+    out.emplace(std::move(r));
+  };
+  boost::asio::co_spawn(io, run, boost::asio::detached);
+  io.run();
+  REQUIRE(out.has_value());
+  return std::move(*out);
+}
+
+}  // namespace
+
+TEST_CASE("consume_ticket as a coroutine: the ticket becomes a session over the Asio adapter") {
+  clerk::fakes::fake_clerk fake;
+  fake.add_user("user_1");
+  clerk_test::fake_clerk_server server(fake);
+  auto ticket = ticket_from(server);
+  clerk::client_token token;
+  auto s = consume_over_asio(server, ticket, token);
+  REQUIRE_MESSAGE(s.has_value(), s.error().message());
+  CHECK(s->user_id == "user_1");
+  CHECK(s->status == clerk::session_status::active);
+  CHECK_FALSE(s->recovered);
+  CHECK(s->jwt.reveal().starts_with("eyJ"));
+  CHECK_FALSE(token.empty());
+  auto again = consume_over_asio(server, ticket, token);
+  REQUIRE(again.has_error());
+  CHECK(clerk::frontend_error(again.error()) == clerk::frontend_errc::ticket_already_used);
 }

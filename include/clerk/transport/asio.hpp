@@ -7,6 +7,10 @@
 //   clerk::asio_client client(*config, clerk::asio_transport(executor, &tls), *policy);
 //   auto token = co_await client.send(clerk::create_sign_in_token{.user_id = id});
 //
+// The Frontend API: clerk::asio_frontend_client over a frontend_config,
+// co_await fapi.send(op, token); consume_ticket as a coroutine is in
+// <clerk/transport/asio_sign_in.hpp>.
+//
 // What it does:
 // - reuses connections: the transport keeps idle keep-alive connections by
 //   origin. One found closed by its server before use is dropped; one that
@@ -39,6 +43,7 @@
 #include <clerk/client.hpp>
 #include <clerk/config.hpp>
 #include <clerk/error.hpp>
+#include <clerk/frontend_config.hpp>
 #include <clerk/http.hpp>
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>
@@ -351,24 +356,53 @@ class asio_transport {
 };
 
 // Build, co_await the transport, parse, and retry by the policy, waiting on
-// a timer: clerk::client for coroutines.
-class asio_client {
+// a timer: clerk::client for coroutines, over any service config. asio_client
+// serves the Backend API (clerk::config), asio_frontend_client the Frontend
+// API (frontend_config: send(op, token)).
+template <class Config>
+class basic_asio_client {
  public:
-  asio_client(clerk::config cfg, asio_transport t, retry_policy policy = retry_policy::none())
+  basic_asio_client(Config cfg, asio_transport t, retry_policy policy = retry_policy::none())
       : config_(std::move(cfg)), transport_(std::move(t)), policy_(std::move(policy)) {}
 
   // What client::send returns, as an awaitable; the operation is taken by
   // value so nothing dangles while the coroutine waits. A cancelled call
   // returns its last error (a transport_error with operation_aborted, when
   // it was cancelled during an exchange) with stop() == retry_stop::cancelled.
-  template <operation Op>
+  template <operation<Config> Op>
   boost::asio::awaitable<result<typename Op::response_type>> send(Op op) {
+    co_return co_await send_to(op, config_);
+  }
+
+  // The same on behalf of the caller's state, as client::send(op, token):
+  // the Frontend API's client token, read when the request is built and
+  // updated from the answer. It must outlive the call.
+  template <operation<typename detail::binding<Config>::service> Op>
+  boost::asio::awaitable<result<typename Op::response_type>> send(
+      Op op, typename detail::binding<Config>::state& state) {
+    const auto service = config_.bind(state);
+    auto answer = co_await send_to(op, service);
+    if constexpr (requires { state.update(answer->client_token); })
+      if (answer)
+        state.update(answer->client_token);
+    co_return answer;
+  }
+
+  const Config& config() const noexcept { return config_; }
+  asio_transport& transport() noexcept { return transport_; }
+  const retry_policy& policy() const noexcept { return policy_; }
+
+ private:
+  // `op` and `service` live in the awaiting send's frame.
+  template <class Op, class Service>
+  boost::asio::awaitable<result<typename Op::response_type>> send_to(const Op& op,
+                                                                     const Service& service) {
     namespace asio = boost::asio;
     co_await asio::this_coro::throw_if_cancelled(false);
-    auto request = build_request(op, config_);
+    auto request = build_request(op, service);
     if (!request)
       co_return std::move(request).error();
-    request->max_body_bytes = config_.limits().max_body_bytes;
+    request->max_body_bytes = service.limits().max_body_bytes;
     retry_state state(policy_, Op::idempotent, detail::already_done_code<Op>());
     const auto configured_timeout = request->timeout;
     const auto start = clocks_.steady_now();
@@ -376,12 +410,19 @@ class asio_client {
       // Rounded up: never more time left than there is.
       return std::chrono::ceil<std::chrono::milliseconds>(clocks_.steady_now() - start);
     };
+    // The copies of secrets this call made are wiped however it ends.
+    struct wipe_on_exit {
+      http_request& r;
+      ~wipe_on_exit() { detail::wipe_secrets(r); }
+    } wipe{*request};
     for (;;) {
       request->timeout = state.attempt_timeout(configured_timeout, elapsed());
       transport_result response = co_await transport_.async_send(*request);
       result<typename Op::response_type> outcome =
-          response ? parse_response(op, *response, config_)
+          response ? parse_response(op, *response, service)
                    : result<typename Op::response_type>(clerk::error(std::move(response).error()));
+      if (response)
+        detail::wipe_secrets(*response);
       if (outcome)
         co_return outcome;
       clerk::error e = std::move(outcome).error();
@@ -404,21 +445,19 @@ class asio_client {
     }
   }
 
-  const clerk::config& config() const noexcept { return config_; }
-  asio_transport& transport() noexcept { return transport_; }
-  const retry_policy& policy() const noexcept { return policy_; }
-
- private:
   static boost::asio::awaitable<bool> cancelled() {
     auto cs = co_await boost::asio::this_coro::cancellation_state;
     co_return cs.cancelled() != boost::asio::cancellation_type::none;
   }
 
-  clerk::config config_;
+  Config config_;
   asio_transport transport_;
   retry_policy policy_;
   system_clocks clocks_{};
 };
+
+using asio_client = basic_asio_client<clerk::config>;
+using asio_frontend_client = basic_asio_client<frontend_config>;
 
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
