@@ -44,6 +44,10 @@ sanitize="-fno-omit-frame-pointer -fno-sanitize-recover=all"
 # refuses: a lambda capturing a structured binding), and runs all but the
 # conformance and benchmark suites, which the g++ build runs.
 sanitized_targets=""
+# clang++ 14's -fsanitize=function cannot compile the Asio adapter's
+# coroutines ("Cannot represent a difference across sections", LLVM issue
+# 49689); the rest of UBSan stays on.
+no_function="-fno-sanitize=function"
 sanitized_tests="-L ^(unit|hardening|integration|readme)$"
 # ThreadSanitizer needs threads: the hardening suite has the concurrency
 # tests; the unit suite starts no thread, so building it again would cost
@@ -65,7 +69,7 @@ step "g++ Release: every CTest suite" \
   -DCLERK_BACKEND_WERROR=ON -DCLERK_BACKEND_UNITY_TESTS=ON
 step "clang++ with AddressSanitizer and UndefinedBehaviorSanitizer" \
   cmake_suite build/asan "$sanitized_tests" "$sanitized_targets" -- -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined $sanitize" \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined $no_function $sanitize" \
   -DCLERK_BACKEND_WERROR=ON
 step "clang++ with ThreadSanitizer" \
   cmake_suite build/tsan "$tsan_tests" "$tsan_targets" -- -DCMAKE_CXX_COMPILER=clang++ \
