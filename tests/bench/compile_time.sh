@@ -12,6 +12,8 @@
 # Boost.JSON streaming parser costs a TU. Then, for diagnosis, what including
 # each header alone costs, and g++'s phase breakdown of the header-only TU.
 #
+# The verify probe (issue 19) is a TU that verifies session tokens.
+#
 # Usage: tests/bench/compile_time.sh [--runs N] [--diagnosis-runs N] [--no-diagnosis]
 # Environment: CXX (default g++).
 set -euo pipefail
@@ -59,16 +61,19 @@ clerk_tu=tests/bench/compile/clerk_calls.cpp
 
 # The probes, in the order they run and are shown: a label, the source, and
 # the library's mode ("separate" or empty). The first is the reference.
-probes=(json clerk separate src floor)
+probes=(json clerk separate src verify verify_separate floor)
 declare -A label=(
   [json]="\`<boost/json.hpp>\` and one \`parse\`"
   [clerk]="\`<clerk/backend.hpp>\`, create and revoke of sign-in and actor tokens through a client: header-only (default)"
   [separate]="the same TU with \`CLERK_BACKEND_SEPARATE_COMPILATION\`"
   [src]="\`<clerk/src.hpp>\`: compiled once per program in that mode"
+  [verify]="\`<clerk/session_tokens.hpp>\`: a verify, and a \`session_verifier\` fetching keys through a client: header-only"
+  [verify_separate]="the same verifying TU with \`CLERK_BACKEND_SEPARATE_COMPILATION\`"
   [floor]="for scale: \`basic_parser\` with a handler that does nothing (what one parser costs a TU)")
 declare -A source=([json]=tests/bench/compile/json_parse.cpp [clerk]=$clerk_tu [separate]=$clerk_tu
-  [src]=tests/bench/compile/clerk_src.cpp [floor]=tests/bench/compile/basic_parser_floor.cpp)
-declare -A mode=([separate]=$separate [src]=$separate)
+  [src]=tests/bench/compile/clerk_src.cpp [verify]=tests/bench/compile/clerk_verify.cpp
+  [verify_separate]=tests/bench/compile/clerk_verify.cpp [floor]=tests/bench/compile/basic_parser_floor.cpp)
+declare -A mode=([separate]=$separate [src]=$separate [verify_separate]=$separate)
 declare -A times median fastest
 
 for ((i = 0; i < runs; i++)); do

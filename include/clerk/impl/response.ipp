@@ -542,7 +542,10 @@ class model_handler {
         rest = &f;
         continue;
       }
-      if (f.k == kind::header || f.name != key)
+      // The first byte before the whole name: JWT claims are many names of
+      // one length ("sub", "sid", "exp"), each of which would be a memcmp.
+      if (f.k == kind::header || f.name.size() != key.size() ||
+          (!key.empty() && f.name[0] != key[0]) || f.name != key)
         continue;
       if (top.seen >> i & 1u) {
         // Two values for one field: which one the server meant is anyone's guess.
