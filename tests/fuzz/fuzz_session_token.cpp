@@ -102,7 +102,9 @@ CLERK_FUZZ_CHECKER void check_refused(std::string_view token, const clerk::error
   FUZZ_CHECK(e.kind() == clerk::error_kind::invalid_token);
   std::string m = e.message();
   FUZZ_CHECK_MSG(m.find(b64url(good_signature)) == std::string::npos, m);
-  if (token.size() >= 24)
+  // A token of dots and base64url; without a dot, the fuzzer can spell the
+  // message's own words as a "token" (it did: "nvalid: token: not three ...").
+  if (token.size() >= 24 && token.find('.') != std::string::npos)
     FUZZ_CHECK_MSG(m.find(token) == std::string::npos, m);
 }
 
