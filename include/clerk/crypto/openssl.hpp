@@ -1,0 +1,314 @@
+// clerk::openssl_keys: the public keys that check session JWT signatures,
+// on OpenSSL 3 (Debian: libssl-dev; CMake: link clerk::openssl; Meson:
+// clerk_openssl_dep; pkg-config: clerk_openssl). Not part of
+// <clerk/backend.hpp>: the core does no crypto. It satisfies
+// clerk::session_keys, so clerk::verify_session_token takes it:
+//
+//   auto keys = clerk::openssl_keys::from_pem(std::getenv("CLERK_JWT_KEY"));
+//   auto claims = clerk::verify_session_token(token, *keys, std::chrono::system_clock::now());
+//
+// What it does:
+// - parses each key once (an EVP_PKEY per kid), from a JWKS (Clerk's
+//   GET /v1/jwks or /.well-known/jwks.json) or from the PEM public key of
+//   Clerk's dashboard (SPKI, with or without its BEGIN/END lines);
+// - keeps RSA keys of 2048 bits and more, with any exponent OpenSSL's public
+//   key check accepts; refuses smaller ones. A JWKS's keys that are not RSA
+//   signature keys for RS256 are skipped: Clerk may list other kinds;
+// - checks RS256 only (RSASSA-PKCS1-v1_5 with SHA-256, EVP_DigestVerify):
+//   any other alg is unsupported_alg, before a key is looked at;
+// - a key from a PEM has no kid: it checks tokens whatever their kid, as
+//   @clerk/backend's jwtKey does. A JWKS's keys are found by kid.
+// Immutable once made; copies share the keys, and one object may be used by
+// many threads at once. It works with -fno-exceptions -fno-rtti.
+#ifndef CLERK_CRYPTO_OPENSSL_HPP
+#define CLERK_CRYPTO_OPENSSL_HPP
+
+#include <clerk/error.hpp>
+#include <clerk/result.hpp>
+#include <clerk/session_tokens.hpp>
+#include <clerk/version.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+namespace detail::openssl {
+
+struct pkey_free {
+  void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+};
+using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
+
+// Base64 (PEM, the standard alphabet, padding allowed at the end) or
+// base64url (JWK, unpadded): nullopt for any other character or a
+// length no encoder makes.
+inline std::optional<std::string> decode_base64(std::string_view in, bool url) {
+  auto value = [url](char c) -> int {
+    if (c >= 'A' && c <= 'Z')
+      return c - 'A';
+    if (c >= 'a' && c <= 'z')
+      return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+      return c - '0' + 52;
+    if (c == (url ? '-' : '+'))
+      return 62;
+    if (c == (url ? '_' : '/'))
+      return 63;
+    return -1;
+  };
+  if (!url && in.size() % 4 == 0) {
+    for (int i = 0; i < 2 && !in.empty() && in.back() == '='; ++i)
+      in.remove_suffix(1);
+  }
+  if (in.size() % 4 == 1)
+    return std::nullopt;
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : in) {
+    int v = value(c);
+    if (v < 0)
+      return std::nullopt;
+    bits = (bits << 6) | unsigned(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xff);
+    }
+  }
+  if ((bits & ((1u << count) - 1)) != 0)  // leftover bits must be zero: one encoding per value
+    return std::nullopt;
+  return out;
+}
+
+inline error key_error(std::string_view field, std::string reason) {
+  ERR_clear_error();  // OpenSSL's queue is per thread: leave it empty for the caller
+  return invalid_request{std::string(field), std::move(reason)};
+}
+
+// Keeps an RSA public key of at least 2048 bits that passes OpenSSL's
+// public key check; else says why not.
+inline result<pkey_ptr> checked_rsa(pkey_ptr k, std::string_view field) {
+  if (!k || EVP_PKEY_get_base_id(k.get()) != EVP_PKEY_RSA)
+    return key_error(field, "is not an RSA public key");
+  if (int bits = EVP_PKEY_get_bits(k.get()); bits < 2048)
+    return key_error(
+        field, "is an RSA key of " + std::to_string(bits) + " bits; at least 2048 are required");
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, k.get(), nullptr), &EVP_PKEY_CTX_free);
+  if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1)
+    return key_error(field, "is not a valid RSA public key (modulus or exponent)");
+  return k;
+}
+
+// An SPKI DER public key, all of its bytes.
+inline result<pkey_ptr> from_spki(std::string_view der, std::string_view field) {
+  auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* end = p + der.size();
+  pkey_ptr k(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!k || p != end)
+    return key_error(field, "is not a DER SubjectPublicKeyInfo public key");
+  return checked_rsa(std::move(k), field);
+}
+
+// An RSA public key from a JWK's n and e (big-endian, base64url).
+inline result<pkey_ptr> from_n_e(std::string_view n64, std::string_view e64,
+                                 std::string_view field) {
+  auto n = decode_base64(n64, true);
+  auto e = decode_base64(e64, true);
+  if (!n || n->empty() || !e || e->empty())
+    return key_error(field, "n and e must be non-empty unpadded base64url");
+  auto bn = [](const std::string& s) {
+    return BN_bin2bn(reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()),
+                     nullptr);
+  };
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> bn_n(bn(*n), &BN_free), bn_e(bn(*e), &BN_free);
+  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> build(OSSL_PARAM_BLD_new(),
+                                                                        &OSSL_PARAM_BLD_free);
+  if (!bn_n || !bn_e || !build ||
+      !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
+      !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()))
+    return key_error(field, "could not be built (out of memory)");
+  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
+      OSSL_PARAM_BLD_to_param(build.get()), &OSSL_PARAM_free);
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), &EVP_PKEY_CTX_free);
+  EVP_PKEY* raw = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+    return key_error(field, "is not a valid RSA public key");
+  return checked_rsa(pkey_ptr(raw), field);
+}
+
+}  // namespace detail::openssl
+
+class openssl_keys {
+ public:
+  // Clerk's dashboard PEM public key: SPKI, "-----BEGIN PUBLIC KEY-----"
+  // armour optional (the bare base64 body is accepted), whitespace ignored.
+  static result<openssl_keys> from_pem(std::string_view pem) {
+    constexpr std::string_view begin = "-----BEGIN PUBLIC KEY-----",
+                               end = "-----END PUBLIC KEY-----";
+    std::string_view body = pem;
+    if (auto b = body.find(begin); b != std::string_view::npos) {
+      body.remove_prefix(b + begin.size());
+      auto e = body.find(end);
+      if (e == std::string_view::npos)
+        return detail::openssl::key_error("pem", "has no -----END PUBLIC KEY----- line");
+      body = body.substr(0, e);
+    } else if (body.find("-----") != std::string_view::npos) {
+      return detail::openssl::key_error(
+          "pem", "is not a SubjectPublicKeyInfo key (-----BEGIN PUBLIC KEY-----)");
+    }
+    std::string compact;
+    for (char c : body)
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+        compact += c;
+    auto der = detail::openssl::decode_base64(compact, false);
+    if (!der || der->empty())
+      return detail::openssl::key_error("pem", "is not base64");
+    auto k = detail::openssl::from_spki(*der, "pem");
+    if (!k)
+      return std::move(k).error();
+    openssl_keys out;
+    out.s_->any_kid = true;
+    out.s_->keys.push_back(entry{{}, std::move(*k)});
+    return out;
+  }
+
+  // A JWKS document: {"keys":[{"kty":"RSA","kid":...,"n":...,"e":...}, ...]}.
+  // RSA keys for RS256 signatures (alg and use absent or RS256 and sig) are
+  // kept; other keys are skipped; a kept key that is too small or broken,
+  // or two with one kid, make it an error.
+  static result<openssl_keys> from_jwks(std::string_view json) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    const boost::json::object* doc = ec ? nullptr : v.if_object();
+    const boost::json::value* keys = doc ? doc->if_contains("keys") : nullptr;
+    if (!keys || !keys->is_array())
+      return detail::openssl::key_error("jwks", "is not a JSON object with a keys array");
+    openssl_keys out;
+    for (const boost::json::value& k : keys->get_array()) {
+      const boost::json::object* o = k.if_object();
+      if (!o)
+        return detail::openssl::key_error("jwks.keys", "holds something that is not an object");
+      auto text = [o](std::string_view name) -> std::optional<std::string_view> {
+        const boost::json::value* m = o->if_contains(name);
+        if (m && m->is_string())
+          return std::string_view(m->get_string());
+        return std::nullopt;
+      };
+      auto kty = text("kty"), alg = text("alg"), use = text("use"), kid = text("kid");
+      if (kty != "RSA" || (o->contains("alg") && alg != "RS256") ||
+          (o->contains("use") && use != "sig") || !kid || kid->empty())
+        continue;
+      auto n = text("n"), e = text("e");
+      if (!n || !e)
+        return detail::openssl::key_error("jwks.keys",
+                                          "key " + std::string(*kid) + " lacks n or e");
+      auto added = out.add(*kid, *n, *e);
+      if (!added)
+        return std::move(added).error();
+    }
+    if (out.s_->keys.empty())
+      return detail::openssl::key_error("jwks", "holds no RSA key for RS256 signatures");
+    return out;
+  }
+
+#ifdef CLERK_SESSION_TOKENS_HAS_JWKS
+  static result<openssl_keys> from_jwks(const jwks& set);
+#endif
+
+  // clerk::session_keys: checks an RS256 signature of signing_input with the
+  // key of this kid. Allocates nothing for the key; OpenSSL's digest context
+  // is the only allocation.
+  key_check verify(std::string_view kid, std::string_view alg, std::string_view signing_input,
+                   std::span<const unsigned char> signature) const {
+    if (alg != "RS256")
+      return key_check::unsupported_alg;
+    EVP_PKEY* key = find(kid);
+    if (key == nullptr)
+      return key_check::unknown_kid;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    const bool ok = ctx &&
+                    EVP_DigestVerifyInit(ctx.get(), nullptr, s_->sha256, nullptr, key) == 1 &&
+                    EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                                     reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                     signing_input.size()) == 1;
+    if (!ok)
+      ERR_clear_error();  // a bad signature leaves an entry in this thread's queue
+    return ok ? key_check::valid : key_check::bad_signature;
+  }
+
+  // The kids of the keys kept (empty for a PEM key, which has none).
+  std::vector<std::string> kids() const {
+    std::vector<std::string> out;
+    if (!s_->any_kid)
+      for (const auto& e : s_->keys)
+        out.push_back(e.kid);
+    return out;
+  }
+
+ private:
+  struct entry {
+    std::string kid;
+    detail::openssl::pkey_ptr key;
+  };
+  struct md_free {
+    void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); }
+  };
+  struct state {
+    // Fetched once: a verify then skips the provider lookup by name.
+    std::unique_ptr<EVP_MD, md_free> md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
+    const EVP_MD* sha256 = md ? md.get() : EVP_sha256();
+    bool any_kid = false;
+    std::vector<entry> keys;
+  };
+
+  openssl_keys() : s_(std::make_shared<state>()) {}
+
+  result<bool> add(std::string_view kid, std::string_view n, std::string_view e) {
+    if (find(kid) != nullptr)
+      return detail::openssl::key_error("jwks.keys", "two keys have kid " + std::string(kid));
+    auto k = detail::openssl::from_n_e(n, e, "jwks.keys[" + std::string(kid) + "]");
+    if (!k)
+      return std::move(k).error();
+    s_->keys.push_back(entry{std::string(kid), std::move(*k)});
+    return true;
+  }
+
+  EVP_PKEY* find(std::string_view kid) const noexcept {
+    if (s_->any_kid)
+      return s_->keys.front().key.get();
+    for (const auto& e : s_->keys)  // a JWKS holds a key or two: a scan beats a map
+      if (e.kid == kid)
+        return e.key.get();
+    return nullptr;
+  }
+
+  std::shared_ptr<state> s_;
+};
+
+static_assert(session_keys<openssl_keys>);
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+#endif
