@@ -93,7 +93,68 @@ struct unexpected_response {
 
 inline constexpr std::size_t body_excerpt_limit = 256;
 
-enum class error_kind { invalid_request, transport, api, unexpected_response };
+// Why a session token (or the keys to check it) was refused. to_string()
+// spells each as @clerk/backend's TokenVerificationErrorReason does, so that
+// logs read the same in every language; the last ones are this library's own.
+enum class token_reason {
+  token_invalid,                     // not a well-formed JWT, or a header we refuse (typ, crit)
+  token_invalid_algorithm,           // alg is not RS256
+  token_invalid_signature,           // the key says the signature is wrong
+  token_verification_failed,         // a claim is missing or of the wrong type
+  token_expired,                     // exp <= now - clock_skew
+  token_not_active_yet,              // nbf > now + clock_skew
+  token_iat_in_the_future,           // iat > now + clock_skew
+  token_invalid_authorized_parties,  // azp missing or not listed
+  token_invalid_issuer,              // iss is not the instance's
+  token_type_mismatch,               // a machine token or a non-session category
+  session_pending,                   // sts "pending" and pending sessions not accepted
+  jwk_kid_mismatch,                  // no key has the token's kid
+  jwk_remote_invalid,                // a JWKS that holds no usable key, or a weak one
+};
+
+constexpr std::string_view to_string(token_reason r) noexcept {
+  switch (r) {
+    case token_reason::token_invalid:
+      return "token-invalid";
+    case token_reason::token_invalid_algorithm:
+      return "token-invalid-algorithm";
+    case token_reason::token_invalid_signature:
+      return "token-invalid-signature";
+    case token_reason::token_verification_failed:
+      return "token-verification-failed";
+    case token_reason::token_expired:
+      return "token-expired";
+    case token_reason::token_not_active_yet:
+      return "token-not-active-yet";
+    case token_reason::token_iat_in_the_future:
+      return "token-iat-in-the-future";
+    case token_reason::token_invalid_authorized_parties:
+      return "token-invalid-authorized-parties";
+    case token_reason::token_invalid_issuer:
+      return "token-invalid-issuer";
+    case token_reason::token_type_mismatch:
+      return "token-type-mismatch";
+    case token_reason::session_pending:
+      return "session-pending";
+    case token_reason::jwk_kid_mismatch:
+      return "jwk-kid-mismatch";
+    case token_reason::jwk_remote_invalid:
+      return "jwk-remote-invalid";
+  }
+  return "token-invalid";
+}
+
+// A session token that failed verification. Never holds the token or its
+// signature: `claim` names the claim or header parameter at fault ("exp",
+// "header.alg", "keys[1].n"), `detail` says what is wrong with it.
+struct invalid_token {
+  token_reason reason = token_reason::token_invalid;
+  std::string claim{};
+  std::string detail{};
+  friend bool operator==(const invalid_token&, const invalid_token&) = default;
+};
+
+enum class error_kind { invalid_request, transport, api, unexpected_response, invalid_token };
 
 class error {
  public:
@@ -103,6 +164,7 @@ class error {
   error(transport_error e);
   error(api_error e);
   error(unexpected_response e);
+  error(invalid_token e);
   error(const error&);
   error(error&&) noexcept;
   error& operator=(const error&);
@@ -120,6 +182,7 @@ class error {
   const unexpected_response* as_unexpected_response() const noexcept {
     return std::get_if<unexpected_response>(&v_);
   }
+  const invalid_token* as_invalid_token() const noexcept { return std::get_if<invalid_token>(&v_); }
 
   // The HTTP status of the response, or 0 when there was none.
   int http_status() const noexcept {
@@ -170,7 +233,7 @@ class error {
  private:
   bool equals(const error& other) const;
 
-  std::variant<invalid_request, transport_error, api_error, unexpected_response> v_;
+  std::variant<invalid_request, transport_error, api_error, unexpected_response, invalid_token> v_;
   unsigned attempts_ = 0;
   retry_stop stop_ = retry_stop::none;
 };

@@ -21,9 +21,10 @@
 //
 // A member's C++ type is its JSON kind: std::string, clerk::secret (a string
 // never printed), clerk::timestamp, std::int64_t, bool, std::chrono::seconds
-// (requests only), an open enum (clerk::open_enum), clerk::raw_json (any JSON
-// object, kept as text), another declared model, or a std::vector of one.
-// std::optional<T> makes a field optional and nullable; clerk::required makes
+// (requests only), std::chrono::sys_seconds (Unix seconds, as JWT claims are;
+// responses only), std::vector<std::int64_t> (an array of integers), an open enum
+// (clerk::open_enum), clerk::raw_json (any JSON object, kept as text), another declared model, or a
+// std::vector of one. std::optional<T> makes a field optional and nullable; clerk::required makes
 // it present but nullable; clerk::absent_in_response lets an answer omit a
 // member a request requires. clerk::other_members(&T::m) keeps every member the
 // declaration does not name (a raw_json object), and clerk::from_header("Name",
@@ -236,6 +237,8 @@ enum class kind : unsigned char {
   timestamp,
   integer,
   seconds,
+  unix_seconds,
+  integer_array,
   boolean,
   json,
   model,
@@ -259,6 +262,10 @@ constexpr kind kind_of() {
     return kind::integer;
   else if constexpr (std::is_same_v<V, std::chrono::seconds>)
     return kind::seconds;
+  else if constexpr (std::is_same_v<V, std::chrono::sys_seconds>)
+    return kind::unix_seconds;
+  else if constexpr (std::is_same_v<V, std::vector<std::int64_t>>)
+    return kind::integer_array;
   else if constexpr (std::is_same_v<V, bool>)
     return kind::boolean;
   else if constexpr (std::is_same_v<V, raw_json>)
@@ -271,7 +278,8 @@ constexpr kind kind_of() {
     static_assert(no_json_kind<V>,
                   "clerk::field: this member type has no JSON kind. Use std::string, "
                   "clerk::secret, an open enum, clerk::timestamp, std::int64_t, "
-                  "std::chrono::seconds, bool, clerk::raw_json, a declared model or a "
+                  "std::chrono::seconds, std::chrono::sys_seconds, std::vector<std::int64_t>, "
+                  "bool, clerk::raw_json, a declared model or a "
                   "std::vector of one, each optionally in std::optional");
 }
 

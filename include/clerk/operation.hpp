@@ -211,7 +211,8 @@ inline constexpr auto path_of =
 constexpr bool scalars_only(const field_info* fields, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i)
     if (fields[i].k == kind::model || fields[i].k == kind::model_array ||
-        fields[i].k == kind::json || fields[i].k == kind::rest || fields[i].k == kind::header)
+        fields[i].k == kind::json || fields[i].k == kind::rest || fields[i].k == kind::header ||
+        fields[i].k == kind::integer_array)
       return false;
   return true;
 }

@@ -50,6 +50,7 @@ CLERK_BACKEND_DECL error::error(invalid_request e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(transport_error e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(api_error e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(unexpected_response e) : v_(std::move(e)) {}
+CLERK_BACKEND_DECL error::error(invalid_token e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(const error&) = default;
 CLERK_BACKEND_DECL error::error(error&&) noexcept = default;
 CLERK_BACKEND_DECL error& error::operator=(const error&) = default;
@@ -112,6 +113,17 @@ CLERK_BACKEND_DECL std::string error::message() const {
       detail::append_one_line(out, u->body_excerpt, 120);
     }
     detail::append_trace(out, u->clerk_trace_id);
+  } else if (const auto* t = as_invalid_token()) {
+    out += "invalid token: ";
+    out += to_string(t->reason);
+    if (!t->claim.empty()) {
+      out += ": ";
+      detail::append_one_line(out, t->claim, 64);
+    }
+    if (!t->detail.empty()) {
+      out += ": ";
+      detail::append_one_line(out, t->detail, 256);
+    }
   }
   // Only a retried call says how it ended: a single attempt needs no note.
   if (attempts_ > 1 || stop_ == retry_stop::maybe_done_earlier) {

@@ -154,6 +154,21 @@ inline void write_value(std::string& out, const field_info& f, const void* v) {
       out += j.empty() ? std::string_view("{}") : j.text();
       return;
     }
+    case kind::unix_seconds:
+      return append_integer(
+          out, static_cast<const std::chrono::sys_seconds*>(v)->time_since_epoch().count());
+    case kind::integer_array: {
+      out += '[';
+      bool first = true;
+      for (std::int64_t n : *static_cast<const std::vector<std::int64_t>*>(v)) {
+        if (!first)
+          out += ',';
+        first = false;
+        append_integer(out, n);
+      }
+      out += ']';
+      return;
+    }
     case kind::model:
       return write_object(out, *f.child(), v);
     case kind::model_array: {
@@ -239,6 +254,20 @@ inline void print_value(std::ostream& os, const field_info& f, const void* v) {
     case kind::rest:
       os << *static_cast<const raw_json*>(v);
       return;
+    case kind::unix_seconds:
+      os << format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(
+          *static_cast<const std::chrono::sys_seconds*>(v)));
+      return;
+    case kind::integer_array: {
+      os << '[';
+      const char* sep = "";
+      for (std::int64_t n : *static_cast<const std::vector<std::int64_t>*>(v)) {
+        os << sep << n;
+        sep = ", ";
+      }
+      os << ']';
+      return;
+    }
     case kind::model:
       return print_object(os, *f.child(), v);
     case kind::model_array:

@@ -163,6 +163,10 @@ inline void append_form_fields(std::string& out, const model_info& info, const v
       case kind::timestamp:
         append_integer(out, static_cast<const timestamp*>(v)->time_since_epoch().count());
         break;
+      case kind::unix_seconds:
+        append_integer(out,
+                       static_cast<const std::chrono::sys_seconds*>(v)->time_since_epoch().count());
+        break;
       default:  // kind::integer; operation_info_of refuses the others
         append_integer(out, *static_cast<const std::int64_t*>(v));
     }

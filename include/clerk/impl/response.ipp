@@ -257,6 +257,8 @@ class model_handler {
     } else if (const field_info* f = begin_value()) {
       if (f->k == kind::model_array) {
         frames_.push_back({frame::array, f->child(), f->value(target_obj_), f, 0, 0, true});
+      } else if (f->k == kind::integer_array) {
+        frames_.push_back({frame::ints, nullptr, f->value(target_obj_), f, 0, 0, true});
       } else if (f->k == kind::rest) {
         begin_capture(f);
         cap_ += '[';
@@ -338,9 +340,14 @@ class model_handler {
       top_kind_ = "an integer";
     else if (capturing())
       number_text(s, true);
+    else if (frames_.back().type == frame::ints)
+      static_cast<std::vector<std::int64_t>*>(frames_.back().obj)->push_back(v);
     else if (const field_info* f = begin_value()) {
       if (f->k == kind::timestamp)
         *static_cast<timestamp*>(f->value(target_obj_)) = timestamp(std::chrono::milliseconds(v));
+      else if (f->k == kind::unix_seconds)
+        *static_cast<std::chrono::sys_seconds*>(f->value(target_obj_)) =
+            std::chrono::sys_seconds(std::chrono::seconds(v));
       else if (f->k == kind::integer)
         *static_cast<std::int64_t*>(f->value(target_obj_)) = v;
       else if (f->k == kind::rest)
@@ -360,7 +367,7 @@ class model_handler {
     else if (capturing())
       number_text(s, true);
     else if (const field_info* f = begin_value()) {
-      if (f->k == kind::timestamp || f->k == kind::integer)
+      if (f->k == kind::timestamp || f->k == kind::integer || f->k == kind::unix_seconds)
         note("field " + in_quotes(path(f)) + " is out of range");
       else if (f->k == kind::rest)
         scalar_capture(f, s);
@@ -419,7 +426,8 @@ class model_handler {
 
  private:
   struct frame {
-    enum type_t : unsigned char { model, array, skip, capture } type;
+    // ints: an array of integers, its elements stored by on_int64.
+    enum type_t : unsigned char { model, array, skip, capture, ints } type;
     const model_info* info;   // model: its own; array: its elements'
     void* obj;                // model: the object; array: the vector
     const field_info* field;  // the field this container is the value of
@@ -511,6 +519,10 @@ class model_handler {
       element_.child = top.field->child;
       return &element_;
     }
+    if (top.type == frame::ints) {
+      note("field " + in_quotes(path(top.field)) + " holds a value that is not an integer");
+      return nullptr;
+    }
     if (top.type != frame::model)
       return nullptr;
     const field_info* f = current_;
@@ -571,7 +583,11 @@ class model_handler {
       case kind::timestamp:
       case kind::integer:
       case kind::seconds:
+      case kind::unix_seconds:
         expected = "an integer";
+        break;
+      case kind::integer_array:
+        expected = "an array of integers";
         break;
       case kind::boolean:
         expected = "a boolean";
