@@ -13,7 +13,8 @@
 //   Clerk's dashboard (SPKI, with or without its BEGIN/END lines);
 // - keeps RSA keys of 2048 bits and more, with any exponent OpenSSL's public
 //   key check accepts; refuses smaller ones. A JWKS's keys that are not RSA
-//   signature keys for RS256 are skipped: Clerk may list other kinds;
+//   signature keys for RS256 are skipped (clerk::rs256_keys chooses them):
+//   Clerk may list other kinds;
 // - checks RS256 only (RSASSA-PKCS1-v1_5 with SHA-256, EVP_DigestVerify):
 //   any other alg is unsupported_alg, before a key is looked at;
 // - a key from a PEM has no kid: it checks tokens whatever their kid, as
@@ -27,9 +28,6 @@
 #include <clerk/result.hpp>
 #include <clerk/session_tokens.hpp>
 #include <clerk/version.hpp>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -55,24 +53,23 @@ struct pkey_free {
 };
 using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
 
-// Base64 (PEM, the standard alphabet, padding allowed at the end) or
-// base64url (JWK, unpadded): nullopt for any other character or a
-// length no encoder makes.
-inline std::optional<std::string> decode_base64(std::string_view in, bool url) {
-  auto value = [url](char c) -> int {
+// Base64 (the standard alphabet, padding allowed at the end) of a PEM body:
+// nullopt for any other character or a length no encoder makes.
+inline std::optional<std::string> decode_base64(std::string_view in) {
+  auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z')
       return c - 'A';
     if (c >= 'a' && c <= 'z')
       return c - 'a' + 26;
     if (c >= '0' && c <= '9')
       return c - '0' + 52;
-    if (c == (url ? '-' : '+'))
+    if (c == '+')
       return 62;
-    if (c == (url ? '_' : '/'))
+    if (c == '/')
       return 63;
     return -1;
   };
-  if (!url && in.size() % 4 == 0) {
+  if (in.size() % 4 == 0) {
     for (int i = 0; i < 2 && !in.empty() && in.back() == '='; ++i)
       in.remove_suffix(1);
   }
@@ -128,18 +125,13 @@ inline result<pkey_ptr> from_spki(std::string_view der, std::string_view field) 
   return checked_rsa(std::move(k), field);
 }
 
-// An RSA public key from a JWK's n and e (big-endian, base64url).
-inline result<pkey_ptr> from_n_e(std::string_view n64, std::string_view e64,
-                                 std::string_view field) {
-  auto n = decode_base64(n64, true);
-  auto e = decode_base64(e64, true);
-  if (!n || n->empty() || !e || e->empty())
-    return key_error(field, "n and e must be non-empty unpadded base64url");
-  auto bn = [](const std::string& s) {
-    return BN_bin2bn(reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()),
-                     nullptr);
+// An RSA public key from its modulus and exponent (big-endian bytes).
+inline result<pkey_ptr> from_n_e(const std::vector<unsigned char>& n,
+                                 const std::vector<unsigned char>& e, std::string_view field) {
+  auto bn = [](const std::vector<unsigned char>& v) {
+    return BN_bin2bn(v.data(), static_cast<int>(v.size()), nullptr);
   };
-  std::unique_ptr<BIGNUM, decltype(&BN_free)> bn_n(bn(*n), &BN_free), bn_e(bn(*e), &BN_free);
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> bn_n(bn(n), &BN_free), bn_e(bn(e), &BN_free);
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> build(OSSL_PARAM_BLD_new(),
                                                                         &OSSL_PARAM_BLD_free);
   if (!bn_n || !bn_e || !build ||
@@ -181,7 +173,7 @@ class openssl_keys {
     for (char c : body)
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
         compact += c;
-    auto der = detail::openssl::decode_base64(compact, false);
+    auto der = detail::openssl::decode_base64(compact);
     if (!der || der->empty())
       return detail::openssl::key_error("pem", "is not base64");
     auto k = detail::openssl::from_spki(*der, "pem");
@@ -193,48 +185,32 @@ class openssl_keys {
     return out;
   }
 
-  // A JWKS document: {"keys":[{"kty":"RSA","kid":...,"n":...,"e":...}, ...]}.
-  // RSA keys for RS256 signatures (alg and use absent or RS256 and sig) are
-  // kept; other keys are skipped; a kept key that is too small or broken,
-  // or two with one kid, make it an error.
+  // A JWKS document's text: {"keys":[{"kty":"RSA","kid":...,"n":...,"e":...}]}.
   static result<openssl_keys> from_jwks(std::string_view json) {
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(json, ec);
-    const boost::json::object* doc = ec ? nullptr : v.if_object();
-    const boost::json::value* keys = doc ? doc->if_contains("keys") : nullptr;
-    if (!keys || !keys->is_array())
-      return detail::openssl::key_error("jwks", "is not a JSON object with a keys array");
-    openssl_keys out;
-    for (const boost::json::value& k : keys->get_array()) {
-      const boost::json::object* o = k.if_object();
-      if (!o)
-        return detail::openssl::key_error("jwks.keys", "holds something that is not an object");
-      auto text = [o](std::string_view name) -> std::optional<std::string_view> {
-        const boost::json::value* m = o->if_contains(name);
-        if (m && m->is_string())
-          return std::string_view(m->get_string());
-        return std::nullopt;
-      };
-      auto kty = text("kty"), alg = text("alg"), use = text("use"), kid = text("kid");
-      if (kty != "RSA" || (o->contains("alg") && alg != "RS256") ||
-          (o->contains("use") && use != "sig") || !kid || kid->empty())
-        continue;
-      auto n = text("n"), e = text("e");
-      if (!n || !e)
-        return detail::openssl::key_error("jwks.keys",
-                                          "key " + std::string(*kid) + " lacks n or e");
-      auto added = out.add(*kid, *n, *e);
-      if (!added)
-        return std::move(added).error();
-    }
-    if (out.s_->keys.empty())
-      return detail::openssl::key_error("jwks", "holds no RSA key for RS256 signatures");
-    return out;
+    auto set = parse_jwks(json);
+    if (!set)
+      return std::move(set).error();
+    return from_jwks(*set);
   }
 
-#ifdef CLERK_SESSION_TOKENS_HAS_JWKS
-  static result<openssl_keys> from_jwks(const jwks& set);
-#endif
+  // The keys clerk::rs256_keys keeps (RSA, RS256, signature keys with a kid;
+  // the others skipped), each checked again by OpenSSL. Its errors (no
+  // usable key, a weak or broken one, two with one kid) pass through.
+  static result<openssl_keys> from_jwks(const jwks& set) {
+    auto keys = rs256_keys(set);
+    if (!keys)
+      return std::move(keys).error();
+    openssl_keys out;
+    for (const rsa_public_key& k : *keys) {
+      auto key = detail::openssl::from_n_e(k.n, k.e, "keys[" + k.kid + "]");
+      if (!key) {
+        const invalid_request& why = *key.error().as_invalid_request();
+        return error(invalid_token{token_reason::jwk_remote_invalid, why.field, why.reason});
+      }
+      out.s_->keys.push_back(entry{k.kid, std::move(*key)});
+    }
+    return out;
+  }
 
   // clerk::session_keys: checks an RS256 signature of signing_input with the
   // key of this kid. Allocates nothing for the key; OpenSSL's digest context
@@ -283,16 +259,6 @@ class openssl_keys {
   };
 
   openssl_keys() : s_(std::make_shared<state>()) {}
-
-  result<bool> add(std::string_view kid, std::string_view n, std::string_view e) {
-    if (find(kid) != nullptr)
-      return detail::openssl::key_error("jwks.keys", "two keys have kid " + std::string(kid));
-    auto k = detail::openssl::from_n_e(n, e, "jwks.keys[" + std::string(kid) + "]");
-    if (!k)
-      return std::move(k).error();
-    s_->keys.push_back(entry{std::string(kid), std::move(*k)});
-    return true;
-  }
 
   EVP_PKEY* find(std::string_view kid) const noexcept {
     if (s_->any_kid)
