@@ -162,8 +162,7 @@ TEST_CASE("openssl_keys takes RSA keys of 3072 and 4096 bits and other exponents
   openssl_signer small(1024);
   CHECK(reason_of(openssl_keys::from_pem(small.public_pem())) ==
         "pem: is an RSA key of 1024 bits; at least 2048 are required");
-  CHECK(jwks_problem(openssl_keys::from_jwks(small.jwks())).find("ins_fake") !=
-        std::string::npos);
+  CHECK(jwks_problem(openssl_keys::from_jwks(small.jwks())).find("1024") != std::string::npos);
 }
 
 TEST_CASE("openssl_keys from a JWKS finds keys by kid; an unknown kid is unknown_kid") {
@@ -196,9 +195,6 @@ TEST_CASE("openssl_keys skips JWKS keys that are not RSA RS256 signature keys") 
   list.push_back(with("use", "enc"));
   list.push_back(with("kty", "EC"));
   list.push_back(boost::json::object{{"kty", "oct"}, {"k", "c2VjcmV0"}, {"kid", "hmac"}});
-  boost::json::object no_kid = good;
-  no_kid.erase("kid");
-  list.push_back(no_kid);
   auto keys = openssl_keys::from_jwks(boost::json::serialize(doc));
   REQUIRE(keys.has_value());
   CHECK(keys->kids() == std::vector<std::string>{"ins_fake"});
@@ -228,7 +224,7 @@ TEST_CASE("openssl_keys refuses a JWKS that is malformed, empty, ambiguous or ha
   broken("e", "AQ");  // e = 1
   std::string n(good["n"].as_string());
   n[n.size() - 1] = n[n.size() - 1] == 'A' ? 'Q' : 'A';  // an even modulus
-  CHECK(broken("n", boost::json::value(n)).find("ins_fake") != std::string::npos);
+  CHECK(broken("n", boost::json::value(n)).starts_with("keys[ins_fake]: "));
 }
 
 TEST_CASE("one openssl_keys checks signatures from two threads at once") {
