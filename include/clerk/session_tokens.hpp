@@ -297,12 +297,16 @@ class jwks_cache {
 
   // No keys yet, or the keys are older than the TTL: fetch before verifying.
   bool stale(time_point now) const noexcept {
-    return !has_keys_ || now >= fetched_at_ + options_.ttl || now < fetched_at_;
+    // Threads read the clock before they call, so `now` may be a little
+    // behind the last fetch: only a clock gone back by more than the TTL
+    // counts as stale.
+    return !has_keys_ || now >= fetched_at_ + options_.ttl || now + options_.ttl < fetched_at_;
   }
   // The keys do not know `kid`: may we fetch again? At most once an interval
   // since the last fetch (successful or not).
   bool may_refetch(time_point now) const noexcept {
-    return !attempted_ || now >= attempted_at_ + options_.refetch_interval || now < attempted_at_;
+    return !attempted_ || now >= attempted_at_ + options_.refetch_interval ||
+           now + options_.refetch_interval < attempted_at_;
   }
   bool knows(std::string_view kid) const noexcept {
     for (const auto& k : kids_)

@@ -17,5 +17,6 @@
 #include <clerk/impl/operation.ipp>
 #include <clerk/impl/response.ipp>
 #include <clerk/impl/retry.ipp>
+#include <clerk/impl/session_tokens.ipp>
 
 #endif

@@ -6,10 +6,6 @@
 #include <clerk/detail/text.hpp>
 #include <clerk/session_tokens.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-
 #include <array>
 #include <bit>
 #include <chrono>
@@ -30,96 +26,102 @@ namespace detail {
 // one byte string has one spelling. False on anything else.
 inline bool base64url_decode(std::string_view in, std::string& out) {
   static constexpr auto table = [] {
-    std::array<signed char, 256> t{};
+    std::array<std::int8_t, 256> t{};
     for (auto& v : t)
       v = -1;
     const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     for (int i = 0; i < 64; ++i)
-      t[static_cast<unsigned char>(abc[i])] = static_cast<signed char>(i);
+      t[static_cast<unsigned char>(abc[i])] = static_cast<std::int8_t>(i);
     return t;
   }();
-  if (in.size() % 4 == 1)
+  const std::size_t full = in.size() / 4, rem = in.size() % 4;
+  if (rem == 1)
     return false;
-  out.clear();
-  out.reserve(in.size() / 4 * 3 + 2);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = table[static_cast<unsigned char>(c)];
-    if (v < 0)
+  out.resize(full * 3 + (rem == 0 ? 0 : rem - 1));
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  for (std::size_t i = 0; i < full; ++i, p += 4, o += 3) {
+    const int a = table[p[0]], b = table[p[1]], c = table[p[2]], d = table[p[3]];
+    if ((a | b | c | d) < 0)
       return false;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xffu);
-    }
+    const auto v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    o[0] = static_cast<unsigned char>(v >> 16);
+    o[1] = static_cast<unsigned char>(v >> 8);
+    o[2] = static_cast<unsigned char>(v);
   }
-  return (acc & ((1u << bits) - 1u)) == 0;  // the leftover bits
+  if (rem == 0)
+    return true;
+  const int a = table[p[0]], b = table[p[1]], c = rem == 3 ? table[p[2]] : 0;
+  if ((a | b | c) < 0)
+    return false;
+  o[0] = static_cast<unsigned char>(a << 2 | b >> 4);
+  if (rem == 2)
+    return (b & 0xf) == 0;  // the unused bits
+  o[1] = static_cast<unsigned char>((b & 0xf) << 4 | c >> 2);
+  return (c & 0x3) == 0;
 }
 
 inline error token_error(token_reason reason, std::string claim, std::string detail) {
   return error(invalid_token{reason, std::move(claim), std::move(detail)});
 }
 
-// A string member of a JSON object: nullptr when absent, `bad` set when
-// present but not a string.
-inline const boost::json::string* string_member(const boost::json::object& o, std::string_view name,
-                                                bool& bad) {
-  const boost::json::value* v = o.if_contains(name);
-  if (v == nullptr)
-    return nullptr;
-  if (!v->is_string()) {
-    bad = true;
-    return nullptr;
-  }
-  return &v->get_string();
-}
-
 // The categories of session tokens (@clerk/backend's jwtCategories); a token
 // without "cat" is a session token too.
 inline constexpr std::string_view session_categories[] = {"cl_B7d4PD111AAA", "cl_I7d4PD111III"};
 
-struct decoded_header {
-  std::string kid;
+// The JOSE header, read by the one engine like the claims. crit is kept as
+// JSON of any kind: present at all, it is refused (a value that is not an
+// object is a type problem naming it, which counts as present).
+struct jose_header {
+  std::string alg;
+  std::optional<std::string> typ, kid, cat;
+  raw_json crit{}, other{};
+  static constexpr auto describe() {
+    using h = jose_header;
+    return model("header", field("alg", &h::alg, absent_in_response), field("typ", &h::typ),
+                 field("kid", &h::kid), field("cat", &h::cat),
+                 field("crit", &h::crit, absent_in_response), other_members(&h::other));
+  }
 };
 
-// Rules 4 to 7 on the header (alg, typ, crit, cat, kid), after check_members
-// made sure it is an object that repeats no member.
-inline std::optional<error> check_header(std::string_view text, decoded_header& out) {
-  unsigned char buffer[1024];
-  boost::json::monotonic_resource arena(buffer, sizeof buffer);
-  boost::json::parse_options po;
-  po.max_depth = response_limits{}.max_depth;
-  boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(text, ec, &arena, po);
-  if (ec || !doc.is_object())
-    return token_error(token_reason::token_invalid, "header", "not a JSON object");
-  const auto& h = doc.get_object();
-  bool bad = false;
-  const auto* alg = string_member(h, "alg", bad);
-  if (alg == nullptr || *alg != "RS256")
+// The claim a parser problem names: 'field "o.fpm" is ...' gives "o.fpm".
+inline std::string claim_of(std::string_view problem);
+
+// A JSON object's text read into `obj` by the engine: nullopt, or the first
+// problem, "" when the text is not a JSON object or repeats a member.
+inline std::optional<std::string> read_object(const model_info& info, void* obj, std::string text,
+                                              std::string& structural) {
+  http_response body;
+  body.body = std::move(text);
+  auto u = parse_model(info, obj, body, response_limits{});
+  if (!u)
+    return std::nullopt;
+  std::string& p = u->problem;
+  if (p.starts_with("body is") || p.starts_with("duplicate "))
+    structural = p.starts_with("duplicate ") ? std::move(p) : "not a JSON object";
+  return std::move(p);
+}
+
+// Rules 4 to 7 on the header (alg, typ, crit, cat, kid), in that order; a
+// member of the wrong type fails its own rule.
+inline std::optional<error> check_header(const jose_header& h, std::string_view problem) {
+  const std::string bad = problem.empty() ? std::string() : claim_of(problem);
+  if (bad == "alg" || h.alg != "RS256")
     return token_error(token_reason::token_invalid_algorithm, "header.alg",
-                       alg == nullptr ? (bad ? "not a string" : "missing") : "not RS256");
-  const auto* typ = string_member(h, "typ", bad);
-  if (bad || (typ != nullptr && *typ != "JWT"))
+                       bad == "alg" ? "not a string" : (h.alg.empty() ? "missing" : "not RS256"));
+  if (bad == "typ" || (h.typ && *h.typ != "JWT"))
     return token_error(token_reason::token_invalid, "header.typ", "present and not \"JWT\"");
-  if (h.contains("crit"))  // RFC 7515 §4.1.11: no extension is understood here
+  if (bad == "crit" || !h.crit.text().empty())  // RFC 7515 §4.1.11: no extension is understood
     return token_error(token_reason::token_invalid, "header.crit",
                        "critical extensions are not supported");
-  if (const auto* cat = string_member(h, "cat", bad); bad || cat != nullptr) {
-    bool session = false;
-    for (auto c : session_categories)
-      session = session || (cat != nullptr && *cat == c);
-    if (!session)
-      return token_error(token_reason::token_type_mismatch, "header.cat",
-                         "not a session token's category");
-  }
-  const auto* kid = string_member(h, "kid", bad);
-  if (kid == nullptr || kid->empty())
+  if (bad == "cat" || (h.cat && *h.cat != session_categories[0] && *h.cat != session_categories[1]))
+    return token_error(token_reason::token_type_mismatch, "header.cat",
+                       "not a session token's category");
+  if (bad == "kid" || !h.kid || h.kid->empty())
     return token_error(token_reason::token_invalid, "header.kid",
-                       bad ? "not a string" : "missing or empty");
-  out.kid.assign(kid->data(), kid->size());
+                       bad == "kid" ? "not a string" : "missing or empty");
+  if (!problem.empty())
+    return token_error(token_reason::token_invalid, "header", std::string(problem));
   return std::nullopt;
 }
 
@@ -246,43 +248,38 @@ CLERK_BACKEND_DECL result<session_claims> verify_session_token(
     return token_error(reason::token_invalid, "payload", "not unpadded base64url");
   if (!base64url_decode(token.substr(dot2 + 1), signature))
     return token_error(reason::token_invalid, "signature", "not unpadded base64url");
-  // 3. JSON objects that repeat no member at any depth. The payload is read
-  // once into the claims; a problem with a claim's type is kept for after the
+  // 3. JSON objects that repeat no member at any depth. Each is read once,
+  // by the engine; a problem with a claim's type is kept for after the
   // signature, so that a forged token learns nothing of the claim checks.
-  if (auto p = check_members(header_text, nullptr))
-    return token_error(reason::token_invalid, "header",
-                       p->reason.starts_with("must not repeat") ? p->reason : "not a JSON object");
+  jose_header header;
+  std::string structural;
+  auto header_problem =
+      read_object(info_of<jose_header>, &header, std::move(header_text), structural);
+  if (!structural.empty())
+    return token_error(reason::token_invalid, "header", std::move(structural));
   session_claims claims;
   // exp is required, but read as absent_in_response so that its absence is
   // reported in the claims' order: this value marks it absent.
   claims.expires_at = std::chrono::sys_seconds::min();
-  std::string claim_problem;
-  {
-    http_response body;
-    body.body = std::move(payload_text);
-    if (auto u = parse_model(info_of<session_claims>, &claims, body, response_limits{})) {
-      std::string& p = u->problem;
-      if (p.starts_with("body is") || p.starts_with("duplicate "))
-        return token_error(reason::token_invalid, "payload",
-                           p.starts_with("duplicate ") ? p : "not a JSON object");
-      claim_problem = std::move(p);
-    }
-  }
+  std::string claim_problem =
+      read_object(info_of<session_claims>, &claims, std::move(payload_text), structural)
+          .value_or(std::string());
+  if (!structural.empty())
+    return token_error(reason::token_invalid, "payload", std::move(structural));
   // 4-7. alg, typ, crit, category, kid.
-  decoded_header header;
-  if (auto e = check_header(header_text, header))
+  if (auto e = check_header(header, header_problem.value_or(std::string())))
     return std::move(*e);
   if (claims.user_id.starts_with("mch_"))
     return token_error(reason::token_type_mismatch, "sub", "a machine's, not a session's");
   // 8. The signature, over "header.payload" as sent.
   const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
-  switch (
-      keys.verify(keys.self, header.kid, "RS256", token.substr(0, dot2), {sig, signature.size()})) {
+  switch (keys.verify(keys.self, *header.kid, "RS256", token.substr(0, dot2),
+                      {sig, signature.size()})) {
     case key_check::valid:
       break;
     case key_check::unknown_kid: {
       std::string d = "no key has kid \"";
-      append_one_line(d, header.kid, 64);
+      append_one_line(d, *header.kid, 64);
       d += '"';
       return token_error(reason::jwk_kid_mismatch, "header.kid", std::move(d));
     }
@@ -291,7 +288,7 @@ CLERK_BACKEND_DECL result<session_claims> verify_session_token(
                          "the key does not verify RS256");
     default: {
       std::string d = "does not match the key \"";
-      append_one_line(d, header.kid, 64);
+      append_one_line(d, *header.kid, 64);
       d += '"';
       return token_error(reason::token_invalid_signature, "signature", std::move(d));
     }
@@ -355,12 +352,14 @@ CLERK_BACKEND_DECL result<session_claims> verify_session_token(
 
 CLERK_BACKEND_DECL std::string token_kid(std::string_view token) {
   auto dot = token.find('.');
-  std::string header_text;
-  decoded_header h;
-  if (dot == std::string_view::npos || !base64url_decode(token.substr(0, dot), header_text) ||
-      check_header(header_text, h))
+  std::string header_text, structural;
+  jose_header h;
+  if (dot == std::string_view::npos || !base64url_decode(token.substr(0, dot), header_text))
     return {};
-  return std::move(h.kid);
+  auto problem = read_object(info_of<jose_header>, &h, std::move(header_text), structural);
+  if (check_header(h, problem.value_or(std::string())))
+    return {};
+  return std::move(*h.kid);
 }
 
 // A JWK's base64url unsigned integer, big-endian without leading zero bytes.
