@@ -59,7 +59,8 @@ user_id, session_id, issuer, expires_at (Unix seconds), and org_id, org_role
 and actor when the token has them. Keys: --jwt-key FILE or $CLERK_JWT_KEY
 (the PEM public key of Clerk's dashboard; no network), else --jwks FILE,
 else the instance's JWKS from the Backend API with $CLERK_SECRET_KEY. Exit 1
-names the reason (token-expired, token-invalid-signature, ...) on stderr.
+names the reason (token-expired, token-invalid-signature, ...) on stderr; 2
+is a usage error or an unreadable key; 3, the JWKS could not be fetched.
   --jwt-key FILE              verify: the PEM public key
   --jwks FILE                 verify: a JWKS document
   --authorized-party URL      verify: an origin azp must be (repeatable)
@@ -591,10 +592,13 @@ int verify_main(int argc, char** argv) {
 
 // True when the command (the first argument not an option) is verify.
 bool is_verify(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view a = argv[i]; a == "--")
+      break;
+    else if (a == "--help" || a == "-h" || a == "--version")
+      return false;  // main answers them
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h" || arg == "--version")
-      return false;  // main answers them
     if (arg == "--")
       return i + 1 < argc && std::string_view(argv[i + 1]) == "verify";
     if (!arg.starts_with("-"))

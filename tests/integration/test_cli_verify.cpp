@@ -254,3 +254,10 @@ TEST_CASE("verify fetches the fake Clerk's JWKS with CLERK_SECRET_KEY and checks
                        {"CLERK_SECRET_KEY=" + secret_key}, token);
   CHECK(nobody.exit_code == 3);
 }
+
+TEST_CASE("verify --help prints the help, verify's options included, and exits 0") {
+  auto r = verify({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("--jwt-key FILE") != std::string::npos);
+  CHECK(r.out.find("CLERK_JWT_KEY") != std::string::npos);
+}
