@@ -147,7 +147,9 @@ TEST_CASE("openssl_keys from a PEM refuses what is not an SPKI RSA public key, n
 }
 
 TEST_CASE("openssl_keys takes RSA keys of 3072 and 4096 bits and other exponents; refuses 1024") {
-  for (auto [bits, exponent] : {std::pair{3072u, 65537u}, {4096u, 65537u}, {2048u, 3u}}) {
+  // No structured binding: CAPTURE's lambda cannot capture one under clang++ 14.
+  for (auto size : {std::pair{3072u, 65537u}, {4096u, 65537u}, {2048u, 3u}}) {
+    const unsigned bits = size.first, exponent = size.second;
     CAPTURE(bits);
     CAPTURE(exponent);
     openssl_signer s(bits, exponent);
