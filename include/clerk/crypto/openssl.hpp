@@ -15,8 +15,9 @@
 //   key check accepts; refuses smaller ones. A JWKS's keys that are not RSA
 //   signature keys for RS256 are skipped (clerk::rs256_keys chooses them):
 //   Clerk may list other kinds;
-// - checks RS256 only (RSASSA-PKCS1-v1_5 with SHA-256, EVP_DigestVerify):
-//   any other alg is unsupported_alg, before a key is looked at;
+// - checks RS256 only (RSASSA-PKCS1-v1_5 with SHA-256, EVP_DigestVerify on a
+//   copy of a context prepared once per key): any other alg is
+//   unsupported_alg, before a key is looked at;
 // - a key from a PEM has no kid: it checks tokens whatever their kid, as
 //   @clerk/backend's jwtKey does. A JWKS's keys are found by kid.
 // Immutable once made; copies share the keys, and one object may be used by
@@ -181,7 +182,8 @@ class openssl_keys {
       return std::move(k).error();
     openssl_keys out;
     out.s_->any_kid = true;
-    out.s_->keys.push_back(entry{{}, std::move(*k)});
+    if (!out.add({}, std::move(*k)))
+      return detail::openssl::key_error("pem", "could not be prepared for RS256 (OpenSSL)");
     return out;
   }
 
@@ -207,24 +209,28 @@ class openssl_keys {
         const invalid_request& why = *key.error().as_invalid_request();
         return error(invalid_token{token_reason::jwk_remote_invalid, why.field, why.reason});
       }
-      out.s_->keys.push_back(entry{k.kid, std::move(*key)});
+      if (!out.add(k.kid, std::move(*key)))
+        return error(invalid_token{token_reason::jwk_remote_invalid, "keys[" + k.kid + "]",
+                                   "could not be prepared for RS256 (OpenSSL)"});
     }
     return out;
   }
 
   // clerk::session_keys: checks an RS256 signature of signing_input with the
-  // key of this kid. Allocates nothing for the key; OpenSSL's digest context
-  // is the only allocation.
+  // key of this kid. Nothing is imported or parsed for the key: the copy of
+  // its prepared context is all the setup a verify does.
   key_check verify(std::string_view kid, std::string_view alg, std::string_view signing_input,
                    std::span<const unsigned char> signature) const {
     if (alg != "RS256")
       return key_check::unsupported_alg;
-    EVP_PKEY* key = find(kid);
+    const entry* key = find(kid);
     if (key == nullptr)
       return key_check::unknown_kid;
+    // A copy of the key's prepared context: what EVP_DigestVerifyInit would
+    // set up again (a provider context for the key and SHA-256), about 3 µs
+    // of a 20 µs verify. Copying only reads the prototype, so threads share it.
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    const bool ok = ctx &&
-                    EVP_DigestVerifyInit(ctx.get(), nullptr, s_->sha256, nullptr, key) == 1 &&
+    const bool ok = ctx && EVP_MD_CTX_copy_ex(ctx.get(), key->prototype.get()) == 1 &&
                     EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
                                      reinterpret_cast<const unsigned char*>(signing_input.data()),
                                      signing_input.size()) == 1;
@@ -243,12 +249,18 @@ class openssl_keys {
   }
 
  private:
+  struct md_free {
+    void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); }
+  };
+  struct md_ctx_free {
+    void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
+  };
   struct entry {
     std::string kid;
     detail::openssl::pkey_ptr key;
-  };
-  struct md_free {
-    void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); }
+    // Initialised once for RS256 verification with `key`, never used itself:
+    // each verify works on a copy.
+    std::unique_ptr<EVP_MD_CTX, md_ctx_free> prototype;
   };
   struct state {
     // Fetched once: a verify then skips the provider lookup by name.
@@ -260,12 +272,24 @@ class openssl_keys {
 
   openssl_keys() : s_(std::make_shared<state>()) {}
 
-  EVP_PKEY* find(std::string_view kid) const noexcept {
+  // Keeps `key` under `kid` with its prepared context; false if OpenSSL
+  // cannot prepare one.
+  bool add(std::string kid, detail::openssl::pkey_ptr key) {
+    std::unique_ptr<EVP_MD_CTX, md_ctx_free> proto(EVP_MD_CTX_new());
+    if (!proto || EVP_DigestVerifyInit(proto.get(), nullptr, s_->sha256, nullptr, key.get()) != 1) {
+      ERR_clear_error();
+      return false;
+    }
+    s_->keys.push_back(entry{std::move(kid), std::move(key), std::move(proto)});
+    return true;
+  }
+
+  const entry* find(std::string_view kid) const noexcept {
     if (s_->any_kid)
-      return s_->keys.front().key.get();
+      return &s_->keys.front();
     for (const auto& e : s_->keys)  // a JWKS holds a key or two: a scan beats a map
       if (e.kid == kid)
-        return e.key.get();
+        return &e;
     return nullptr;
   }
 
