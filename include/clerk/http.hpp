@@ -102,6 +102,12 @@ struct http_request {
   // The request carries the secret key: a transport must not replay it to
   // wherever a redirect points.
   bool follow_redirects = false;
+  // Whether sending the request twice does no harm: build_request sets it
+  // from the operation's `idempotent` (a hand-written build_request sets it
+  // itself). A transport must never send a non-replayable request a second
+  // time on its own, e.g. again on a fresh connection when a reused one died
+  // after the request was written: the server may have done it.
+  bool replayable = false;
 
   friend bool operator==(const http_request&, const http_request&) = default;
 };

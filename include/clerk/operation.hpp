@@ -164,6 +164,7 @@ struct path_piece {
 };
 struct operation_info {
   http_method method;
+  bool idempotent;  // the request may be replayed (http_request::replayable)
   body_encoding encoding;
   const path_piece* path;
   std::size_t path_count;
@@ -226,7 +227,11 @@ constexpr operation_info make_operation_info() {
                 "clerk::form_body and clerk::query take scalar fields only");
   static_assert(scalars_only(q.data(), q.size()),
                 "clerk::form_body and clerk::query take scalar fields only");
+  bool idempotent = false;  // unless the operation says so: never replayed
+  if constexpr (requires { Op::idempotent; })
+    idempotent = Op::idempotent;
   return {d.method,
+          idempotent,
           d.body.encoding,
           path_of<Op>.data(),
           path_of<Op>.size(),

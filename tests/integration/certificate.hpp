@@ -13,6 +13,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -49,8 +50,11 @@ class test_certificate {
     if (X509_sign(x, key_.get(), EVP_sha256()) <= 0)
       return;
 
-    pem_path_ = std::filesystem::temp_directory_path() /
-                ("clerk-test-cert-" + std::to_string(::getpid()) + ".pem");
+    // One file a certificate: a test may make two (a CA and an impostor).
+    static std::atomic<int> made{0};
+    pem_path_ =
+        std::filesystem::temp_directory_path() /
+        ("clerk-test-cert-" + std::to_string(::getpid()) + '-' + std::to_string(++made) + ".pem");
     std::FILE* f = std::fopen(pem_path_.c_str(), "w");
     if (f == nullptr)
       return;

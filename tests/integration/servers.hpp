@@ -15,11 +15,18 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -27,6 +34,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -251,6 +259,310 @@ inline canned canned::cannot_be_revoked() {
       R"({"errors":[{"message":"cannot be revoked","long_message":"This sign in token cannot be revoked","code":"sign_in_token_cannot_be_revoked_code","meta":{}}],"clerk_trace_id":"trace_400_revoke"})",
       ""};
 }
+
+// A keep-alive HTTP/1.1 server on raw sockets that loses answers after doing
+// the work: an origin whose answer a load balancer or a crash lost. Each
+// request it reads is done: answered with a sign-in token (200), or, with an
+// upstream port, forwarded there on a connection of its own (a proxy in front
+// of fake_clerk_server). But when drop(connection, request, its request
+// line) says so, it closes the connection once it has read (and forwarded)
+// the request, without answering. Connections and requests count from 1.
+// With close_after_answer, every connection closes after its first answer
+// (a server's idle timeout, at once).
+class lossy_server {
+ public:
+  using drop_rule = std::function<bool(int connection, int request, std::string_view line)>;
+
+  explicit lossy_server(drop_rule drop, int upstream_port = 0, bool close_after_answer = false)
+      : drop_(std::move(drop)), upstream_(upstream_port), close_after_answer_(close_after_answer) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener_ >= 0);
+    int one = 1;
+    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a = loopback(0);
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+    REQUIRE(::listen(listener_, 16) == 0);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  ~lossy_server() {
+    stopping_ = true;
+    acceptor_.join();
+    for (auto& t : connections_)
+      t.join();
+    ::close(listener_);
+  }
+  lossy_server(const lossy_server&) = delete;
+  lossy_server& operator=(const lossy_server&) = delete;
+
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string base_url() const { return origin() + "/v1"; }
+
+  // Every request read, "connection.request METHOD TARGET", in order.
+  std::vector<std::string> log() const {
+    std::lock_guard l(m_);
+    return log_;
+  }
+  // Waits (bounded) until the server has closed `n` connections.
+  void wait_closed(int n) const {
+    std::unique_lock l(m_);
+    cv_.wait_for(l, std::chrono::seconds(15), [&] { return closed_ >= n; });
+  }
+
+  // How many requests read (each one done) whose line starts with `prefix`.
+  std::size_t done(std::string_view prefix) const {
+    std::size_t n = 0;
+    for (const auto& entry : log())
+      if (std::string_view(entry).substr(entry.find(' ') + 1).starts_with(prefix))
+        ++n;
+    return n;
+  }
+
+ private:
+  static sockaddr_in loopback(int port) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    return a;
+  }
+
+  // Waits (bounded, and never past the server's end) until `fd` can be read.
+  bool readable(int fd) const {
+    for (int waited = 0; waited < 15000 && !stopping_; waited += 50) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 50) > 0)
+        return true;
+    }
+    return false;
+  }
+
+  // One HTTP/1.1 message (head and Content-Length body) from `fd`, after what
+  // `buffer` holds; what follows it stays in `buffer`. Empty at the end.
+  std::string read_message(int fd, std::string& buffer) const {
+    std::size_t head_end;
+    while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos)
+      if (!receive(fd, buffer))
+        return {};
+    head_end += 4;
+    std::size_t length = 0;
+    std::string head = buffer.substr(0, head_end);
+    for (auto& c : head)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (auto at = head.find("\r\ncontent-length:"); at != std::string::npos)
+      length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
+    while (buffer.size() < head_end + length)
+      if (!receive(fd, buffer))
+        return {};
+    std::string message = buffer.substr(0, head_end + length);
+    buffer.erase(0, head_end + length);
+    return message;
+  }
+  bool receive(int fd, std::string& buffer) const {
+    char chunk[16384];
+    if (!readable(fd))
+      return false;
+    auto n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0)
+      return false;
+    buffer.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+  static void send_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+      auto n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0)
+        return;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  // The answer to `request`: upstream's, or a sign-in token.
+  std::string answer(const std::string& request) const {
+    if (upstream_ == 0)
+      return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+             std::to_string(std::string_view(sample_token_body).size()) + "\r\n\r\n" +
+             sample_token_body;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = loopback(upstream_);
+    std::string out, buffer;
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      send_all(fd, request);
+      out = read_message(fd, buffer);
+    }
+    if (fd >= 0)
+      ::close(fd);
+    return out.empty() ? "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n" : out;
+  }
+
+  void accept_loop() {
+    int number = 0;
+    while (!stopping_) {
+      pollfd p{listener_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0)
+        continue;
+      int fd = ::accept(listener_, nullptr, nullptr);
+      if (fd >= 0)
+        connections_.emplace_back([this, fd, n = ++number] { serve(fd, n); });
+    }
+  }
+
+  void serve(int fd, int connection) {
+    std::string buffer;
+    for (int i = 1;; ++i) {
+      std::string request = read_message(fd, buffer);
+      if (request.empty())
+        break;
+      std::string line = request.substr(0, request.find("\r\n"));
+      {
+        std::lock_guard l(m_);
+        log_.push_back(std::to_string(connection) + '.' + std::to_string(i) + ' ' + line);
+      }
+      std::string reply = answer(request);  // done, whether answered or not
+      if (drop_(connection, i, line)) {
+        ::shutdown(fd, SHUT_RDWR);
+        break;
+      }
+      send_all(fd, reply);
+      if (close_after_answer_)
+        break;
+    }
+    ::close(fd);
+    {
+      std::lock_guard l(m_);
+      ++closed_;
+    }
+    cv_.notify_all();
+  }
+
+  drop_rule drop_;
+  int upstream_;
+  bool close_after_answer_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex m_;
+  mutable std::condition_variable cv_;
+  std::vector<std::string> log_;
+  int closed_ = 0;
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // touched by the acceptor only, then joined
+};
+
+// Answers its first request with a status line and then header lines, 1 KiB
+// each, without end: until the client closes the connection or 256 MiB went
+// out. sent() tells how far it got.
+class header_flood_server {
+ public:
+  header_flood_server() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+    REQUIRE(::listen(listener_, 4) == 0);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~header_flood_server() {
+    stopping_ = true;
+    if (thread_.joinable())
+      thread_.join();
+    ::close(listener_);
+  }
+  header_flood_server(const header_flood_server&) = delete;
+  header_flood_server& operator=(const header_flood_server&) = delete;
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+  // Bytes of headers sent before the client closed (or the cap): waits for
+  // the server to end. Call it once the client's call has returned.
+  std::size_t sent() {
+    if (thread_.joinable())
+      thread_.join();
+    return sent_;
+  }
+
+  static constexpr std::size_t cap = std::size_t{256} << 20;
+
+ private:
+  void run() {
+    int fd = -1;
+    for (int waited = 0; fd < 0 && waited < 15000 && !stopping_; waited += 50) {
+      pollfd p{listener_, POLLIN, 0};
+      if (::poll(&p, 1, 50) > 0)
+        fd = ::accept(listener_, nullptr, nullptr);
+    }
+    if (fd < 0)
+      return;
+    timeval t{0, 100000};  // sends wake up to see stopping_
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &t, sizeof t);
+    char request[65536];
+    (void)::recv(fd, request, sizeof request, 0);  // small enough to come in one piece
+    std::string start = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+    (void)::send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+    const std::string line = "X-Pad: " + std::string(1014, 'a') + "\r\n";
+    while (sent_ < cap && !stopping_) {
+      auto n = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        continue;
+      if (n <= 0)
+        break;  // the client closed it
+      sent_ += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::size_t sent_ = 0;
+  std::thread thread_;
+};
+
+// A listening socket on 127.0.0.1 whose backlog is full and which never
+// accepts: a new connection's SYN is dropped, so connecting hangs (until the
+// client gives up), as towards a blackholed address.
+class blackhole_listener {
+ public:
+  blackhole_listener() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+    REQUIRE(::listen(listener_, 0) == 0);
+    // Linux queues backlog + 1 connections: these fill the queue.
+    for (int i = 0; i < 3; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      REQUIRE(fd >= 0);
+      (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      fillers_.push_back(fd);
+    }
+  }
+  ~blackhole_listener() {
+    for (int fd : fillers_)
+      ::close(fd);
+    ::close(listener_);
+  }
+  blackhole_listener(const blackhole_listener&) = delete;
+  blackhole_listener& operator=(const blackhole_listener&) = delete;
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::vector<int> fillers_;
+};
 
 // A loopback port nothing listens on: bound, then closed, so connecting is
 // refused.

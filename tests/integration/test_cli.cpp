@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -563,4 +565,50 @@ TEST_CASE("create and consume alike take --timeout and name the tool in the User
   auto consume = cli({"consume", "--timeout", "0.5", "--frontend-api", origin("hang"), "t"});
   CHECK(consume.exit_code == 3);
   CHECK(contains(consume.err, "imed out"));
+}
+
+// ---- never twice, never stranded (review 2, finding 1) ---------------------
+
+TEST_CASE("create whose answer is lost after the server did it exits 3 and is not sent again") {
+  clerk_test::lossy_server server([](int, int, std::string_view) { return true; });
+  auto r =
+      cli({"create", "--user-id", "user_demo", "--retries", "3", "--api-url", server.base_url()});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  CHECK(server.done("POST /v1/sign_in_tokens") == 1);
+}
+
+TEST_CASE("consume whose sign-in answer is lost sends the ticket once and recovers the session") {
+  clerk_test::fake_clerk_server clerk(demo_fake());
+  std::string id;
+  auto ticket = ticket_on(clerk.fake(), std::nullopt, &id);
+  // A proxy that loses the sign-in's answer once, on a reused connection
+  // (after the client was created on it): the ticket is spent upstream.
+  std::atomic<bool> dropped{false};
+  const std::string upstream = clerk.origin();
+  clerk_test::lossy_server proxy(
+      [&](int, int request, std::string_view line) {
+        return request > 1 && line.find("/v1/client/sign_ins") != std::string_view::npos &&
+               !dropped.exchange(true);
+      },
+      std::stoi(upstream.substr(upstream.rfind(':') + 1)));
+  auto r = consume_cli({"consume", "--frontend-api", proxy.origin(), ticket});
+  INFO([&] {
+    std::string log;
+    for (const auto& line : proxy.log())
+      log += line + '\n';
+    return log;
+  }());
+  CHECK(dropped);
+  CHECK(proxy.done("POST /v1/client/sign_ins") == 1);  // the ticket went out once
+  REQUIRE(r.exit_code == 0);
+  auto json = r.json();
+  REQUIRE(json.is_object());
+  CHECK(json.at("recovered") == true);
+  CHECK(json.at("user_id") == "user_demo");
+  CHECK(json.at("status") == "active");
+  auto session = clerk.fake().find_session(std::string(json.at("session_id").as_string()));
+  REQUIRE(session.has_value());
+  CHECK(session->status == "active");
+  CHECK(clerk.fake().find_token(id)->status == clerk::sign_in_token_status::accepted);
 }

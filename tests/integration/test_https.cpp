@@ -96,3 +96,30 @@ TEST_CASE("an untrusted certificate fails the handshake, and the request is know
   }
   CHECK(server.fake().request_count() == 0);
 }
+
+TEST_CASE("Asio verifies the peer whatever the caller's context says: a context only adds trust") {
+  // The caller's context loads a CA and sets no verify mode (OpenSSL's
+  // default then accepts any certificate).
+  clerk_test::test_certificate ca;
+  clerk_test::test_certificate impostor;  // self-signed, not `ca`
+  REQUIRE(ca.valid());
+  REQUIRE(impostor.valid());
+  boost::asio::ssl::context trusts_ca(boost::asio::ssl::context::tls_client);
+  trusts_ca.load_verify_file(ca.pem_path());
+
+  clerk_test::fake_clerk_server evil(fake_with_user(), impostor.https_server());
+  auto to_evil = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
+                                       config_at(evil.base_url()));
+  auto refused = clerk_test::asio_send(to_evil, &trusts_ca);
+  REQUIRE(refused.has_error());
+  CHECK(refused.error().message.starts_with("TLS handshake"));
+  CHECK(refused.error().request_not_sent);
+  CHECK(evil.fake().request_count() == 0);  // the secret key never went out
+
+  clerk_test::fake_clerk_server good(fake_with_user(), ca.https_server());
+  auto to_good = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
+                                       config_at(good.base_url()));
+  auto trusted = clerk_test::asio_send(to_good, &trusts_ca);
+  REQUIRE_MESSAGE(trusted.has_value(), trusted.error().message);
+  CHECK(trusted->status == 200);
+}

@@ -256,3 +256,18 @@ TEST_CASE("the Asio adapter's client builds, sends with co_await and parses") {
   CHECK(out->error().kind() == clerk::error_kind::invalid_request);
   CHECK(server.fake().request_count() == 1);
 }
+
+TEST_CASE_TEMPLATE("an endless stream of headers is cut: a transport error, nothing kept unbounded",
+                   T, curl_transport, asio_blocking) {
+  CAPTURE(clerk_test::transport_name<T>());
+  clerk_test::header_flood_server server;
+  auto request = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
+                                       config_at(server.base_url(), 20s));
+  auto r = T{}(request);
+  REQUIRE(r.has_error());
+  INFO(r.error().message);
+  CHECK_FALSE(r.error().request_not_sent);
+  // The transport stopped reading and closed the connection long before the
+  // server's 256 MiB: what it kept is bounded (the rest is socket buffers).
+  CHECK(server.sent() < clerk_test::header_flood_server::cap / 8);
+}

@@ -58,6 +58,17 @@ else()
   endif()
 endif()
 
+# Clerk's document makes a sign-in token's url nullable: an example that
+# reveals it must test it on that line or the one before (review 2, finding
+# 19).
+string(REPLACE ";" "," unlisted "${text}")  # a match must not split as a list
+string(REGEX MATCHALL "[^\n]*\n[^\n]*->url->reveal\\(\\)" reveals "${unlisted}")
+foreach(r IN LISTS reveals)
+  if(NOT r MATCHES "if \\([a-z_]+->url\\)")
+    fail("url is revealed without checking that it is set: ${r}")
+  endif()
+endforeach()
+
 find_program(BASH bash)
 clerk_readme_blocks("${text}" sh sh)
 if(sh GREATER 0 AND BASH)

@@ -123,6 +123,7 @@ TEST_CASE("revoke_actor_token builds a bodiless POST to the token's revoke path"
   golden.headers = clerk_test::golden_headers(false);
   golden.timeout = 30s;
   golden.follow_redirects = false;
+  golden.replayable = true;
   CHECK(*r == golden);
 }
 

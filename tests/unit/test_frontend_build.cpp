@@ -206,3 +206,13 @@ TEST_CASE("a client token is never printed and follows the answers' Authorizatio
   t.update(clerk::secret(""));
   CHECK(t.empty());
 }
+
+TEST_CASE("only the idempotent operations build replayable requests; the sign-in is not") {
+  CHECK_FALSE(
+      clerk::build_request(clerk::create_client{}, fapi(), clerk::client_token{})->replayable);
+  CHECK_FALSE(
+      clerk::build_request(clerk::sign_in_with_ticket{clerk::secret("ticket_x")}, fapi(), token)
+          ->replayable);
+  CHECK(clerk::build_request(clerk::read_client{}, fapi(), token)->replayable);
+  CHECK(clerk::build_request(clerk::remove_session{"sess_1"}, fapi(), token)->replayable);
+}

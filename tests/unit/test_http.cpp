@@ -37,6 +37,10 @@ TEST_CASE("a request does not follow redirects unless told to") {
   CHECK_FALSE(clerk::http_request{}.follow_redirects);
 }
 
+TEST_CASE("a request is not replayable unless its builder says so") {
+  CHECK_FALSE(clerk::http_request{}.replayable);
+}
+
 TEST_CASE("methods print as their HTTP names") {
   CHECK(clerk::to_string(clerk::http_method::post) == "POST");
   CHECK(clerk::to_string(clerk::http_method::delete_) == "DELETE");

@@ -188,6 +188,7 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
 
   http_request r;
   r.method = info.method;
+  r.replayable = info.idempotent;
   r.url.reserve(base.size() + 64);
   r.url.append(base);
   for (std::size_t i = 0; i < info.path_count; ++i) {

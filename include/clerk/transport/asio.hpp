@@ -9,15 +9,21 @@
 //
 // What it does:
 // - reuses connections: the transport keeps idle keep-alive connections by
-//   origin; one whose server closed it in the meantime is replaced once,
-//   when nothing of the answer had arrived;
+//   origin. One found closed by its server before use is dropped; one that
+//   dies after the request went out and before any byte of the answer came
+//   back is replaced once, and the request sent again on a fresh one, only
+//   when it was not written whole or is replayable (http_request::
+//   replayable). Otherwise the server may have done it: the call fails with
+//   a transport_error that says it may have been sent;
 // - the request's timeout bounds the whole exchange (resolve, connect, TLS
 //   handshake, write, read);
 // - cancellation: the awaiting coroutine's cancellation slot (terminal or
 //   total: co_spawn with bind_cancellation_slot, or awaitable operators)
 //   cancels the exchange or the retry wait; the call returns the last error,
 //   with stop() == retry_stop::cancelled;
-// - never follows a redirect; verifies TLS peers and host names;
+// - never follows a redirect; verifies TLS peers and host names on every
+//   connection, whatever the ssl::context's verify mode: a caller's context
+//   (e.g. one that loads a private CA) can add trust, never turn checks off;
 // - reads at most the request's max_body_bytes + 1 bytes of a body and hands
 //   that back, so the parser refuses it as an unexpected_response.
 //
@@ -112,13 +118,14 @@ class asio_transport {
     const std::string key = (url->https ? "https://" : "http://") + url->host_header();
     const auto request = to_beast(r, *url);
 
-    // An idle connection first; if its server closed it meanwhile (nothing
-    // of an answer came back), once more on a fresh one.
+    // An idle connection first; if it died under the request (nothing of an
+    // answer came back), once more on a fresh one, when that cannot make the
+    // server do it twice.
     std::unique_ptr<connection> c = take_idle(key);
     const bool reused = c != nullptr;
     for (int round = 0; round < 2; ++round) {
       if (!c) {
-        auto opened = co_await open(*url, key, r.timeout, deadline);
+        auto opened = co_await open(*url, key, deadline);
         if (!opened)
           co_return std::move(opened).error();
         c = std::move(*opened);
@@ -132,7 +139,7 @@ class asio_transport {
         }
         co_return std::move(out.result);
       }
-      if (!(reused && round == 0 && out.stale))
+      if (!(reused && round == 0 && out.stale && (!out.written || r.replayable)))
         co_return std::move(out.result);
       c.reset();
     }
@@ -160,7 +167,8 @@ class asio_transport {
   struct exchange_outcome {
     transport_result result;
     bool keep_alive = false;
-    bool stale = false;  // failed before any byte of the answer: the server had closed it
+    bool stale = false;    // failed before any byte of the answer: the server had closed it
+    bool written = false;  // the request went out whole: the server may have done it
   };
 
   static transport_error failed(std::error_code code, std::string message, bool not_sent) {
@@ -170,14 +178,37 @@ class asio_transport {
     return transport_error{ec, std::string(step) + ": " + ec.message(), not_sent};
   }
 
+  // An idle connection to `key` that its server has not closed, or nullptr.
   std::unique_ptr<connection> take_idle(const std::string& key) {
-    for (auto it = idle_.begin(); it != idle_.end(); ++it)
-      if ((*it)->key == key) {
-        auto c = std::move(*it);
-        idle_.erase(it);
-        return c;
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      if ((*it)->key != key) {
+        ++it;
+        continue;
       }
+      auto c = std::move(*it);
+      it = idle_.erase(it);
+      if (quiet(*c))
+        return c;
+    }
     return nullptr;
+  }
+
+  // Whether an idle connection has nothing to read: an end of stream, a
+  // reset, a TLS alert or stray bytes all mean it cannot carry a request.
+  // Checked before reuse, so that the common case (the server closed it
+  // while it was idle) costs no request that may not be sent again.
+  static bool quiet(connection& c) {
+    auto& socket = c.lowest().socket();
+    boost::system::error_code ec;
+    const bool was_non_blocking = socket.non_blocking();
+    socket.non_blocking(true, ec);
+    if (ec)
+      return false;
+    char byte;
+    socket.receive(boost::asio::buffer(&byte, 1), boost::asio::socket_base::message_peek, ec);
+    boost::system::error_code ignored;
+    socket.non_blocking(was_non_blocking, ignored);
+    return ec == boost::asio::error::would_block;
   }
 
   static beast_request to_beast(const http_request& r, const url_parts& url) {
@@ -196,7 +227,7 @@ class asio_transport {
   // Resolve, connect and (for https) the TLS handshake, all before the
   // request: any failure here means it was not sent.
   boost::asio::awaitable<basic_result<std::unique_ptr<connection>, transport_error>> open(
-      const url_parts& url, const std::string& key, std::chrono::milliseconds timeout,
+      const url_parts& url, const std::string& key,
       std::chrono::steady_clock::time_point deadline) {
     namespace asio = boost::asio;
     co_await asio::this_coro::throw_if_cancelled(false);
@@ -223,8 +254,10 @@ class asio_transport {
       c->secure.emplace(ex_, *tls_);
     else
       c->plain.emplace(ex_);
-    auto connect_timeout = options_.connect_timeout < timeout ? options_.connect_timeout : timeout;
-    c->lowest().expires_after(connect_timeout);
+    // The connect and the TLS handshake end by the request's deadline too.
+    const auto now = std::chrono::steady_clock::now();
+    c->lowest().expires_at(
+        options_.connect_timeout < deadline - now ? now + options_.connect_timeout : deadline);
     co_await c->lowest().async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec)
       co_return failed_at(ec, "connect", true);
@@ -237,6 +270,11 @@ class asio_transport {
       if (not_ip && !SSL_set_tlsext_host_name(c->secure->native_handle(), url.host.c_str()))
         co_return failed(std::make_error_code(std::errc::invalid_argument),
                          "TLS: cannot set the server name", true);
+      // Peers are verified whatever the context says (OpenSSL's default is
+      // to accept any certificate): a context only adds trust.
+      c->secure->set_verify_mode(asio::ssl::verify_peer, ec);
+      if (ec)
+        co_return failed_at(ec, "TLS: cannot require peer verification", true);
       c->secure->set_verify_callback(asio::ssl::host_name_verification(url.host));
       co_await c->secure->async_handshake(asio::ssl::stream_base::client,
                                           asio::redirect_error(asio::use_awaitable, ec));
@@ -264,21 +302,23 @@ class asio_transport {
     boost::system::error_code ec;
     co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
     // Some bytes may have gone out: from here on a failure is "maybe sent".
+    // A request not written whole cannot have been done: the server lacks
+    // its end.
     if (ec)
-      co_return exchange_outcome{failed_at(ec, "write", false), false, is_stale(ec)};
+      co_return exchange_outcome{failed_at(ec, "write", false), false, is_stale(ec), false};
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // capped below instead
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec)
-      co_return exchange_outcome{failed_at(ec, "read", false), false, is_stale(ec)};
+      co_return exchange_outcome{failed_at(ec, "read", false), false, is_stale(ec), true};
     // The body in pieces, stopping one byte past the limit.
     bool cut = false;
     while (!parser.is_done()) {
       co_await http::async_read_some(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
       if (ec)
-        co_return exchange_outcome{failed_at(ec, "read", false), false, false};
+        co_return exchange_outcome{failed_at(ec, "read", false), false, false, true};
       if (parser.get().body().size() > max_body_bytes) {
         cut = true;
         break;
@@ -292,7 +332,7 @@ class asio_transport {
     out.body = std::move(res.body());
     if (cut)
       out.body.resize(max_body_bytes + 1);
-    co_return exchange_outcome{std::move(out), !cut && parser.keep_alive(), false};
+    co_return exchange_outcome{std::move(out), !cut && parser.keep_alive(), false, true};
   }
 
   // The ways a reused connection that the server had closed fails.
@@ -340,7 +380,7 @@ class asio_client {
       request->timeout = state.attempt_timeout(configured_timeout, elapsed());
       transport_result response = co_await transport_.async_send(*request);
       result<typename Op::response_type> outcome =
-          response ? parse_response(op, *response, config_.limits())
+          response ? parse_response(op, *response, config_)
                    : result<typename Op::response_type>(clerk::error(std::move(response).error()));
       if (outcome)
         co_return outcome;

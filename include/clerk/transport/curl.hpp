@@ -19,7 +19,15 @@
 // - reads at most the request's max_body_bytes + 1 bytes of a body, and hands
 //   that back, so the parser refuses it as an unexpected_response;
 // - sets transport_error::request_not_sent only when curl failed before any
-//   byte of the request went out (DNS, connect, TLS handshake).
+//   byte of the request went out (DNS, connect, TLS handshake);
+// - never sends a request that is not replayable (http_request::replayable)
+//   twice. libcurl by itself sends a request again on a fresh connection
+//   when a reused one died after the request was written; a callback libcurl
+//   calls before every send (CURLOPT_PREREQFUNCTION, libcurl 7.80) refuses
+//   that second send, and the call fails with a transport_error whose
+//   request_not_sent is false: the server may have done it. With an older
+//   libcurl, a request that is not replayable goes on a fresh connection
+//   (CURLOPT_FRESH_CONNECT), where libcurl never resends: safe, slower.
 //
 // It works with -fno-exceptions -fno-rtti. libcurl is initialised once, on
 // first use, and never cleaned up (curl_global_cleanup at exit is optional).
@@ -178,8 +186,11 @@ class curl_transport {
   // What the callbacks fill in during one exchange.
   struct exchange {
     std::size_t max_body_bytes;
+    bool replayable;
     http_response response{};
     bool too_large = false;
+    int sends = 0;                // times libcurl was about to send the request
+    bool refused_resend = false;  // the second of those, refused
   };
 
   // One handle, taken from the pool for one exchange and given back after.
@@ -212,7 +223,7 @@ class curl_transport {
       std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list,
                                                                           curl_slist_free_all);
 
-      exchange x{r.max_body_bytes};
+      exchange x{r.max_body_bytes, r.replayable};
       char message[CURL_ERROR_SIZE] = "";
       const curl_options& o = pool_.options;
       const std::string method(to_string(r.method));
@@ -239,6 +250,14 @@ class curl_transport {
       set(CURLOPT_ERRORBUFFER, message);
       set(CURLOPT_HEADERDATA, &x);
       set(CURLOPT_WRITEDATA, &x);
+      bool guarded = false;  // libcurl calls on_send before each send of the request
+#if LIBCURL_VERSION_NUM >= 0x075000
+      // Checked at run time too: the libcurl loaded may be older than its headers.
+      guarded = curl_easy_setopt(c_, CURLOPT_PREREQFUNCTION, &on_send) == CURLE_OK &&
+                curl_easy_setopt(c_, CURLOPT_PREREQDATA, &x) == CURLE_OK;
+#endif
+      // Without the guard, only a fresh connection is safe from a resend.
+      set(CURLOPT_FRESH_CONNECT, guarded || r.replayable ? 0L : 1L);
       if (r.method == http_method::get) {
         set(CURLOPT_HTTPGET, 1L);  // also undoes a POST
       } else {
@@ -256,6 +275,11 @@ class curl_transport {
         pool_.connections.fetch_add(static_cast<std::uint64_t>(connects),
                                     std::memory_order_relaxed);
       set(CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));  // `message` dies here
+      if (rc == CURLE_ABORTED_BY_CALLBACK && x.refused_resend)
+        return transport_error{make_code(rc),
+                               "the connection died after the request was sent, and a request "
+                               "that is not replayable is not sent again: it may have been done",
+                               false};
       // A body over the limit is an answer, cut short: the parser refuses it.
       if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && x.too_large)) {
         std::string text = message[0] != '\0' ? message : curl_easy_strerror(rc);
@@ -297,6 +321,18 @@ class curl_transport {
       return curl_easy_getinfo(c_, CURLINFO_REQUEST_SIZE, &request_bytes) == CURLE_OK &&
              request_bytes == 0;
     }
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+    // Before each send of the request, libcurl's own resend included.
+    static int on_send(void* user, char*, char*, int, int) {
+      auto* x = static_cast<exchange*>(user);
+      if (++x->sends > 1 && !x->replayable) {
+        x->refused_resend = true;
+        return CURL_PREREQFUNC_ABORT;
+      }
+      return CURL_PREREQFUNC_OK;
+    }
+#endif
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
       auto* x = static_cast<exchange*>(user);
