@@ -6,8 +6,13 @@
 // Exit codes: 0 success; 1 Clerk answered with an error or an unusable
 // response; 2 usage error or invalid input (nothing was sent); 3 transport
 // failure (refused, DNS, TLS, timeout).
+//
+// verify checks a session JWT (verify_main, below): exit 1 a refused token,
+// 2 usage or an unreadable key, 3 the JWKS could not be fetched.
 #include <clerk/backend.hpp>
+#include <clerk/crypto/openssl.hpp>
 #include <clerk/frontend_sign_in.hpp>
+#include <clerk/session_tokens.hpp>
 #include <clerk/transport/curl.hpp>
 
 #include <boost/json/object.hpp>
@@ -16,10 +21,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -35,6 +42,7 @@ constexpr std::string_view help_text =
     R"(usage: clerk-sign-in-token create --user-id ID [--org-id ID] [--expires-in SECONDS] [options]
        clerk-sign-in-token revoke [--] SIGN_IN_TOKEN_ID [options]
        clerk-sign-in-token consume [--frontend-api URL] [options] (TICKET | -)
+       clerk-sign-in-token verify [verify options] (SESSION_JWT | -)
 
 Creates or revokes a Clerk sign-in token through Clerk's Backend API and
 prints it on stdout as one JSON object with Clerk's field names.
@@ -48,6 +56,19 @@ failure before it left); a lost or unusable answer is recovered by reading
 the client back (recovered: true). Once the ticket is spent, a failure names
 the session it made. A used, expired or revoked ticket exits 1 naming
 Clerk's code.
+
+verify checks a session JWT and prints its claims as one JSON object:
+user_id, session_id, issuer, expires_at (Unix seconds), and org_id, org_role
+and actor when the token has them. Keys: --jwt-key FILE or $CLERK_JWT_KEY
+(the PEM public key of Clerk's dashboard; no network), else --jwks FILE,
+else the instance's JWKS from the Backend API with $CLERK_SECRET_KEY. Exit 1
+names the reason (token-expired, token-invalid-signature, ...) on stderr; 2
+is a usage error or an unreadable key; 3, the JWKS could not be fetched.
+  --jwt-key FILE              verify: the PEM public key
+  --jwks FILE                 verify: a JWKS document
+  --authorized-party URL      verify: an origin azp must be (repeatable)
+  --issuer URL                verify: the Frontend API URL iss must be
+  --clock-skew SECONDS        verify: tolerance on exp, nbf, iat (default 5)
 
 options:
   --api-url URL        the Backend API's origin, as Clerk's SDKs take it
@@ -277,6 +298,7 @@ int exit_code_for(const clerk::error& e) {
       return transport_failed;
     case clerk::error_kind::api:
     case clerk::error_kind::unexpected_response:
+    case clerk::error_kind::invalid_token:
       break;
   }
   return clerk_failed;
@@ -387,9 +409,242 @@ int consume(const arguments& a) {
   return ok;
 }
 
+// ---- verify: a session JWT checked (issue 19) -----------------------------
+
+struct verify_arguments {
+  std::string token;
+  std::optional<std::string> jwt_key, jwks, issuer, clock_skew, api_url, timeout;
+  std::vector<std::string> authorized_parties;
+  bool verbose = false;
+};
+
+// A file's bytes, or nullopt when it cannot be read.
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad())
+    return std::nullopt;
+  return out.str();
+}
+
+// Standard input, without the trailing newline and spaces.
+std::string read_stdin_trimmed() {
+  std::string s(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>{});
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+    s.pop_back();
+  return s;
+}
+
+// Every argument but the word "verify": options, then the token or "-".
+std::variant<verify_arguments, int> parse_verify_arguments(int argc, char** argv) {
+  verify_arguments a;
+  std::vector<std::string_view> positional;
+  bool seen_verify = false, options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (options_done || !arg.starts_with("--") || arg == "-") {
+      if (!seen_verify && arg == "verify")
+        seen_verify = true;
+      else if (arg.starts_with("-") && arg != "-" && !options_done)
+        return usage("unknown option " + std::string(arg));
+      else
+        positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (arg == "--verbose") {
+      a.verbose = true;
+      continue;
+    }
+    std::string_view name = arg, value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    std::optional<std::string>* slot = nullptr;
+    if (name == "--jwt-key")
+      slot = &a.jwt_key;
+    else if (name == "--jwks")
+      slot = &a.jwks;
+    else if (name == "--issuer")
+      slot = &a.issuer;
+    else if (name == "--clock-skew")
+      slot = &a.clock_skew;
+    else if (name == "--api-url")
+      slot = &a.api_url;
+    else if (name == "--timeout")
+      slot = &a.timeout;
+    else if (name != "--authorized-party")
+      return usage("unknown option " + std::string(name) + " for verify");
+    if (!has_value) {
+      if (i + 1 >= argc)
+        return usage("option " + std::string(name) + " needs a value");
+      value = argv[++i];
+    }
+    if (slot == nullptr) {
+      if (value.empty())
+        return usage("--authorized-party wants an origin, got nothing");
+      a.authorized_parties.emplace_back(value);
+      continue;
+    }
+    if (*slot)
+      return usage("option " + std::string(name) + " given twice");
+    slot->emplace(value);
+  }
+  if (positional.size() != 1)
+    return usage("verify needs exactly one SESSION_JWT, or - to read it from standard input");
+  a.token = positional[0] == "-" ? read_stdin_trimmed() : std::string(positional[0]);
+  if (a.token.empty())
+    return usage("the session JWT is empty");
+  return a;
+}
+
+// The instance's JWKS from the Backend API, with CLERK_SECRET_KEY.
+std::variant<clerk::openssl_keys, int> fetch_keys(const verify_arguments& a) {
+  const char* key = std::getenv("CLERK_SECRET_KEY");
+  if (key == nullptr || *key == '\0')
+    return usage(
+        "verify needs keys: --jwt-key FILE, CLERK_JWT_KEY, --jwks FILE or CLERK_SECRET_KEY");
+  clerk::options o;
+  o.secret_key = key;
+  if (a.api_url)
+    o.base_url = api_base_url(*a.api_url);
+  else if (const char* url = std::getenv("CLERK_API_URL"); url != nullptr && *url != '\0')
+    o.base_url = api_base_url(url);
+  if (a.timeout) {
+    auto t = parse_timeout(*a.timeout);
+    if (!t)
+      return usage("--timeout wants a positive number of seconds, got " + *a.timeout);
+    o.timeout = *t;
+  }
+  o.user_agent = std::string(program) + '/' + std::string(clerk::version) + ' ' +
+                 std::string(clerk::default_user_agent);
+  auto config = clerk::config::make(std::move(o));
+  if (!config)
+    return usage(config.error().message());
+  const clerk::client client(*config, verbose_transport{{}, a.verbose});
+  auto set = client.send(clerk::get_jwks{});
+  if (!set) {
+    std::cerr << program << ": the JWKS could not be fetched: " << set.error().message() << '\n';
+    return transport_failed;
+  }
+  auto keys = clerk::openssl_keys::from_jwks(*set);
+  if (!keys) {
+    std::cerr << program << ": the JWKS fetched is unusable: " << keys.error().message() << '\n';
+    return transport_failed;
+  }
+  return std::move(*keys);
+}
+
+// The keys: --jwt-key, CLERK_JWT_KEY, --jwks, else fetched.
+std::variant<clerk::openssl_keys, int> load_keys(const verify_arguments& a) {
+  auto loaded = [](clerk::result<clerk::openssl_keys> k,
+                   std::string_view from) -> std::variant<clerk::openssl_keys, int> {
+    if (!k)
+      return usage(std::string(from) + ": " + k.error().message());
+    return std::move(*k);
+  };
+  const char* env_key = std::getenv("CLERK_JWT_KEY");
+  if (a.jwt_key || a.jwks) {
+    const std::string& path = a.jwt_key ? *a.jwt_key : *a.jwks;
+    auto text = read_file(path);
+    if (!text)
+      return usage("cannot read " + path);
+    return a.jwt_key ? loaded(clerk::openssl_keys::from_pem(*text), "--jwt-key " + path)
+                     : loaded(clerk::openssl_keys::from_jwks(*text), "--jwks " + path);
+  }
+  if (env_key != nullptr && *env_key != '\0')
+    return loaded(clerk::openssl_keys::from_pem(env_key), "CLERK_JWT_KEY");
+  return fetch_keys(a);
+}
+
+int verify_main(int argc, char** argv) {
+  auto parsed = parse_verify_arguments(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed))
+    return *code;
+  const verify_arguments& a = std::get<verify_arguments>(parsed);
+  if (a.jwt_key && a.jwks)
+    return usage("--jwt-key and --jwks: give one source of keys");
+  clerk::verify_options options;
+  options.authorized_parties = a.authorized_parties;
+  if (a.issuer)
+    options.issuer = *a.issuer;
+  if (a.clock_skew) {
+    auto skew = *a.clock_skew == "0" ? std::optional<std::chrono::milliseconds>(0)
+                                     : parse_timeout(*a.clock_skew);
+    if (!skew)
+      return usage("--clock-skew wants a number of seconds, got " + *a.clock_skew);
+    options.clock_skew = *skew;
+  }
+  auto keys = load_keys(a);
+  if (auto* code = std::get_if<int>(&keys))
+    return *code;
+  auto claims = clerk::verify_session_token(a.token, std::get<clerk::openssl_keys>(keys),
+                                            std::chrono::system_clock::now(), options);
+  if (!claims) {
+    if (const clerk::invalid_token* t = claims.error().as_invalid_token()) {
+      // The reason as @clerk/backend spells it, then the claim at fault.
+      std::cerr << program << ": " << clerk::to_string(t->reason) << ": "
+                << (t->claim.empty() ? "" : t->claim + ": ") << t->detail << '\n';
+      return clerk_failed;
+    }
+    return usage(claims.error().message());
+  }
+  boost::json::object out;
+  out["user_id"] = claims->user_id;
+  out["session_id"] = claims->session_id;
+  out["issuer"] = claims->issuer;
+  out["expires_at"] = claims->expires_at.time_since_epoch().count();
+  if (claims->organization) {
+    out["org_id"] = claims->organization->id;
+    out["org_role"] = claims->organization->role;
+  }
+  if (claims->actor) {
+    boost::json::object act{{"sub", claims->actor->sub}};
+    if (claims->actor->iss)
+      act["iss"] = *claims->actor->iss;
+    if (claims->actor->sid)
+      act["sid"] = *claims->actor->sid;
+    out["actor"] = std::move(act);
+  }
+  std::cout << boost::json::serialize(out) << '\n';
+  return ok;
+}
+
+// True when the command (the first argument not an option) is verify.
+bool is_verify(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view a = argv[i]; a == "--")
+      break;
+    else if (a == "--help" || a == "-h" || a == "--version")
+      return false;  // main answers them
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--")
+      return i + 1 < argc && std::string_view(argv[i + 1]) == "verify";
+    if (!arg.starts_with("-"))
+      return arg == "verify";
+    if (arg.starts_with("--") && arg.find('=') == std::string_view::npos && arg != "--verbose" &&
+        arg != "--help" && arg != "--version")
+      ++i;  // its value
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (is_verify(argc, argv))
+    return verify_main(argc, argv);
   auto parsed = parse_arguments(argc, argv);
   if (auto* code = std::get_if<int>(&parsed))
     return *code;

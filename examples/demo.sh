@@ -3,8 +3,10 @@
 # 127.0.0.1 (Backend and Frontend API on one port), then uses the
 # clerk-sign-in-token command-line tool to create a sign-in token for a demo
 # user, consume its ticket as a native client does (a session and its JWT),
-# and show that a second consume is refused as already used and that revoking
-# it is refused because it is no longer pending. Nothing leaves the machine.
+# verify that session JWT as a server would (through the fake's JWKS) and see
+# a tampered copy refused, and show that a second consume is refused as
+# already used and that revoking it is refused because it is no longer
+# pending. Nothing leaves the machine.
 #
 #   bash examples/demo.sh                  # against the fake Clerk
 #   bash examples/demo.sh --real USER_ID   # against your Clerk instance:
@@ -86,7 +88,29 @@ if [ -n "${frontend[*]}" ] || [ -n "${CLERK_PUBLISHABLE_KEY:-}" ]; then
   echo
   echo "== 3. consume the ticket through the Frontend API, as a native app would:"
   echo "      a client token, the sign-in, the session made active, its JWT"
-  run env -u CLERK_SECRET_KEY "$tool" consume "${frontend[@]}" --verbose - <"$work/ticket"
+  run env -u CLERK_SECRET_KEY "$tool" consume "${frontend[@]}" --verbose - <"$work/ticket" |
+    tee "$work/session"
+  sed -n 's/.*"jwt":"\([^"]*\)".*/\1/p' "$work/session" >"$work/jwt"
+
+  echo
+  echo "== 3b. verify the session JWT as a C++ server would: its signature against the"
+  echo "       instance's JWKS (GET /v1/jwks with the secret key), then iss, exp, nbf"
+  issuer=()
+  [ -n "$server_pid" ] && issuer=(--issuer "${url%/v1}")
+  run "$tool" verify "${issuer[@]}" - <"$work/jwt"
+
+  echo
+  echo "== 3c. the same JWT with its sub changed to user_admin, the signature kept:"
+  echo "       refused (exit status 1, the reason on stderr)"
+  jwt=$(cat "$work/jwt")
+  payload=$(cut -d. -f2 <<<"$jwt")
+  while [ $((${#payload} % 4)) -ne 0 ]; do payload+="="; done
+  forged=$(printf '%s' "$payload" | tr '_-' '/+' | base64 -d |
+    sed 's/"sub":"[^"]*"/"sub":"user_admin"/' | base64 -w0 | tr '/+' '_-' | tr -d '=')
+  printf '%s.%s.%s' "$(cut -d. -f1 <<<"$jwt")" "$forged" "$(cut -d. -f3 <<<"$jwt")" >"$work/forged"
+  status=0
+  run "$tool" verify "${issuer[@]}" - <"$work/forged" || status=$?
+  echo "exit status $status"
 
   echo
   echo "== 4. consume it again: single use, Clerk refuses (exit status 1)"

@@ -2,15 +2,22 @@
 // demos and for trying the command-line tool without a Clerk instance.
 //
 //   fake_clerk_server [--port N] [--user ID]... [--org ID[:USER,...]]... [--seed N]
+//                     [--rotate-key-after N]
 //
 // Port 0 (the default) picks a free port. The first line on stdout is
 // "listening on http://127.0.0.1:PORT/v1": the Backend API's base URL. The
 // Frontend API is served on the same port (/v1/client/...), so
 // http://127.0.0.1:PORT is its URL for --frontend-api. The secret key it accepts is
 // CLERK_SECRET_KEY, else the fake's default. SIGINT or SIGTERM stops it.
+//
+// Its session JWTs are signed RS256 with an RSA-2048 key made at start (a new
+// one each run), their iss is http://127.0.0.1:PORT, and its keys are served
+// at /v1/jwks (secret key) and /.well-known/jwks.json. --rotate-key-after N
+// makes a new key (and kid) after every N session JWTs.
 #include "fake_clerk_http.hpp"
 
 #include <clerk/fakes/fake_clerk.hpp>
+#include <clerk/fakes/openssl_signer.hpp>
 
 #include <httplib.h>
 
@@ -18,6 +25,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -28,7 +36,7 @@ namespace {
 int usage(std::string_view problem) {
   std::cerr << "fake_clerk_server: " << problem << '\n'
             << "usage: fake_clerk_server [--port N] [--user ID]... [--org ID[:USER,...]]... "
-               "[--seed N]\n";
+               "[--seed N] [--rotate-key-after N]\n";
   return 2;
 }
 
@@ -73,6 +81,11 @@ int main(int argc, char** argv) {
       if (!parse_number(value, ~0ull, seed))
         return usage("--seed wants a number");
       options.seed = seed;
+    } else if (arg == "--rotate-key-after") {
+      unsigned long long n = 0;
+      if (!parse_number(value, ~0ull, n) || n == 0)
+        return usage("--rotate-key-after wants a number of session JWTs, at least 1");
+      options.rotate_key_after = static_cast<std::size_t>(n);
     } else if (arg == "--user") {
       users.emplace_back(value);
     } else if (arg == "--org") {
@@ -91,12 +104,6 @@ int main(int argc, char** argv) {
     }
   }
 
-  clerk::fakes::fake_clerk fake(std::move(options));
-  for (auto& u : users)
-    fake.add_user(std::move(u));
-  for (auto& [org, members] : orgs)
-    fake.add_organization(std::move(org), std::move(members));
-
   // Signals are taken by one thread with sigwait, so stop() is not called
   // from a signal handler. They are blocked before any thread starts.
   sigset_t stop_signals;
@@ -106,7 +113,6 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   httplib::Server server;
-  clerk_examples::serve_fake_clerk(server, fake);
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     std::cerr << req.method << ' ' << req.target << " -> " << res.status << std::endl;
   });
@@ -116,6 +122,15 @@ int main(int argc, char** argv) {
     std::cerr << "fake_clerk_server: cannot listen on 127.0.0.1:" << port << '\n';
     return 1;
   }
+  // The port is known only now: the Frontend API URL, the tokens' iss.
+  options.frontend_issuer = "http://127.0.0.1:" + std::to_string(bound);
+  options.signer = std::make_shared<clerk::fakes::openssl_signer>();
+  clerk::fakes::fake_clerk fake(std::move(options));
+  for (auto& u : users)
+    fake.add_user(std::move(u));
+  for (auto& [org, members] : orgs)
+    fake.add_organization(std::move(org), std::move(members));
+  clerk_examples::serve_fake_clerk(server, fake);
   std::cout << "listening on http://127.0.0.1:" << bound << "/v1" << std::endl;
 
   std::thread stopper([&] {

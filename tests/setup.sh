@@ -7,7 +7,7 @@ packages=(
   g++ clang clang-format clang-tidy libclang-rt-14-dev llvm-14
   cmake ninja-build meson pkg-config
   libboost-json1.81-dev libboost1.81-dev doctest-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libbenchmark-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libbenchmark-dev libjwt-dev
   ca-certificates curl
 )
 # Node and npm run Prism for the conformance test; keep the machine's own
@@ -30,9 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 
-# npm packages (Prism, for the conformance test), pinned by the lock file.
+# npm packages, pinned by their lock files: Prism for the conformance test,
+# Clerk's @clerk/backend for the crosscheck test.
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -f "$here/conformance/package-lock.json" ] && [ ! -d "$here/conformance/node_modules" ]; then
-  echo "setup: npm ci in tests/conformance" >&2
-  (cd "$here/conformance" && npm ci --no-audit --no-fund >&2)
-fi
+for area in conformance crosscheck; do
+  if [ -f "$here/$area/package-lock.json" ] && [ ! -d "$here/$area/node_modules" ]; then
+    echo "setup: npm ci in tests/$area" >&2
+    (cd "$here/$area" && npm ci --no-audit --no-fund >&2)
+  fi
+done

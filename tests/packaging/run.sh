@@ -313,23 +313,28 @@ headers_as_system() {
 }
 
 # The adapters (tests/packaging/adapters): the installed CMake package with
-# COMPONENTS curl asio, a Meson subproject, pkg-config's clerk_curl and
-# clerk_asio, and the curl adapter with -fno-exceptions -fno-rtti (Asio's
-# coroutines need exceptions). Each app sends to a closed loopback port.
+# COMPONENTS curl asio openssl, a Meson subproject, pkg-config's clerk_curl,
+# clerk_asio and clerk_openssl, and the curl and OpenSSL adapters with
+# -fno-exceptions -fno-rtti (Asio's coroutines need exceptions). Each
+# transport app sends to a closed loopback port; the OpenSSL app checks a
+# signature it made.
 adapters_find_package() {
   local d=$w/adapters_find_package
-  mkdir -p "$d" && cp "$here/adapters/CMakeLists.txt" "$here/adapters/app.cpp" "$d/" &&
+  mkdir -p "$d" && cp "$here/adapters/CMakeLists.txt" "$here/adapters/app.cpp" \
+    "$here/adapters/openssl_app.cpp" "$d/" &&
     cmake -S "$d" -B "$d/build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
       -DCMAKE_CXX_FLAGS="${warnings[*]}" -DCMAKE_PREFIX_PATH="$work/prefix" &&
-    cmake --build "$d/build" -j 1 && "$d/build/curl_app" && "$d/build/asio_app"
+    cmake --build "$d/build" -j 1 && "$d/build/curl_app" && "$d/build/asio_app" &&
+    "$d/build/openssl_app"
 }
 
 adapters_meson_subproject() {
   local d=$w/adapters_meson_subproject
-  mkdir -p "$d/subprojects" && cp "$here/adapters/meson.build" "$here/adapters/app.cpp" "$d/" &&
+  mkdir -p "$d/subprojects" && cp "$here/adapters/meson.build" "$here/adapters/app.cpp" \
+    "$here/adapters/openssl_app.cpp" "$d/" &&
     ln -s "$root" "$d/subprojects/clerk-backend-cpp" &&
     CXX=$cxx meson setup "$d/build" "$d" && meson compile -C "$d/build" -j 1 &&
-    "$d/build/curl_app" && "$d/build/asio_app"
+    "$d/build/curl_app" && "$d/build/asio_app" && "$d/build/openssl_app"
 }
 
 # shellcheck disable=SC2046 # pkg-config's flags are meant to be split
@@ -341,7 +346,9 @@ adapters_pkg_config() {
     -o "$d/curl_app" &&
     $cxx $std "${warnings[@]}" -DCLERK_PACKAGING_ASIO "$here/adapters/app.cpp" \
       $(pkg-config --cflags --libs clerk_asio) -o "$d/asio_app" &&
-    "$d/curl_app" && "$d/asio_app"
+    $cxx $std "${warnings[@]}" "$here/adapters/openssl_app.cpp" \
+      $(pkg-config --cflags --libs clerk_openssl) -o "$d/openssl_app" &&
+    "$d/curl_app" && "$d/asio_app" && "$d/openssl_app"
 }
 
 adapters_curl_no_exceptions() {
@@ -349,6 +356,14 @@ adapters_curl_no_exceptions() {
   mkdir -p "$d"
   $cxx $std "${warnings[@]}" -fno-exceptions -fno-rtti -I"$work/vendor/include" \
     "$here/adapters/app.cpp" -lcurl -lboost_json -o "$d/curl_app" && "$d/curl_app"
+}
+
+adapters_openssl_no_exceptions() {
+  local d=$w/adapters_openssl_no_exceptions
+  mkdir -p "$d"
+  $cxx $std "${warnings[@]}" -fno-exceptions -fno-rtti -I"$work/vendor/include" \
+    "$here/adapters/openssl_app.cpp" -lcrypto -lboost_json -o "$d/openssl_app" &&
+    "$d/openssl_app"
 }
 
 # suite CXX: every per-compiler check, named after the compiler.
@@ -373,6 +388,7 @@ suite() {
   check "$tag-adapters-meson-subproject" adapters_meson_subproject
   check "$tag-adapters-pkg-config" adapters_pkg_config
   check "$tag-adapters-curl-no-exceptions-no-rtti" adapters_curl_no_exceptions
+  check "$tag-adapters-openssl-no-exceptions-no-rtti" adapters_openssl_no_exceptions
   check "$tag-mixed-build-modes-do-not-link" mixed_modes_do_not_link
   check "$tag-add_subdirectory-compiled" use_add_subdirectory_compiled
   check "$tag-find_package-compiled" use_find_package_compiled

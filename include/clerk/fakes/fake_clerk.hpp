@@ -41,6 +41,23 @@ namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 namespace fakes {
 
+// What signs the fake's session JWTs. The fake itself does no crypto (it is
+// a core test double, usable without OpenSSL): without a signer its JWTs
+// carry made-up signatures. <clerk/fakes/openssl_signer.hpp> is a real one
+// (RS256, RSA-2048). The fake calls it under its lock, one call at a time.
+class jwt_signer {
+ public:
+  virtual ~jwt_signer() = default;
+  // The kid of the key that signs now: the JWT header's kid.
+  virtual std::string kid() const = 0;
+  // The RS256 signature (raw bytes) of "base64url(header).base64url(payload)".
+  virtual std::string sign(std::string_view signing_input) const = 0;
+  // The public keys as a JWKS document ({"keys":[...]}), as Clerk serves it.
+  virtual std::string jwks() const = 0;
+  // A new key signs from now on (with a new kid); the JWKS lists only it.
+  virtual void rotate() = 0;
+};
+
 struct fake_clerk_options {
   // The only key the fake accepts as "Authorization: Bearer <key>".
   std::string secret_key = "sk_test_fake0clerk0secret0key000";
@@ -58,6 +75,11 @@ struct fake_clerk_options {
   std::string frontend_url = "https://accounts.fake-clerk.test";
   // The Frontend API's origin: the iss claim of the session JWTs it mints.
   std::string frontend_issuer = "https://clerk.fake-clerk.test";
+  // Signs session JWTs (and serves GET {prefix}/jwks and
+  // /.well-known/jwks.json); null: made-up signatures, an empty JWKS.
+  std::shared_ptr<jwt_signer> signer{};
+  // The key rotates after this many session JWTs signed with it (0: never).
+  std::size_t rotate_key_after = 0;
 };
 
 // Why consume_ticket() refused a ticket.
@@ -212,6 +234,18 @@ class fake_clerk {
 
   // ---- end of Frontend API settings --------------------------------------
 
+  // A new signing key from now on (options.signer): tokens signed before
+  // no longer verify against the JWKS the fake serves. No-op without one.
+  void rotate_signing_key() const {
+    auto l = lock();
+    rotate_locked();
+  }
+  // The JWKS the fake serves: the signer's public key, or {"keys":[]}.
+  std::string jwks() const {
+    auto l = lock();
+    return s_->o.signer ? s_->o.signer->jwks() : std::string(R"({"keys":[]})");
+  }
+
  private:
   ticket_result consume_locked(std::string_view ticket) const {
     auto refuse = [](ticket_problem p, std::string why) {
@@ -272,6 +306,7 @@ class fake_clerk {
     std::optional<std::string> org_id;
     timestamp created_at, updated_at, last_active_at;
     std::optional<std::string> last_jwt;
+    std::optional<std::string> actor;  // the act claim, as JSON text, for an actor token's session
   };
   struct fapi_client {
     std::string id;
@@ -300,7 +335,9 @@ class fake_clerk {
     std::map<std::string, std::set<std::string, std::less<>>, std::less<>> orgs;
     std::map<std::string, stored, std::less<>> tokens;
     std::map<std::string, actor_token, std::less<>> actor_tokens;
-    std::map<std::string, std::string, std::less<>> by_ticket;  // ticket -> token id
+    std::map<std::string, std::string, std::less<>> by_ticket;        // ticket -> token id
+    std::map<std::string, std::string, std::less<>> by_actor_ticket;  // ticket -> actor token id
+    std::size_t signed_with_key = 0;  // session JWTs signed since the last rotation
     std::size_t requests = 0;
     fapi_state fapi;  // the Frontend API's clients and sessions (issue 10)
   };
@@ -311,6 +348,12 @@ class fake_clerk {
   void tick() const {
     if (s_->o.clock)
       s_->now = s_->o.clock();
+  }
+
+  void rotate_locked() const {
+    if (s_->o.signer)
+      s_->o.signer->rotate();
+    s_->signed_with_key = 0;
   }
 
   // splitmix64: small, well mixed, and the same on every platform.
@@ -422,6 +465,9 @@ class fake_clerk {
   http_response route(const http_request& r, std::string_view trace) const {
     std::string_view path = path_of(r.url);
     const std::string& prefix = s_->o.path_prefix;
+    // The Frontend API's JWKS: public, no key needed.
+    if (r.method == http_method::get && path == "/.well-known/jwks.json")
+      return json(200, s_->o.signer ? s_->o.signer->jwks() : std::string(R"({"keys":[]})"));
     if (path.starts_with(prefix) && is_frontend_path(path.substr(prefix.size())))
       return frontend(r, path.substr(prefix.size()), trace);
     if (!path.starts_with(prefix))
@@ -442,7 +488,8 @@ class fake_clerk {
     const bool is_create = post && tokens && seg.size() == 1;
     const bool is_revoke = post && tokens && seg.size() == 3 && seg[2] == "revoke";
     const bool is_user = r.method == http_method::get && seg.size() == 2 && seg[0] == "users";
-    if (!is_create && !is_revoke && !is_user)
+    const bool is_jwks = r.method == http_method::get && seg.size() == 1 && seg[0] == "jwks";
+    if (!is_create && !is_revoke && !is_user && !is_jwks)
       return not_found("Resource not found", trace);
 
     // Clerk checks the key before anything else.
@@ -452,6 +499,8 @@ class fake_clerk {
                           auth ? "The secret key in the Authorization header is not valid"
                                : "The request has no Authorization header with a secret key",
                           trace);
+    if (is_jwks)
+      return json(200, s_->o.signer ? s_->o.signer->jwks() : std::string(R"({"keys":[]})"));
     const bool actor = tokens && seg[0] == "actor_tokens";
     if (is_create)
       return actor ? create_actor(r, trace) : create(r, trace);
@@ -531,6 +580,7 @@ class fake_clerk {
     t.created_at = t.updated_at = s_->now;
     std::string jwt = make_jwt(t.id, user_id, s_->now + std::chrono::hours(1));
     t.url.emplace(s_->o.frontend_url + "/v1/tickets/accept?ticket=" + jwt);
+    s_->by_actor_ticket.emplace(jwt, t.id);
     t.token.emplace(std::move(jwt));
     auto answer = json(200, to_json_revealing_secrets(t));
     s_->actor_tokens.emplace(t.id, std::move(t));
@@ -699,6 +749,39 @@ class fake_clerk {
            base64url(sig);
   }
 
+  // A session JWT: signed by options.signer when there is one (which rotates
+  // after rotate_key_after of them), else with a made-up signature.
+  std::string session_jwt(const boost::json::object& claims) const {
+    jwt_signer* signer = s_->o.signer.get();
+    boost::json::object header{
+        {"alg", "RS256"}, {"kid", signer ? signer->kid() : "ins_fake"}, {"typ", "JWT"}};
+    if (!signer)
+      return jwt_of(boost::json::serialize(header), claims);
+    std::string input =
+        base64url(boost::json::serialize(header)) + '.' + base64url(boost::json::serialize(claims));
+    std::string jwt = input + '.' + base64url(signer->sign(input));
+    if (s_->o.rotate_key_after != 0 && ++s_->signed_with_key >= s_->o.rotate_key_after)
+      rotate_locked();
+    return jwt;
+  }
+
+  // The value of cookie `name` in the request's Cookie headers.
+  static std::optional<std::string_view> cookie_of(const header_list& h, std::string_view name) {
+    for (const auto& f : h) {
+      if (!detail::iequals(f.name, "cookie"))
+        continue;
+      std::string_view rest = f.value;
+      while (!rest.empty()) {
+        auto semi = rest.find(';');
+        std::string_view pair = detail::trim_ows(rest.substr(0, semi));
+        rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+        if (auto eq = pair.find('='); eq != std::string_view::npos && pair.substr(0, eq) == name)
+          return pair.substr(eq + 1);
+      }
+    }
+    return std::nullopt;
+  }
+
   std::int64_t seconds_now() const { return s_->now.time_since_epoch().count() / 1000; }
   std::int64_t ms(timestamp t) const { return t.time_since_epoch().count(); }
 
@@ -847,6 +930,13 @@ class fake_clerk {
       } else if (*auth != c->token) {
         token_to_send = c->token;  // catch the caller up
       }
+    } else if (!native && r.headers.find("origin")) {
+      // A browser: its client token rides in the __client cookie.
+      if (auto cookie = cookie_of(r.headers, "__client")) {
+        auto it = s_->fapi.by_token.find("Bearer " + std::string(*cookie));
+        if (it != s_->fapi.by_token.end())
+          c = &s_->fapi.clients.find(it->second)->second;
+      }
     }
 
     if (path == "/client") {
@@ -927,11 +1017,19 @@ class fake_clerk {
     claims["nbf"] = seconds_now() - 10;
     claims["exp"] = seconds_now() + 60;
     claims["v"] = 2;
+    // The origin of a browser's request (a native one has none), as Clerk does.
+    if (auto origin = r.headers.find("origin"))
+      claims["azp"] = *origin;
+    // The fake keeps no roles: every member is a plain member.
     if (session.org_id)
-      claims["o"] = boost::json::object{{"id", *session.org_id}};
+      claims["o"] = boost::json::object{{"id", *session.org_id}, {"rol", "member"}};
+    if (session.actor) {
+      boost::system::error_code ec;
+      claims["act"] = boost::json::parse(*session.actor, ec);
+    }
     if (tmpl)
       claims["tpl"] = *tmpl;
-    std::string jwt = jwt_of(R"({"alg":"RS256","kid":"ins_fake","typ":"JWT"})", claims);
+    std::string jwt = session_jwt(claims);
     if (!tmpl)
       session.last_jwt = jwt;
     http_response out = json(200, boost::json::object{{"object", "token"}, {"jwt", jwt}});
@@ -962,7 +1060,28 @@ class fake_clerk {
           return error(400, "session_exists", "You're already signed in.",
                        "You're already signed in.");
 
-    ticket_result t = consume_locked(*ticket);
+    // An actor token's ticket: a session for its user, acted by its actor.
+    std::optional<std::pair<std::string, std::string>> acted;  // user id, act claim
+    if (auto a = s_->by_actor_ticket.find(*ticket); a != s_->by_actor_ticket.end()) {
+      actor_token& at = s_->actor_tokens.find(a->second)->second;
+      if (at.status != actor_token_status::pending)
+        return error(400, "sign_in_token_already_used_code", "already used",
+                     "This actor token is no longer pending: it was used or revoked.");
+      at.status = actor_token_status("accepted");
+      at.updated_at = s_->now;
+      boost::json::object act;
+      act["sub"] = at.actor.sub;
+      if (!at.actor.other_claims.empty()) {
+        boost::system::error_code ec;
+        boost::json::value others = boost::json::parse(at.actor.other_claims.text(), ec);
+        if (const boost::json::object* o = others.if_object())
+          for (const auto& kv : *o)
+            act[kv.key()] = kv.value();
+      }
+      acted.emplace(at.user_id, boost::json::serialize(act));
+    }
+    ticket_result t =
+        acted ? ticket_result{sign_in_token{}, ticket_problem::none, {}} : consume_locked(*ticket);
     switch (t.problem) {
       case ticket_problem::none:
         break;
@@ -987,9 +1106,14 @@ class fake_clerk {
     fapi_session session;
     session.id = "sess_" + next_base62(27);
     session.client_id = c->id;
-    session.user_id = t.token->user_id;
     session.status = "active";
-    session.org_id = s_->tokens.find(t.token->id)->second.org_id;
+    if (acted) {
+      session.user_id = acted->first;
+      session.actor = std::move(acted->second);
+    } else {
+      session.user_id = t.token->user_id;
+      session.org_id = s_->tokens.find(t.token->id)->second.org_id;
+    }
     session.created_at = session.updated_at = session.last_active_at = s_->now;
     c->sessions.push_back(session.id);
     c->last_active_session_id = session.id;

@@ -1,0 +1,239 @@
+// What a session JWT verify costs (issue 19), in one binary: CPU per verify
+// of one Clerk-shaped RS256 token (RSA-2048, made at start with the fake's
+// OpenSSL signer), median of interleaved rounds, each row beside
+//   - the floor: a bare OpenSSL EVP_DigestVerify of the same signing input
+//     and signature bytes (decoded before the loop), with a preloaded key;
+//     and the same on a copy of a context prepared once (as openssl_keys);
+//   - libjwt (Debian libjwt-dev, when built with it): jwt_decode of the same
+//     token with the PEM public key, then jwt_free;
+// and the throughput of one session_verifier (keys cached) shared by 1 and
+// 2 threads. tests/bench/verify.sh adds @clerk/backend's verifyToken (Node),
+// from the token and PEM this program writes with --write DIR.
+//
+//   clerk_verify_bench [--calls N] [--rounds R] [--write DIR]
+#include <clerk/crypto/openssl.hpp>
+#include <clerk/fakes/openssl_signer.hpp>
+#include <clerk/session_tokens.hpp>
+
+#ifdef CLERK_BENCH_LIBJWT
+#include <jwt.h>
+#endif
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+double thread_cpu_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string b64url_decode(std::string_view in) {
+  std::string out;
+  unsigned acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '-'             ? 62
+                                   : 63;
+    acc = (acc << 6) | unsigned(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += char((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+// The JWKS as the verifier's client fetches it: in memory, counted.
+struct jwks_client {
+  std::string text;
+  std::shared_ptr<std::atomic<int>> fetches = std::make_shared<std::atomic<int>>(0);
+  clerk::result<clerk::jwks> send(clerk::get_jwks) const {
+    ++*fetches;
+    return clerk::parse_jwks(text);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long calls = 2000, rounds = 7;
+  std::string write_dir;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string_view a = argv[i];
+    if (a == "--calls")
+      calls = std::atol(argv[i + 1]);
+    else if (a == "--rounds")
+      rounds = std::atol(argv[i + 1]);
+    else if (a == "--write")
+      write_dir = argv[i + 1];
+  }
+  if (calls < 1 || rounds < 1) {
+    std::fprintf(stderr, "usage: clerk_verify_bench [--calls N] [--rounds R] [--write DIR]\n");
+    return 2;
+  }
+
+  // A token as Clerk mints it, alive for an hour (Node checks it against its clock).
+  clerk::fakes::openssl_signer signer(2048, 65537, "ins_2GIoQhbUpy0hX7B2cVkuTMinXoD");
+  const auto now = std::chrono::system_clock::now();
+  const long long iat =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const std::string claims =
+      R"({"azp":"https://app.example.com","exp":)" + std::to_string(iat + 3600) +
+      R"(,"fva":[0,-1],"iat":)" + std::to_string(iat) +
+      R"(,"iss":"https://clerk.example.com","nbf":)" + std::to_string(iat - 10) +
+      R"(,"sid":"sess_2GbDB4enNdCa5vS1zpC3Xzg9tK9","sts":"active","sub":"user_2GIpXOEpVyJw51rkZn9Kmnc6Sxr","v":2})";
+  const std::string token =
+      signer.jwt(R"({"alg":"RS256","kid":"ins_2GIoQhbUpy0hX7B2cVkuTMinXoD","typ":"JWT"})", claims);
+  const std::string pem = signer.public_pem();
+  if (!write_dir.empty()) {
+    std::ofstream(write_dir + "/token") << token;
+    std::ofstream(write_dir + "/key.pem") << pem;
+  }
+
+  auto keys = clerk::openssl_keys::from_jwks(signer.jwks());
+  if (!keys) {
+    std::fprintf(stderr, "keys: %s\n", keys.error().message().c_str());
+    return 1;
+  }
+  clerk::verify_options options;
+  options.issuer = "https://clerk.example.com";
+  options.authorized_parties = {"https://app.example.com"};
+  const clerk::session_verifier<clerk::openssl_keys, jwks_client> verifier(
+      jwks_client{signer.jwks()}, options);
+
+  // The floor's inputs, decoded before the loop; its key preloaded.
+  const std::string input = token.substr(0, token.rfind('.'));
+  const std::string signature = b64url_decode(token.substr(token.rfind('.') + 1));
+  EVP_PKEY* pkey = signer.key();
+
+  std::map<std::string, std::function<bool()>> ops;
+  ops["clerk verify_session_token"] = [&] {
+    return clerk::verify_session_token(token, *keys, now, options).has_value();
+  };
+  ops["clerk session_verifier (keys cached)"] = [&] {
+    return verifier.verify(token, now).has_value();
+  };
+  ops["floor: bare EVP_DigestVerify"] = [&] {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1 &&
+              EVP_DigestVerify(
+                  ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                  reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+  };
+  // The same with the context prepared once and copied, as openssl_keys
+  // does: the RSA step without OpenSSL's per-call setup.
+  EVP_MD_CTX* prepared = EVP_MD_CTX_new();
+  EVP_DigestVerifyInit(prepared, nullptr, EVP_sha256(), nullptr, pkey);
+  ops["floor: EVP_DigestVerify on a copied prepared context"] = [&] {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    bool ok = EVP_MD_CTX_copy_ex(ctx, prepared) == 1 &&
+              EVP_DigestVerify(
+                  ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                  reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+  };
+#ifdef CLERK_BENCH_LIBJWT
+  ops["libjwt jwt_decode (PEM)"] = [&] {
+    jwt_t* jwt = nullptr;
+    int rc = jwt_decode(&jwt, token.c_str(), reinterpret_cast<const unsigned char*>(pem.data()),
+                        static_cast<int>(pem.size()));
+    jwt_free(jwt);
+    return rc == 0;
+  };
+#endif
+  for (auto& [name, op] : ops)
+    if (!op()) {
+      std::fprintf(stderr, "%s does not verify the token\n", name.c_str());
+      return 1;
+    }
+
+  std::map<std::string, std::vector<double>> cpu;
+  for (long r = 0; r < rounds; ++r)
+    for (auto& [name, op] : ops) {
+      double t0 = thread_cpu_ns();
+      for (long i = 0; i < calls; ++i)
+        if (!op())
+          std::abort();
+      cpu[name].push_back((thread_cpu_ns() - t0) / double(calls) / 1000.0);
+    }
+
+  const double floor_us = median(cpu["floor: bare EVP_DigestVerify"]);
+  std::printf(
+      "| verify of one RS256 session JWT | CPU µs/verify | / floor |\n| --- | ---: | ---: |\n");
+  for (auto& [name, v] : cpu)
+    std::printf("| %s | %.2f | %.3f |\n", name.c_str(), median(v), median(v) / floor_us);
+
+  // Throughput: one verifier shared by 1 and 2 threads, wall clock; and each
+  // thread's CPU per verify, which contention (locks, shared cache lines)
+  // would raise even on a machine too busy for the wall-clock rate to scale.
+  struct scaling {
+    double per_second, cpu_us;
+  };
+  auto rate = [&](int threads) {
+    std::vector<double> per_round, cpu_round;
+    for (long r = 0; r < rounds; ++r) {
+      std::atomic<bool> go{false};
+      std::vector<std::thread> pool;
+      std::vector<double> cpu_us(static_cast<std::size_t>(threads));
+      for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+          while (!go)
+            std::this_thread::yield();
+          double t0 = thread_cpu_ns();
+          for (long i = 0; i < calls; ++i)
+            if (!verifier.verify(token, now))
+              std::abort();
+          cpu_us[std::size_t(t)] = (thread_cpu_ns() - t0) / double(calls) / 1000.0;
+        });
+      auto t0 = std::chrono::steady_clock::now();
+      go = true;
+      for (auto& t : pool)
+        t.join();
+      std::chrono::duration<double> s = std::chrono::steady_clock::now() - t0;
+      per_round.push_back(double(calls) * threads / s.count());
+      cpu_round.insert(cpu_round.end(), cpu_us.begin(), cpu_us.end());
+    }
+    return scaling{median(per_round), median(cpu_round)};
+  };
+  const scaling one = rate(1), two = rate(2);
+  std::printf(
+      "\n| one session_verifier shared | 1 thread | 2 threads | 2 / 1 |\n"
+      "| --- | ---: | ---: | ---: |\n"
+      "| verifies/s (wall clock) | %.0f | %.0f | %.2f |\n"
+      "| CPU µs/verify, each thread | %.2f | %.2f | %.2f |\n",
+      one.per_second, two.per_second, two.per_second / one.per_second, one.cpu_us, two.cpu_us,
+      two.cpu_us / one.cpu_us);
+  std::printf("\nonline CPUs: %u; load average: see verify.sh\n",
+              std::thread::hardware_concurrency());
+  std::printf("\n(JWKS fetches: %d; %ld calls a round, %ld rounds)\n",
+              verifier.client().fetches->load(), calls, rounds);
+  return 0;
+}

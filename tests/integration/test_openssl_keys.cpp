@@ -1,0 +1,250 @@
+// <clerk/crypto/openssl.hpp>: keys from PEM and JWKS, checked against
+// signatures OpenSSL makes here with keys generated for the test.
+#include <clerk/crypto/openssl.hpp>
+#include <clerk/fakes/openssl_signer.hpp>
+
+#include <doctest/doctest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+using clerk::key_check;
+using clerk::openssl_keys;
+using clerk::fakes::openssl_signer;
+
+namespace {
+
+std::span<const unsigned char> bytes(const std::string& s) {
+  return {reinterpret_cast<const unsigned char*>(s.data()), s.size()};
+}
+
+// The PEM body alone, as Clerk's dashboard shows it: no armour, no newlines.
+std::string bare(std::string pem) {
+  std::string out;
+  for (std::string_view line : {std::string_view(pem)}) {
+    std::size_t start = 0;
+    while (start < line.size()) {
+      auto end = line.find('\n', start);
+      if (end == std::string_view::npos)
+        end = line.size();
+      auto l = line.substr(start, end - start);
+      if (!l.starts_with("-----"))
+        out += l;
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+const openssl_signer& signer2048() {
+  static const openssl_signer s;
+  return s;
+}
+
+std::string reason_of(const clerk::result<openssl_keys>& r) {
+  REQUIRE(r.has_error());
+  REQUIRE(r.error().as_invalid_request() != nullptr);
+  return r.error().as_invalid_request()->field + ": " + r.error().as_invalid_request()->reason;
+}
+
+// A JWKS refused: jwk-remote-invalid, "claim: detail".
+std::string jwks_problem(const clerk::result<openssl_keys>& r) {
+  REQUIRE(r.has_error());
+  const clerk::invalid_token* t = r.error().as_invalid_token();
+  REQUIRE(t != nullptr);
+  CHECK(t->reason == clerk::token_reason::jwk_remote_invalid);
+  return t->claim + ": " + t->detail;
+}
+
+}  // namespace
+
+TEST_CASE("openssl_keys from a PEM checks an RS256 signature made by the private key, any kid") {
+  const auto& s = signer2048();
+  auto keys = openssl_keys::from_pem(s.public_pem());
+  REQUIRE(keys.has_value());
+  std::string sig = s.sign("header.payload");
+  CHECK(keys->verify("ins_fake", "RS256", "header.payload", bytes(sig)) == key_check::valid);
+  CHECK(keys->verify("another_kid", "RS256", "header.payload", bytes(sig)) == key_check::valid);
+  CHECK(keys->kids().empty());
+}
+
+TEST_CASE("openssl_keys refuses a changed input, a changed signature and a truncated one") {
+  const auto& s = signer2048();
+  auto keys = openssl_keys::from_pem(s.public_pem());
+  REQUIRE(keys.has_value());
+  std::string sig = s.sign("header.payload");
+  CHECK(keys->verify("k", "RS256", "header.payloaD", bytes(sig)) == key_check::bad_signature);
+  std::string flipped = sig;
+  flipped[10] = static_cast<char>(flipped[10] ^ 1);
+  CHECK(keys->verify("k", "RS256", "header.payload", bytes(flipped)) == key_check::bad_signature);
+  CHECK(keys->verify("k", "RS256", "header.payload", bytes(sig.substr(1))) ==
+        key_check::bad_signature);
+  CHECK(keys->verify("k", "RS256", "header.payload", {}) == key_check::bad_signature);
+  // A failure leaves nothing in this thread's OpenSSL error queue.
+  CHECK(ERR_peek_error() == 0);
+}
+
+TEST_CASE("openssl_keys checks RS256 only: any other alg is unsupported before a key is used") {
+  const auto& s = signer2048();
+  auto keys = openssl_keys::from_pem(s.public_pem());
+  REQUIRE(keys.has_value());
+  std::string sig = s.sign("h.p");
+  for (std::string_view alg : {"none", "HS256", "RS384", "RS512", "PS256", "ES256", "rs256", ""})
+    CHECK(keys->verify("k", alg, "h.p", bytes(sig)) == key_check::unsupported_alg);
+}
+
+TEST_CASE("openssl_keys takes the bare base64 body of Clerk's dashboard PEM, and CRLF lines") {
+  const auto& s = signer2048();
+  std::string sig = s.sign("h.p");
+  auto body = openssl_keys::from_pem(bare(s.public_pem()));
+  REQUIRE(body.has_value());
+  CHECK(body->verify("k", "RS256", "h.p", bytes(sig)) == key_check::valid);
+  std::string crlf;
+  for (char c : s.public_pem()) {
+    if (c == '\n')
+      crlf += '\r';
+    crlf += c;
+  }
+  auto windows = openssl_keys::from_pem(crlf);
+  REQUIRE(windows.has_value());
+  CHECK(windows->verify("k", "RS256", "h.p", bytes(sig)) == key_check::valid);
+}
+
+TEST_CASE("openssl_keys from a PEM refuses what is not an SPKI RSA public key, naming why") {
+  CHECK(reason_of(openssl_keys::from_pem("")) == "pem: is not base64");
+  CHECK(reason_of(openssl_keys::from_pem("not*base64")) == "pem: is not base64");
+  CHECK(reason_of(openssl_keys::from_pem("AAAA")) ==
+        "pem: is not a DER SubjectPublicKeyInfo public key");
+  CHECK(reason_of(openssl_keys::from_pem("-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA "
+                                         "PUBLIC KEY-----\n")) ==
+        "pem: is not a SubjectPublicKeyInfo key (-----BEGIN PUBLIC KEY-----)");
+  std::string pem = signer2048().public_pem();
+  CHECK(reason_of(openssl_keys::from_pem(pem.substr(0, pem.find("-----END")))) ==
+        "pem: has no -----END PUBLIC KEY----- line");
+  // Bytes after the key are not ignored.
+  std::string der_plus = bare(pem);
+  der_plus.insert(der_plus.size() - 4, "AAAA");
+  CHECK(openssl_keys::from_pem(der_plus).has_error());
+
+  // An EC key is a public key, but not RSA.
+  EVP_PKEY* ec = EVP_EC_gen("P-256");
+  REQUIRE(ec != nullptr);
+  BIO* bio = BIO_new(BIO_s_mem());
+  REQUIRE(PEM_write_bio_PUBKEY(bio, ec) == 1);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string ec_pem(data, static_cast<std::size_t>(size));
+  BIO_free(bio);
+  EVP_PKEY_free(ec);
+  CHECK(reason_of(openssl_keys::from_pem(ec_pem)) == "pem: is not an RSA public key");
+}
+
+TEST_CASE("openssl_keys takes RSA keys of 3072 and 4096 bits and other exponents; refuses 1024") {
+  // No structured binding: CAPTURE's lambda cannot capture one under clang++ 14.
+  for (auto size : {std::pair{3072u, 65537u}, {4096u, 65537u}, {2048u, 3u}}) {
+    const unsigned bits = size.first, exponent = size.second;
+    CAPTURE(bits);
+    CAPTURE(exponent);
+    openssl_signer s(bits, exponent);
+    std::string sig = s.sign("h.p");
+    auto pem = openssl_keys::from_pem(s.public_pem());
+    REQUIRE(pem.has_value());
+    CHECK(pem->verify("k", "RS256", "h.p", bytes(sig)) == key_check::valid);
+    auto jwks = openssl_keys::from_jwks(s.jwks());
+    REQUIRE(jwks.has_value());
+    CHECK(jwks->verify("ins_fake", "RS256", "h.p", bytes(sig)) == key_check::valid);
+  }
+  openssl_signer small(1024);
+  CHECK(reason_of(openssl_keys::from_pem(small.public_pem())) ==
+        "pem: is an RSA key of 1024 bits; at least 2048 are required");
+  CHECK(jwks_problem(openssl_keys::from_jwks(small.jwks())).find("1024") != std::string::npos);
+}
+
+TEST_CASE("openssl_keys from a JWKS finds keys by kid; an unknown kid is unknown_kid") {
+  openssl_signer a(2048, 65537, "ins_a"), b(2048, 65537, "ins_b");
+  auto ja = boost::json::parse(a.jwks()), jb = boost::json::parse(b.jwks());
+  ja.as_object()["keys"].as_array().push_back(jb.as_object()["keys"].as_array()[0]);
+  auto keys = openssl_keys::from_jwks(boost::json::serialize(ja));
+  REQUIRE(keys.has_value());
+  CHECK(keys->kids() == std::vector<std::string>{"ins_a", "ins_b"});
+  std::string sa = a.sign("h.p"), sb = b.sign("h.p");
+  CHECK(keys->verify("ins_a", "RS256", "h.p", bytes(sa)) == key_check::valid);
+  CHECK(keys->verify("ins_b", "RS256", "h.p", bytes(sb)) == key_check::valid);
+  CHECK(keys->verify("ins_a", "RS256", "h.p", bytes(sb)) == key_check::bad_signature);
+  CHECK(keys->verify("ins_c", "RS256", "h.p", bytes(sa)) == key_check::unknown_kid);
+  CHECK(keys->verify("", "RS256", "h.p", bytes(sa)) == key_check::unknown_kid);
+}
+
+TEST_CASE("openssl_keys skips JWKS keys that are not RSA RS256 signature keys") {
+  const auto& s = signer2048();
+  auto doc = boost::json::parse(s.jwks());
+  auto& list = doc.as_object()["keys"].as_array();
+  boost::json::object good = list[0].as_object();
+  auto with = [&](std::string_view name, boost::json::value v) {
+    boost::json::object k = good;
+    k[name] = std::move(v);
+    k["kid"] = std::string("other_") + std::string(name);
+    return k;
+  };
+  list.push_back(with("alg", "RS384"));
+  list.push_back(with("use", "enc"));
+  list.push_back(with("kty", "EC"));
+  list.push_back(boost::json::object{{"kty", "oct"}, {"k", "c2VjcmV0"}, {"kid", "hmac"}});
+  auto keys = openssl_keys::from_jwks(boost::json::serialize(doc));
+  REQUIRE(keys.has_value());
+  CHECK(keys->kids() == std::vector<std::string>{"ins_fake"});
+  std::string sig = s.sign("h.p");
+  CHECK(keys->verify("other_alg", "RS256", "h.p", bytes(sig)) == key_check::unknown_kid);
+  CHECK(keys->verify("hmac", "RS256", "h.p", bytes(sig)) == key_check::unknown_kid);
+}
+
+TEST_CASE("openssl_keys refuses a JWKS that is malformed, empty, ambiguous or has a broken key") {
+  const auto& s = signer2048();
+  auto good = boost::json::parse(s.jwks()).as_object()["keys"].as_array()[0].as_object();
+  auto doc = [](boost::json::array keys) {
+    return boost::json::serialize(boost::json::object{{"keys", std::move(keys)}});
+  };
+  CHECK(openssl_keys::from_jwks("").has_error());
+  CHECK(openssl_keys::from_jwks(R"({"keys":{}})").has_error());
+  jwks_problem(openssl_keys::from_jwks(R"({"keys":[]})"));
+  jwks_problem(openssl_keys::from_jwks(doc({good, good})));
+  auto broken = [&](std::string_view name, boost::json::value v) {
+    boost::json::object k = good;
+    k[name] = std::move(v);
+    return jwks_problem(openssl_keys::from_jwks(doc({k})));
+  };
+  broken("e", "");
+  broken("e", "AQAB=");
+  broken("e", "AQA+");
+  broken("e", "AQ");  // e = 1
+  std::string n(good["n"].as_string());
+  n[n.size() - 1] = n[n.size() - 1] == 'A' ? 'Q' : 'A';  // an even modulus
+  CHECK(broken("n", boost::json::value(n)).starts_with("keys[ins_fake]: "));
+}
+
+TEST_CASE("one openssl_keys checks signatures from two threads at once") {
+  const auto& s = signer2048();
+  auto keys = openssl_keys::from_jwks(s.jwks());
+  REQUIRE(keys.has_value());
+  const std::string sig = s.sign("h.p");
+  std::string bad = sig;
+  bad[0] = static_cast<char>(bad[0] ^ 1);
+  std::atomic<int> wrong{0};
+  auto work = [&] {
+    for (int i = 0; i < 200; ++i) {
+      wrong += keys->verify("ins_fake", "RS256", "h.p", bytes(sig)) != key_check::valid;
+      wrong += keys->verify("ins_fake", "RS256", "h.p", bytes(bad)) != key_check::bad_signature;
+    }
+  };
+  std::thread t1(work), t2(work);
+  t1.join();
+  t2.join();
+  CHECK(wrong == 0);
+}
