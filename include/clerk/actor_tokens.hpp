@@ -99,6 +99,12 @@ struct revoke_actor_token {
   using response_type = actor_token;
   // Revoking twice leaves the same state (the second answer is a 400).
   static constexpr bool idempotent = true;
+  // That 400's code, so that a retry meeting it after an earlier attempt may
+  // have reached Clerk reports retry_stop::maybe_done_earlier, as
+  // revoke_sign_in_token does. Clerk's OpenAPI document names no code for
+  // this operation: this is the one the fake answers
+  // (<clerk/fakes/fake_clerk.hpp>), to be checked against Clerk's own.
+  static constexpr std::string_view already_done_code = "actor_token_cannot_be_revoked";
   static constexpr auto describe() {
     return endpoint(http_method::post,
                     path("/actor_tokens/",

@@ -106,7 +106,7 @@ class open_enum : public detail::open_enum_tag {
     return a.raw_ == b.raw_;
   }
   friend std::ostream& operator<<(std::ostream& os, const open_enum& e) {
-    return os << http::redact(e.raw_);
+    return os << http::redact_one_line(e.raw_);
   }
 
  private:

@@ -30,7 +30,11 @@ class raw_json {
   bool empty() const noexcept { return text_.empty(); }
   friend bool operator==(const raw_json&, const raw_json&) = default;
   friend std::ostream& operator<<(std::ostream& os, const raw_json& j) {
-    return os << http::redact(j.text_);
+    // One line, as a model prints: JSON text has controls only where it is
+    // malformed or between its tokens (pretty-printed).
+    std::string line;
+    detail::append_escaped_line(line, http::redact(j.text_), false);
+    return os << line;
   }
 
  private:

@@ -97,6 +97,54 @@ constexpr bool ends_param(char c) noexcept {
          is_control(c);
 }
 
+// Appends `s` on one line for a log: C0 and C1 controls, DEL and the Unicode
+// line and paragraph separators as JSON escapes ("\n", "\u001b",
+// "\u2028"), a byte that is not UTF-8 as "\xff". With `double_backslash`
+// a backslash becomes "\\", so that text cannot forge an escape; without,
+// for JSON text, whose backslashes already are escapes.
+inline void append_escaped_line(std::string& out, std::string_view s, bool double_backslash) {
+  static constexpr char hex[] = "0123456789abcdef";
+  auto escape = [&](unsigned v, bool byte) {
+    out += byte ? "\\x" : "\\u";
+    for (int shift = byte ? 4 : 12; shift >= 0; shift -= 4)
+      out += hex[(v >> shift) & 0xf];
+  };
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      if (c == '\\' && double_backslash)
+        out += '\\';
+      out += s[i++];
+    } else if (c < 0x80) {  // C0 controls and DEL
+      if (c == '\n')
+        out += "\\n";
+      else if (c == '\r')
+        out += "\\r";
+      else if (c == '\t')
+        out += "\\t";
+      else
+        escape(c, false);
+      ++i;
+    } else {
+      std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      if (n == 1 || !is_valid_utf8(s.substr(i, n))) {
+        escape(c, true);
+        ++i;
+        continue;
+      }
+      auto b1 = static_cast<unsigned char>(s[i + 1]);
+      if (c == 0xc2 && b1 <= 0x9f)  // U+0080 to U+009F, the C1 controls
+        escape(b1, false);
+      else if (c == 0xe2 && b1 == 0x80 && (s[i + 2] == '\xa8' || s[i + 2] == '\xa9'))
+        escape(s[i + 2] == '\xa8' ? 0x2028 : 0x2029, false);
+      else
+        out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+}
+
 }  // namespace detail
 
 namespace http {
@@ -128,6 +176,15 @@ inline std::string redact(std::string_view text) {
       out += text[i++];
     }
   }
+  return out;
+}
+
+// redact(text) on one line, for a log: control characters and line
+// separators escaped ("\n", "\u001b"), backslashes doubled, bytes that are
+// not UTF-8 as "\xff". What model printing shows of the strings it got.
+inline std::string redact_one_line(std::string_view text) {
+  std::string out;
+  detail::append_escaped_line(out, redact(text), true);
   return out;
 }
 

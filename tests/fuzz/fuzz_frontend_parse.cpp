@@ -13,7 +13,8 @@
 // Checks: never a crash, a leak or UB; an answer is a success only for a 2xx;
 // a success's client token is the Authorization header verbatim (none without
 // one), ids the flow relies on are non-empty, a session's user id is one of
-// the ids the body names, and a printed model carries no secret-shaped run;
+// the ids the body names, the sessions fit the element budget, and a printed
+// model is one line and carries no secret-shaped run;
 // an error keeps the status; frontend_error() answers for every error.
 #include <clerk/frontend.hpp>
 #include <clerk/frontend_errors.hpp>
@@ -58,14 +59,20 @@ input read_input(std::string_view data) {
   return in;
 }
 
+// A small element budget, so that short inputs reach it.
+constexpr std::size_t max_elements = 4;
+
 const clerk::frontend_config& config() {
   static const clerk::frontend_config c =
-      *clerk::frontend_config::make({.frontend_api_url = "https://clerk.example.com"});
+      *clerk::frontend_config::make({.frontend_api_url = "https://clerk.example.com",
+                                     .limits = {.max_array_elements = max_elements}});
   return c;
 }
 
+// Printed models and messages: nothing secret-shaped, and one line.
 CLERK_FUZZ_CHECKER void check_printed(const std::string& text) {
   FUZZ_CHECK_MSG(clerk_fuzz::find_secret_shape(text) == std::string_view::npos, text);
+  FUZZ_CHECK_MSG(!clerk_fuzz::has_control(text), text);
 }
 
 CLERK_FUZZ_CHECKER void check_token(const std::optional<clerk::secret>& token,
@@ -127,6 +134,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (a->client)
       check_client(*a->client);
     FUZZ_CHECK((a->current() != nullptr) == (a->response || a->client));
+    // Every array of the answer counts against one budget.
+    FUZZ_CHECK((a->response ? a->response->sessions.size() : 0) +
+                   (a->client ? a->client->sessions.size() : 0) <=
+               max_elements);
   } else if (in.kind == "session") {
     auto a = clerk::parse_response(clerk::touch_session{}, r, config());
     if (!a)

@@ -12,7 +12,9 @@
 // Checks: never a crash, a leak or UB; a success is exactly what an
 // independent reading of the body says it is, and a body that an independent
 // reading finds well-formed is accepted; an error has the right kind, status,
-// excerpt and Retry-After; nothing printed carries a secret-shaped run.
+// excerpt and Retry-After, and a 2xx's keeps the id the body names (its
+// partial); nothing printed carries a secret-shaped run, and a printed token
+// is one line.
 #include <clerk/actor_tokens.hpp>
 #include <clerk/sign_in_tokens.hpp>
 
@@ -259,6 +261,7 @@ void check_token(const Token& t, const json::object& o) {
   std::string shown = printed(t);
   FUZZ_CHECK(shown.find(t.token ? "token=[redacted]" : "token=(none)") != std::string::npos);
   check_printing(shown);
+  FUZZ_CHECK_MSG(!clerk_fuzz::has_control(shown), shown);
 }
 
 // The actor: its sub, and every other member kept as the text of an object
@@ -399,5 +402,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // problem then names whichever of its values the parser met first).
   if (ok_status && well_formed)
     FUZZ_CHECK_MSG(duplicated, u->problem);
+  // Only a 2xx keeps a partial. It keeps the id that the body's first
+  // max_body_bytes name, when they are a JSON object, whatever the media type
+  // and whatever else is wrong: the caller may have to revoke what was made.
+  FUZZ_CHECK(!u->partial || ok_status);
+  if (ok_status) {
+    std::string_view head(r.body);
+    head = head.substr(0, in.limits.max_body_bytes);
+    boost::system::error_code head_ec;
+    json::value d = json::parse(head, head_ec, json::storage_ptr(), opts);
+    const json::object* o = head_ec ? nullptr : d.if_object();
+    const json::value* id = o ? o->if_contains("id") : nullptr;
+    if (id && id->is_string() && !id->get_string().empty() &&
+        id->get_string().size() <= in.limits.max_string_bytes &&
+        !has_duplicate_field(head, opts, actor))
+      FUZZ_CHECK_MSG(u->partial && u->partial->id == as_view(id->get_string()), u->problem);
+  }
   return 0;
 }

@@ -130,11 +130,12 @@ TEST_CASE("a timeout or a response limit of zero is refused") {
   o = valid_options();
   o.timeout = std::chrono::milliseconds(-1);
   CHECK(config_refuses(o) == "timeout");
-  for (int which = 0; which < 3; ++which) {
+  for (int which = 0; which < 4; ++which) {
     o = valid_options();
     (which == 0   ? o.limits.max_body_bytes
      : which == 1 ? o.limits.max_depth
-                  : o.limits.max_string_bytes) = 0;
+     : which == 2 ? o.limits.max_string_bytes
+                  : o.limits.max_array_elements) = 0;
     CHECK(config_refuses(o) == "limits");
   }
 }

@@ -2,10 +2,16 @@
 
 #include "support.hpp"
 
+#include <clerk/client.hpp>
+#include <clerk/fakes/fake_clerk.hpp>
+#include <clerk/retry.hpp>
+
 #include <boost/json/parse.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <system_error>
 
 using namespace std::chrono_literals;
 using clerk_test::json_response;
@@ -274,6 +280,31 @@ TEST_CASE("a key repeated in the actor's other claims is refused, as a repeated 
   CHECK(t->actor.other_claims.text() == R"({"l":[{"a":1},{"a":2}],"m":{"a":{"a":1}}})");
 }
 
+TEST_CASE("a key spelled with an escape is the same key, and captured JSON is kept exactly") {
+  const clerk::create_actor_token op;
+  CHECK(problem(clerk::parse_response(
+            op,
+            json_response(200, R"({"object":"actor_token","id":"act_1","\u0069d":"act_2",)"
+                               R"("status":"pending","user_id":"u","actor":{},"created_at":1,)"
+                               R"("updated_at":2})"),
+            clerk::response_limits{})) == "duplicate field \"id\"");
+  CHECK(problem(clerk::parse_response(op, with_actor(R"({"sub":"s","r":1,"\u0072":2})"),
+                                      clerk::response_limits{})) == "duplicate field \"actor.r\"");
+  CHECK(problem(clerk::parse_response(op, with_actor(R"({"sub":"s","m":{"k":1,"\u006b":2}})"),
+                                      clerk::response_limits{})) ==
+        "duplicate key \"k\" in field \"actor.m\"");
+  auto t = clerk::parse_response(
+      op, with_actor(R"({"sub":"s","c":[[],{},[1,2.5e10,-0]],"d":"\u00e9\n\"","e":true,"f":null})"),
+      clerk::response_limits{});
+  REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+  CHECK(t->actor.other_claims.text() ==
+        "{\"c\":[[],{},[1,2.5e10,-0]],\"d\":\"\xc3\xa9\\n\\\"\",\"e\":true,\"f\":null}");
+  // A lone surrogate is not Unicode: the body is not valid JSON.
+  CHECK(problem(
+            clerk::parse_response(op, with_actor(R"({"sub":"a\ud800"})"), clerk::response_limits{}))
+            .starts_with("body is not valid JSON"));
+}
+
 // Repeats are found by sorting an object's keys when it closes, so a hostile
 // answer of many distinct claims (within max_body_bytes) is read in n log n,
 // and a repeat far apart is still found.
@@ -289,4 +320,45 @@ TEST_CASE("an actor with 50,000 distinct claims is kept; one repeated among them
   CHECK(problem(
             clerk::parse_response(op, with_actor(R"({"sub":"user_2","c49999":0)" + claims + "}"),
                                   clerk::response_limits{})) == "duplicate field \"actor.c49999\"");
+}
+
+namespace {
+
+// The fake Clerk behind a network that loses the answer to the first revoke:
+// Clerk revoked the token, the caller saw a timeout.
+struct loses_first_revoke_answer {
+  clerk::fakes::fake_clerk fake;
+  std::shared_ptr<int> revokes = std::make_shared<int>(0);
+  clerk::transport_result operator()(const clerk::http_request& r) const {
+    auto answer = fake(r);
+    if (r.url.ends_with("/revoke") && (*revokes)++ == 0)
+      return clerk::transport_error{std::make_error_code(std::errc::timed_out), "read timed out",
+                                    false};
+    return answer;
+  }
+};
+
+struct no_sleep : clerk::no_wait {
+  bool wait(std::chrono::milliseconds) const noexcept { return true; }
+};
+
+}  // namespace
+
+TEST_CASE("a retried actor token revoke that meets cannot_be_revoked reports maybe_done_earlier") {
+  clerk::fakes::fake_clerk fake;
+  fake.add_user("user_1");
+  auto cfg = clerk::config::make({.secret_key = fake.secret_key()});
+  REQUIRE(cfg.has_value());
+  auto policy = clerk::retry_policy::make({});
+  REQUIRE(policy.has_value());
+  const clerk::client c(*cfg, loses_first_revoke_answer{fake}, *policy, no_sleep{});
+  auto t = c.send(clerk::create_actor_token{.user_id = "user_1", .actor = {.sub = "user_2"}});
+  REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+
+  auto r = c.send(clerk::revoke_actor_token{t->id});
+  REQUIRE(r.has_error());
+  CHECK(r.error().http_status() == 400);
+  CHECK(r.error().as_api()->errors.at(0).code == "actor_token_cannot_be_revoked");
+  CHECK(r.error().stop() == clerk::retry_stop::maybe_done_earlier);
+  CHECK(r.error().attempts() == 2);
 }

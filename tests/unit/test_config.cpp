@@ -1,4 +1,5 @@
 #include <clerk/config.hpp>
+#include <clerk/frontend_config.hpp>
 
 #include "support.hpp"
 
@@ -214,6 +215,18 @@ TEST_CASE("timeout and limits must be positive") {
   o = with_key();
   o.limits.max_depth = 0;
   CHECK(refused(o).field == "limits");
+}
+
+TEST_CASE("a zero array element budget is refused, the reason naming the limit") {
+  auto o = with_key();
+  CHECK(clerk::response_limits{}.max_array_elements == 8192);
+  o.limits.max_array_elements = 0;
+  CHECK(refused(o).field == "limits");
+  CHECK(refused(o).reason == "max_array_elements must be positive");
+  auto f = clerk::frontend_config::make(
+      {.frontend_api_url = "https://clerk.example.com", .limits = {.max_array_elements = 0}});
+  REQUIRE(f.has_error());
+  CHECK(f.error().message() == "invalid request: limits: max_array_elements must be positive");
 }
 
 TEST_CASE("a printed config never shows the secret key") {

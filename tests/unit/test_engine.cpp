@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,11 +51,13 @@ struct envelope {
   std::optional<client_state> client;
   clerk::raw_json response;
   std::optional<clerk::secret> rotated_token;  // from the Authorization header
+  std::string trace_id;                        // from the Clerk-Trace-Id header
   friend bool operator==(const envelope&, const envelope&) = default;
   static constexpr auto describe() {
     return clerk::model("envelope", clerk::field("client", &envelope::client),
                         clerk::field("response", &envelope::response),
-                        clerk::from_header("Authorization", &envelope::rotated_token));
+                        clerk::from_header("Authorization", &envelope::rotated_token),
+                        clerk::from_header("Clerk-Trace-Id", &envelope::trace_id));
   }
 };
 
@@ -86,6 +89,23 @@ struct sign_in_form {
   }
 };
 
+// A path parameter, a query of a string and an integer, a JSON body.
+struct search {
+  std::string org_id;
+  std::optional<std::string> q;
+  std::optional<std::int64_t> limit;
+  std::string note;
+  using response_type = envelope;
+  static constexpr bool idempotent = true;
+  static constexpr auto describe() {
+    return clerk::endpoint(
+        clerk::http_method::post,
+        clerk::path("/organizations/", clerk::param("org_id", &search::org_id), "/search"),
+        clerk::query(clerk::field("query", &search::q), clerk::field("limit", &search::limit)),
+        clerk::json_body(clerk::field("note", &search::note)));
+  }
+};
+
 }  // namespace demo
 
 TEST_CASE("a GET with a query sends no body and encodes each query value") {
@@ -102,6 +122,24 @@ TEST_CASE("a GET with a query sends no body and encodes each query value") {
   REQUIRE(bad.has_error());
   CHECK(bad.error().as_invalid_request()->field == "limit");
   CHECK(bad.error().as_invalid_request()->reason == "must be at least 1");
+}
+
+TEST_CASE("reserved and non-ASCII bytes stay data in a path segment, a query and a JSON body") {
+  auto r = clerk::build_request(demo::search{"a/b?c#d%2F..", "x&y=z+ w#\xc3\xa9", INT64_MIN,
+                                             "quote\" back\\ \xc3\xa9 \xe2\x80\xa8"},
+                                make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->url ==
+        "https://api.clerk.com/v1/organizations/a%2Fb%3Fc%23d%252F../search"
+        "?query=x%26y%3Dz%2B+w%23%C3%A9&limit=-9223372036854775808");
+  // U+2028 may stay raw in JSON; quote and backslash are escaped.
+  CHECK(r->body == "{\"note\":\"quote\\\" back\\\\ \xc3\xa9 \xe2\x80\xa8\"}");
+  for (const char* bad : {".", "..", "a\nb", "\xff"}) {
+    CAPTURE(bad);
+    auto e = clerk::build_request(demo::search{bad, {}, {}, "n"}, make_config());
+    REQUIRE(e.has_error());
+    CHECK(e.error().as_invalid_request()->field == "org_id");
+  }
 }
 
 TEST_CASE("a form body is percent-encoded with its content type") {
@@ -161,6 +199,53 @@ TEST_CASE("problems inside nested models and arrays name the path to the field")
   CHECK(problem(R"({"response":[],"client":null})") ==
         "field \"response\" is an array, expected an object");
   CHECK(problem(R"({"client":null})") == "missing field \"response\"");
+}
+
+TEST_CASE("model array elements are counted against max_array_elements as they begin") {
+  const std::string two = R"({"id":"a","expired":true},{"id":"b","expired":false})";
+  auto body = [&](const std::string& sessions) {
+    return json_response(200, R"({"response":{},"client":{"sessions":[)" + sessions +
+                                  R"(],"last_active_session_id":null,"count":2}})");
+  };
+  clerk::response_limits lim;
+  lim.max_array_elements = 2;
+  auto ok = clerk::parse_response(demo::list_things{}, body(two), lim);
+  REQUIRE_MESSAGE(ok.has_value(), (ok ? "" : ok.error().message()));
+  CHECK(ok->client->sessions.size() == 2);
+  auto over = clerk::parse_response(demo::list_things{}, body(two + ",{}"), lim);
+  REQUIRE(over.has_error());
+  CHECK(over.error().as_unexpected_response()->problem ==
+        "field \"client.sessions[2]\" is beyond the limit of 2 array elements");
+  // A syntax error after it still wins.
+  auto broken = clerk::parse_response(demo::list_things{}, body(two + ",{},{]"), lim);
+  REQUIRE(broken.has_error());
+  CHECK(broken.error().as_unexpected_response()->problem.starts_with("body is not valid JSON"));
+}
+
+TEST_CASE("a printed model is one line: controls in strings and headers are escaped") {
+  auto r = json_response(200, R"({"response":{"x":"a\nb","y":"\u001b[2J"},"client":{"sessions":[)"
+                              R"({"id":"s\n2026-01-01 INFO admin login ok","expired":false}],)"
+                              R"("last_active_session_id":"\u001b]0;pwned\u0007","count":1}})");
+  r.headers.add("Authorization", "tok\rX");
+  r.headers.add("Clerk-Trace-Id", "t\n1\xc2\x9b");
+  auto e = clerk::parse_response(demo::list_things{}, r, make_config());
+  REQUIRE_MESSAGE(e.has_value(), (e ? "" : e.error().message()));
+  std::ostringstream one;
+  clerk::print(one, e->client->sessions[0]);
+  CHECK(one.str() ==
+        "session{id=s\\n2026-01-01 INFO admin login ok, last_active_token=(none), "
+        "expired=false}");
+  std::ostringstream os;
+  clerk::print(os, *e);
+  CHECK(os.str().find('\n') == std::string::npos);
+  CHECK(os.str().find('\x1b') == std::string::npos);
+  CHECK(os.str().find('\x07') == std::string::npos);
+  CHECK(os.str().find("last_active_session_id=\\u001b]0;pwned\\u0007") != std::string::npos);
+  // raw_json prints its JSON text as is: its escapes are JSON's.
+  CHECK(os.str().find(R"(response={"x":"a\nb","y":"\u001b[2J"})") != std::string::npos);
+  CHECK(os.str().find("Authorization=[redacted], Clerk-Trace-Id=t\\n1\\u009b}") !=
+        std::string::npos);
+  CHECK(clerk_test::printed(clerk::raw_json("{\n\"a\": 1\n}")) == R"({\n"a": 1\n})");
 }
 
 TEST_CASE("the JSON writer escapes quotes, backslashes and every control character, nothing else") {

@@ -101,6 +101,32 @@ TEST_CASE("a created token whose answer fails validation still gives its id, tok
       unexpected(create_user_1, json_response(200, R"({"object":"sign_in_token"})")).partial);
 }
 
+TEST_CASE("a 2xx refused for its media type or size still gives the created token's id") {
+  const std::string body = clerk_test::sample_token_json();
+  for (const char* type : {"text/plain", ""}) {
+    CAPTURE(type);
+    auto u = unexpected(create_user_1, response(200, type, body));
+    REQUIRE(u.partial.has_value());
+    CHECK(u.partial->id == "sit_2abcDEF");
+    REQUIRE(u.partial->secrets.size() == 2);
+    CHECK(u.partial->secrets[0].second.reveal() == clerk_test::sample_jwt);
+  }
+  // Over the size limit: only the first max_body_bytes are read for it.
+  const auto id_end = body.find("sit_2abcDEF") + 12;
+  clerk::response_limits lim;
+  lim.max_body_bytes = id_end;
+  auto cut = unexpected(create_user_1, json_response(200, body), lim);
+  CHECK(cut.problem.starts_with("body of "));
+  REQUIRE(cut.partial.has_value());
+  CHECK(cut.partial->id == "sit_2abcDEF");
+  CHECK(cut.partial->secrets.empty());  // the token lies beyond the limit
+  lim.max_body_bytes = id_end - 2;      // the id is cut: nothing is taken from it
+  CHECK_FALSE(unexpected(create_user_1, json_response(200, body), lim).partial);
+  // Not a 2xx, or not JSON at all: nothing.
+  CHECK_FALSE(unexpected(create_user_1, response(500, "text/plain", body)).partial);
+  CHECK_FALSE(unexpected(create_user_1, response(200, "text/html", "<html>")).partial);
+}
+
 TEST_CASE("meta is kept as JSON text, a Boost.JSON value on request") {
   auto t = clerk::parse_response(
       create_user_1,

@@ -71,3 +71,18 @@ TEST_CASE("a token-shaped word in the scheme position is redacted too") {
   CHECK(clerk::http::redact_credential("eyJzkcdefghijkln sk_test_abc") ==
         "[redacted] sk_test_[redacted]");
 }
+
+TEST_CASE("redact_one_line escapes controls, line separators and stray bytes after redacting") {
+  using clerk::http::redact_one_line;
+  CHECK(redact_one_line("a\nb\r\tc") == "a\\nb\\r\\tc");
+  CHECK(redact_one_line("x\x1b[2J\x7f") == "x\\u001b[2J\\u007f");
+  CHECK(redact_one_line(std::string("nul\0!", 5)) == "nul\\u0000!");
+  CHECK(redact_one_line("c1 \xc2\x85 \xc2\x9b ok \xc2\xa0") == "c1 \\u0085 \\u009b ok \xc2\xa0");
+  CHECK(redact_one_line("ls \xe2\x80\xa8 ps \xe2\x80\xa9 \xe2\x80\xa6") ==
+        "ls \\u2028 ps \\u2029 \xe2\x80\xa6");
+  CHECK(redact_one_line("bad \xff \xc3") == "bad \\xff \\xc3");
+  // A backslash is doubled, so that text cannot pass for an escape.
+  CHECK(redact_one_line("a\\nb") == "a\\\\nb");
+  CHECK(redact_one_line("k=sk_live_abc\nx") == "k=sk_live_[redacted]\\nx");
+  CHECK(redact_one_line("plain é") == "plain é");
+}

@@ -42,6 +42,19 @@ inline std::optional<invalid_request> check_secret_key(std::string_view key) {
   return std::nullopt;
 }
 
+// Every limit must be positive: 0 would refuse every answer. The reason names
+// the limit.
+inline std::optional<invalid_request> check_limits(const response_limits& l) {
+  const char* zero = l.max_body_bytes == 0       ? "max_body_bytes"
+                     : l.max_depth == 0          ? "max_depth"
+                     : l.max_string_bytes == 0   ? "max_string_bytes"
+                     : l.max_array_elements == 0 ? "max_array_elements"
+                                                 : nullptr;
+  if (zero == nullptr)
+    return std::nullopt;
+  return invalid_request{"limits", std::string(zero) + " must be positive"};
+}
+
 // True for a host that names this machine: localhost, 127.0.0.0/8, [::1].
 constexpr bool is_loopback_host(std::string_view host) noexcept {
   if (iequals(host, "localhost") || host == "[::1]")
@@ -141,8 +154,8 @@ CLERK_BACKEND_DECL result<config> config::make(options o) {
       return error(std::move(*e));
   if (o.timeout <= std::chrono::milliseconds::zero())
     return error(invalid_request{"timeout", "must be positive"});
-  if (o.limits.max_body_bytes == 0 || o.limits.max_depth == 0 || o.limits.max_string_bytes == 0)
-    return error(invalid_request{"limits", "must all be positive"});
+  if (auto e = detail::check_limits(o.limits))
+    return error(std::move(*e));
   while (o.base_url.back() == '/')
     o.base_url.pop_back();
   for (std::size_t i = 0; o.base_url[i] != ':'; ++i)  // the scheme, in lower case

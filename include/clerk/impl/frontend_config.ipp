@@ -23,8 +23,8 @@ CLERK_BACKEND_DECL result<frontend_config> frontend_config::make(frontend_option
     return error(std::move(*e));
   if (o.timeout <= std::chrono::milliseconds::zero())
     return error(invalid_request{"timeout", "must be positive"});
-  if (o.limits.max_body_bytes == 0 || o.limits.max_depth == 0 || o.limits.max_string_bytes == 0)
-    return error(invalid_request{"limits", "must all be positive"});
+  if (auto e = detail::check_limits(o.limits))
+    return error(std::move(*e));
   while (o.frontend_api_url.back() == '/')
     o.frontend_api_url.pop_back();
   for (std::size_t i = 0; o.frontend_api_url[i] != ':'; ++i)  // the scheme, in lower case

@@ -224,19 +224,25 @@ CLERK_BACKEND_DECL void write_object(std::string& out, const model_info& info, c
   out += '}';
 }
 
+// One line whatever the answer held: strings, an enum's text and header
+// values go through redact_one_line, so a hostile "\n" cannot forge a log
+// line nor an ESC reach a terminal.
 inline void print_value(std::ostream& os, const field_info& f, const void* v) {
   switch (f.k) {
     case kind::string:
-      os << http::redact(*static_cast<const std::string*>(v));
+      os << http::redact_one_line(*static_cast<const std::string*>(v));
       return;
     case kind::secret:
-      if (f.as_url)
-        os << http::redact_url(static_cast<const secret*>(v)->reveal());
-      else
+      if (f.as_url) {
+        std::string line;
+        append_escaped_line(line, http::redact_url(static_cast<const secret*>(v)->reveal()), true);
+        os << line;
+      } else {
         os << http::redacted;
+      }
       return;
     case kind::enumeration:
-      os << http::redact(*static_cast<const std::string*>(v));
+      os << http::redact_one_line(*static_cast<const std::string*>(v));
       return;
     case kind::timestamp:
       os << format_timestamp(*static_cast<const timestamp*>(v));
@@ -283,7 +289,7 @@ inline void print_value(std::ostream& os, const field_info& f, const void* v) {
       if (f.is_secret)
         os << http::redacted;
       else
-        os << http::redact(*static_cast<const std::string*>(v));
+        os << http::redact_one_line(*static_cast<const std::string*>(v));
       return;
     case kind::constant:
       return;

@@ -159,7 +159,11 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
 
 // The basic_parser handler behind every model. It never stops the parse for a
 // field problem: it keeps the first one and lets the parser finish, so that a
-// syntax error anywhere in the body takes precedence over it.
+// syntax error anywhere in the body takes precedence over it. From that
+// problem on it builds nothing: no model, array element or captured text is
+// begun (only the scalar fields of the models already open are still filled,
+// for unexpected_response::partial), so a hostile body costs no more to
+// refuse than to read.
 class model_handler {
  public:
   static constexpr std::size_t max_array_size = std::size_t(-1);
@@ -509,8 +513,15 @@ class model_handler {
     frame& top = frames_.back();
     if (top.type == frame::array) {
       ++top.index;
-      if (top.info == nullptr)
+      if (top.info == nullptr || !problem_.empty())
         return nullptr;
+      // Counted as it begins, before it is built: an element costs its
+      // sizeof however little of the body it takes ("{}").
+      if (++elements_ > lim_.max_array_elements) {
+        note("field " + in_quotes(path(nullptr)) + " is beyond the limit of " +
+             std::to_string(lim_.max_array_elements) + " array elements");
+        return nullptr;
+      }
       target_obj_ = top.obj;
       element_ = field_info{};
       element_.name = top.info->name;
@@ -528,6 +539,10 @@ class model_handler {
     const field_info* f = current_;
     current_ = nullptr;
     target_obj_ = top.obj;
+    if (f != nullptr && !problem_.empty() &&
+        (f->k == kind::model || f->k == kind::model_array || f->k == kind::json ||
+         f->k == kind::rest))
+      return nullptr;
     return f;
   }
 
@@ -875,6 +890,7 @@ class model_handler {
   const field_info* cap_field_ = nullptr;
   void* cap_obj_ = nullptr;
   std::size_t cap_depth_ = 0;
+  std::size_t elements_ = 0;  // model array elements begun, against max_array_elements
   bool in_string_ = false, in_number_ = false, string_cut_ = false, rest_string_ = false;
   bool after_key_ = false;
   bool errors_key_ = false, errors_array_ = false, root_missing_ = false;
@@ -959,11 +975,29 @@ inline void fill_partial(unexpected_response& u, const model_info& info, const v
     u.partial = std::move(p);
 }
 
+// What a 2xx refused before parsing (over the body limit, not labelled JSON)
+// still says of the resource it may have made, read into `obj` by the same
+// bounded parser from at most max_body_bytes of the body: the transport reads
+// no more than one byte beyond that, but a caller's own may hand over more.
+inline void salvage_partial(unexpected_response& u, const model_info& info, void* obj,
+                            const http_response& r, const response_limits& lim) {
+  json::basic_parser<model_handler> p(parse_options_for(lim), info, obj, lim);
+  boost::system::error_code ec;
+  const std::size_t n = std::min(r.body.size(), lim.max_body_bytes);
+  p.write_some(n < r.body.size(), r.body.data(), n, ec);
+  fill_partial(u, info, obj);
+}
+
 CLERK_BACKEND_DECL std::optional<error> parse_into(const model_info& info, void* obj,
                                                    const http_response& r,
                                                    const response_limits& lim) {
-  if (auto e = check_response(r, lim))
-    return e;
+  if (auto e = check_response(r, lim)) {
+    if (r.status < 200 || r.status > 299 || r.body.empty())
+      return e;
+    unexpected_response u = *e->as_unexpected_response();  // a 2xx fails as nothing else
+    salvage_partial(u, info, obj, r, lim);
+    return error(std::move(u));
+  }
   if (auto u = parse_model(info, obj, r, lim)) {
     fill_partial(*u, info, obj);
     return error(std::move(*u));

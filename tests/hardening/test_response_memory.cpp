@@ -1,0 +1,174 @@
+// What parsing a hostile answer costs in heap: this binary replaces the global
+// operator new and delete to keep the bytes live and their peak, which is why
+// it is a program of its own (CTest: hardening_memory). Each body is as large
+// as the default body limit (1 MiB) and shaped to make the parser build as
+// much as it can; response_limits' comment (config.hpp) quotes the figures.
+// Not built to count under ThreadSanitizer, whose runtime owns operator new.
+#include <clerk/actor_tokens.hpp>
+#include <clerk/frontend.hpp>
+#include <clerk/model.hpp>
+#include <clerk/operation.hpp>
+
+#include "support.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#if defined(__SANITIZE_THREAD__)
+#define CLERK_MEMORY_COUNTS 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CLERK_MEMORY_COUNTS 0
+#endif
+#endif
+#ifndef CLERK_MEMORY_COUNTS
+#define CLERK_MEMORY_COUNTS 1
+#endif
+
+namespace {
+
+std::size_t live = 0, peak = 0;
+
+}  // namespace
+
+#if CLERK_MEMORY_COUNTS
+// Each block carries its size in front, so that delete can subtract it.
+// 16 bytes keep the block aligned for anything operator new must serve.
+void* operator new(std::size_t n) {
+  auto* p = static_cast<std::size_t*>(std::malloc(n + 16));
+  if (p == nullptr)
+    throw std::bad_alloc();
+  *p = n;
+  live += n;
+  peak = live > peak ? live : peak;
+  return reinterpret_cast<char*>(p) + 16;
+}
+void operator delete(void* p) noexcept {
+  if (p == nullptr)
+    return;
+  auto* q = reinterpret_cast<std::size_t*>(static_cast<char*>(p) - 16);
+  live -= *q;
+  std::free(q);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  operator delete(p);
+}
+#endif
+
+namespace {
+
+constexpr std::size_t one_mib = std::size_t{1} << 20;
+
+// `head`, then `item` repeated (comma-separated), then `tail`: one body of
+// about the default body limit.
+clerk::http_response hostile(const std::string& head, const std::string& item,
+                             const std::string& tail) {
+  std::string body = head + item;
+  while (body.size() + 1 + item.size() + tail.size() <= one_mib)
+    body += ',' + item;
+  body += tail;
+  return clerk_test::json_response(200, std::move(body));
+}
+
+// The heap the parse of `r` held at its peak, the result included, as a
+// multiple of the body's size; `problem` gets the error's problem, if any.
+template <class Op>
+double peak_multiple(const Op& op, const clerk::http_response& r, std::string& problem) {
+  const std::size_t before = live;
+  peak = live;
+  {
+    auto res = clerk::parse_response(op, r, clerk::response_limits{});
+    problem = res ? std::string() : res.error().as_unexpected_response()->problem;
+  }
+  double multiple = static_cast<double>(peak - before) / static_cast<double>(r.body.size());
+  std::printf("%-60.60s %6.2fx\n", problem.empty() ? "(parsed)" : problem.c_str(), multiple);
+  return multiple;
+}
+
+// A Backend list answer a user may declare: a big array of small models.
+struct user {
+  std::string id;
+  std::optional<std::string> first_name, last_name, username, image_url;
+  static constexpr auto describe() {
+    return clerk::model(
+        "user", clerk::field("id", &user::id, clerk::non_empty),
+        clerk::field("first_name", &user::first_name), clerk::field("last_name", &user::last_name),
+        clerk::field("username", &user::username), clerk::field("image_url", &user::image_url));
+  }
+};
+struct user_list {
+  std::vector<user> data;
+  std::int64_t total_count = 0;
+  static constexpr auto describe() {
+    return clerk::model("user_list", clerk::field("data", &user_list::data),
+                        clerk::field("total_count", &user_list::total_count));
+  }
+};
+struct list_users {
+  using response_type = user_list;
+  static constexpr bool idempotent = true;
+  static constexpr auto describe() {
+    return clerk::endpoint(clerk::http_method::get, clerk::path("/users"));
+  }
+};
+
+constexpr bool counting = CLERK_MEMORY_COUNTS;
+
+}  // namespace
+
+TEST_CASE("1 MiB of empty sessions in a read_client answer costs a small part of itself" *
+          doctest::skip(!counting)) {
+  auto r = hostile(R"({"response":{"id":"c","sessions":[)", "{}", R"(]},"client":null})");
+  std::string problem;
+  CHECK(peak_multiple(clerk::read_client{}, r, problem) < 0.1);
+  CHECK(problem == "missing field \"response.sessions[0].id\"");
+}
+
+TEST_CASE("1 MiB of valid sessions stops at the element budget, costing under 4 times itself" *
+          doctest::skip(!counting)) {
+  auto r = hostile(R"({"response":{"id":"c","sessions":[)", R"({"id":"s","status":"active"})",
+                   R"(]},"client":null})");
+  std::string problem;
+  CHECK(peak_multiple(clerk::read_client{}, r, problem) < 4);
+  CHECK(problem == "field \"response.sessions[8192]\" is beyond the limit of 8192 array elements");
+}
+
+TEST_CASE("a Backend list of 1 MiB of small models costs under 4 times itself" *
+          doctest::skip(!counting)) {
+  std::string problem;
+  CHECK(peak_multiple(list_users{}, hostile(R"({"data":[)", R"({"id":"u"})", "]}"), problem) < 4);
+  CHECK(problem == "field \"data[8192]\" is beyond the limit of 8192 array elements");
+  // A problem in the first element: nothing after it is built.
+  CHECK(peak_multiple(list_users{}, hostile(R"({"data":[)", R"({"id":""})", "]}"), problem) < 0.1);
+  CHECK(problem == "field \"data[0].id\" is empty");
+}
+
+TEST_CASE("1 MiB of actor claims, kept as text, costs under 6 times itself" *
+          doctest::skip(!counting)) {
+  const std::string head =
+      R"({"object":"actor_token","id":"act_1","status":"pending","user_id":"u","token":"t",)"
+      R"("url":"https://x/?ticket=t","created_at":1,"updated_at":1,"actor":{"sub":"s","x":[)";
+  std::string problem;
+  CHECK(peak_multiple(clerk::create_actor_token{}, hostile(head, "{}", "]}}"), problem) < 6);
+  CHECK(problem.empty());
+}
+
+TEST_CASE("an actor of 1 MiB of distinct short claims costs under 12 times itself" *
+          doctest::skip(!counting)) {
+  std::string body =
+      R"({"object":"actor_token","id":"act_1","status":"pending","user_id":"u","token":"t",)"
+      R"("url":"https://x/?ticket=t","created_at":1,"updated_at":1,"actor":{"sub":"s")";
+  for (int i = 0; body.size() + 16 < one_mib; ++i)
+    body += ",\"" + std::to_string(i) + "\":0";
+  body += "}}";
+  std::string problem;
+  CHECK(peak_multiple(clerk::create_actor_token{}, clerk_test::json_response(200, body), problem) <
+        12);
+  CHECK(problem.empty());
+}
