@@ -24,6 +24,7 @@
 #include <clerk/result.hpp>
 #include <clerk/version.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
@@ -297,16 +298,12 @@ class jwks_cache {
 
   // No keys yet, or the keys are older than the TTL: fetch before verifying.
   bool stale(time_point now) const noexcept {
-    // Threads read the clock before they call, so `now` may be a little
-    // behind the last fetch: only a clock gone back by more than the TTL
-    // counts as stale.
-    return !has_keys_ || now >= fetched_at_ + options_.ttl || now + options_.ttl < fetched_at_;
+    return !has_keys_ || now >= fetched_at_ + options_.ttl || gone_back(now);
   }
   // The keys do not know `kid`: may we fetch again? At most once an interval
   // since the last fetch (successful or not).
   bool may_refetch(time_point now) const noexcept {
-    return !attempted_ || now >= attempted_at_ + options_.refetch_interval ||
-           now + options_.refetch_interval < attempted_at_;
+    return !attempted_ || now >= attempted_at_ + options_.refetch_interval || gone_back(now);
   }
   bool knows(std::string_view kid) const noexcept {
     for (const auto& k : kids_)
@@ -318,17 +315,28 @@ class jwks_cache {
   void fetched(std::vector<std::string> kids, time_point now) {
     kids_ = std::move(kids);
     has_keys_ = true;
-    fetched_at_ = attempted_at_ = now;
+    fetched_at_ = attempted_at_ = later(now);
     attempted_ = true;
   }
   // A fetch failed at `now`: the keys held (if any) stay until their TTL.
   void fetch_failed(time_point now) noexcept {
+    attempted_at_ = later(now);
     attempted_ = true;
-    attempted_at_ = now;
   }
   const options& settings() const noexcept { return options_; }
 
  private:
+  // Threads read the clock before they call, so `now` may be behind the last
+  // fetch by however long a thread waited: that neither makes the keys stale
+  // nor allows a refetch, and a fetch it makes does not move the cache's
+  // times back (else every thread whose clock is ahead would fetch again).
+  // Only a clock gone back by more than the TTL (a reset) starts afresh.
+  bool gone_back(time_point now) const noexcept {
+    return attempted_ && now + options_.ttl < attempted_at_;
+  }
+  time_point later(time_point now) const noexcept {
+    return !attempted_ || gone_back(now) ? now : std::max(now, attempted_at_);
+  }
   options options_{};
   std::vector<std::string> kids_;
   bool has_keys_ = false, attempted_ = false;

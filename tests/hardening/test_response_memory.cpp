@@ -112,7 +112,7 @@ struct user_list {
 };
 struct list_users {
   using response_type = user_list;
-  static constexpr bool idempotent = true;
+  [[maybe_unused]] static constexpr bool idempotent = true;
   static constexpr auto describe() {
     return clerk::endpoint(clerk::http_method::get, clerk::path("/users"));
   }

@@ -73,7 +73,7 @@ struct test_keys {
 static_assert(clerk::session_keys<test_keys>);
 
 constexpr std::int64_t now_s = 1767225600;  // 2026-01-01T00:00:00Z
-const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(now_s));
+const auto t_now = std::chrono::system_clock::time_point(std::chrono::seconds(now_s));
 
 const std::string std_header = R"({"alg":"RS256","kid":"ins_1","typ":"JWT"})";
 
@@ -95,16 +95,16 @@ std::string token(std::string_view header, std::string_view payload,
 }
 
 // The reason a token is refused for; fails the test when it is accepted.
-token_reason refused(const std::string& t, const clerk::verify_options& o = {},
+token_reason refusal(const std::string& t, const clerk::verify_options& o = {},
                      const test_keys& keys = {}) {
-  auto r = clerk::verify_session_token(t, keys, now, o);
+  auto r = clerk::verify_session_token(t, keys, t_now, o);
   REQUIRE_MESSAGE(r.has_error(), "accepted");
   REQUIRE_MESSAGE(r.error().kind() == clerk::error_kind::invalid_token, r.error().message());
   return r.error().as_invalid_token()->reason;
 }
 
 std::string claim_of(const std::string& t, const clerk::verify_options& o = {}) {
-  auto r = clerk::verify_session_token(t, test_keys{}, now, o);
+  auto r = clerk::verify_session_token(t, test_keys{}, t_now, o);
   REQUIRE(r.has_error());
   REQUIRE(r.error().as_invalid_token() != nullptr);
   return r.error().as_invalid_token()->claim;
@@ -121,7 +121,7 @@ TEST_CASE("a genuine session token yields its claims") {
               R"("act":{"sub":"user_2","iss":"https://dashboard.clerk.com","sid":"sess_9","reason":"support"},)"
               R"("o":{"id":"org_1","rol":"admin","slg":"acme","per":"manage,read","fpm":"3,2"},)"
               R"("fea":"o:dashboard,o:teams")")),
-      test_keys{}, now);
+      test_keys{}, t_now);
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->user_id == "user_1");
   CHECK(r->session_id == "sess_1");
@@ -153,7 +153,7 @@ TEST_CASE("permissions align fpm with the organization features of fea only") {
       token(std_header,
             claims_json(R"("fea":"u:x,o:impersonation,u:y,o:memberships",)"
                         R"("o":{"id":"org_1","rol":"member","per":"read,manage","fpm":"1,3"})")),
-      test_keys{}, now);
+      test_keys{}, t_now);
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->organization->permissions == std::vector<std::string>{"org:impersonation:read",
                                                                  "org:memberships:read",
@@ -169,19 +169,19 @@ TEST_CASE("permission masks beyond 53 bits are decoded exactly") {
   auto r = clerk::verify_session_token(
       token(std_header, claims_json(R"("fea":"o:f","o":{"id":"org_1","rol":"r","per":")" + per +
                                     R"(","fpm":")" + mask + R"("})")),
-      test_keys{}, now);
+      test_keys{}, t_now);
   REQUIRE_MESSAGE(r.has_value(), r.error().message());
   CHECK(r->organization->permissions ==
         std::vector<std::string>{"org:f:p0", "org:f:p53", "org:f:p64", "org:f:p69"});
 }
 
 TEST_CASE("a permission mask that is not decimal, or longer than o.per allows, is refused") {
-  CHECK(refused(
+  CHECK(refusal(
             token(std_header,
                   claims_json(R"("fea":"o:f","o":{"id":"o","rol":"r","per":"a","fpm":"0x1"})"))) ==
         token_reason::token_verification_failed);
   CHECK(
-      refused(token(
+      refusal(token(
           std_header,
           claims_json(
               R"("fea":"o:f","o":{"id":"o","rol":"r","per":"a","fpm":"1267650600228229401496703205376"})"))) ==
@@ -192,52 +192,52 @@ TEST_CASE("a token over max_token_bytes is refused before anything is decoded") 
   test_keys keys;
   clerk::verify_options o;
   o.max_token_bytes = 64;
-  CHECK(refused(token(std_header, claims_json()), o, keys) == token_reason::token_invalid);
+  CHECK(refusal(token(std_header, claims_json()), o, keys) == token_reason::token_invalid);
   CHECK(keys.calls == 0);
   CHECK(claim_of(token(std_header, claims_json()), o) == "token");
 }
 
 TEST_CASE("a token of other than three dot-separated parts is token-invalid") {
   const std::string t = token(std_header, claims_json());
-  CHECK(refused(t.substr(0, t.rfind('.'))) == token_reason::token_invalid);
-  CHECK(refused(t + ".e30") == token_reason::token_invalid);
-  CHECK(refused("") == token_reason::token_invalid);
+  CHECK(refusal(t.substr(0, t.rfind('.'))) == token_reason::token_invalid);
+  CHECK(refusal(t + ".e30") == token_reason::token_invalid);
+  CHECK(refusal("") == token_reason::token_invalid);
 }
 
 TEST_CASE("padding, the standard alphabet and whitespace in a part are token-invalid") {
   const std::string h = b64url(std_header), p = b64url(claims_json()), s = b64url(good_sig);
-  CHECK(refused(h + "." + p + "." + s + "=") == token_reason::token_invalid);
-  CHECK(refused(h + "=." + p + "." + s) == token_reason::token_invalid);
-  CHECK(refused(h + "." + p + " ." + s) == token_reason::token_invalid);
+  CHECK(refusal(h + "." + p + "." + s + "=") == token_reason::token_invalid);
+  CHECK(refusal(h + "=." + p + "." + s) == token_reason::token_invalid);
+  CHECK(refusal(h + "." + p + " ." + s) == token_reason::token_invalid);
   std::string plus = h + "." + p + "." + s;
   plus[plus.size() - 2] = '+';
-  CHECK(refused(plus) == token_reason::token_invalid);
+  CHECK(refusal(plus) == token_reason::token_invalid);
   // A length no base64 text has, and non-zero unused bits in the last character.
   REQUIRE(s.size() % 4 == 3);
-  CHECK(refused(h + "." + p + "." + s + "AA") == token_reason::token_invalid);
+  CHECK(refusal(h + "." + p + "." + s + "AA") == token_reason::token_invalid);
   std::string loose = b64url("ab");  // "YWI": the last character's low 2 bits are zero
   REQUIRE(loose == "YWI");
-  CHECK(refused(h + "." + p + ".YWJ") == token_reason::token_invalid);
+  CHECK(refusal(h + "." + p + ".YWJ") == token_reason::token_invalid);
 }
 
 TEST_CASE("a header or payload that is not a JSON object is token-invalid") {
-  CHECK(refused(token("[1]", claims_json())) == token_reason::token_invalid);
-  CHECK(refused(token("{", claims_json())) == token_reason::token_invalid);
-  CHECK(refused(token(std_header, "\"sub\"")) == token_reason::token_invalid);
-  CHECK(refused(token(std_header, "{\"sub\":")) == token_reason::token_invalid);
+  CHECK(refusal(token("[1]", claims_json())) == token_reason::token_invalid);
+  CHECK(refusal(token("{", claims_json())) == token_reason::token_invalid);
+  CHECK(refusal(token(std_header, "\"sub\"")) == token_reason::token_invalid);
+  CHECK(refusal(token(std_header, "{\"sub\":")) == token_reason::token_invalid);
   CHECK(claim_of(token(std_header, "[]")) == "payload");
 }
 
 TEST_CASE("a repeated member at any depth is token-invalid, before the algorithm is read") {
   test_keys keys;
   // @clerk/backend would take the last sub of two.
-  CHECK(refused(token(std_header, R"({"sub":"user_1","sub":"user_admin","sid":"s"})"), {}, keys) ==
+  CHECK(refusal(token(std_header, R"({"sub":"user_1","sub":"user_admin","sid":"s"})"), {}, keys) ==
         token_reason::token_invalid);
-  CHECK(refused(token(R"({"alg":"none","alg":"RS256","kid":"ins_1"})", claims_json()), {}, keys) ==
+  CHECK(refusal(token(R"({"alg":"none","alg":"RS256","kid":"ins_1"})", claims_json()), {}, keys) ==
         token_reason::token_invalid);
-  CHECK(refused(token(std_header, claims_json(R"("o":{"id":"a","id":"b"})")), {}, keys) ==
+  CHECK(refusal(token(std_header, claims_json(R"("o":{"id":"a","id":"b"})")), {}, keys) ==
         token_reason::token_invalid);
-  CHECK(refused(token(std_header, claims_json(R"("x":{"y":{"z":1,"z":2}})")), {}, keys) ==
+  CHECK(refusal(token(std_header, claims_json(R"("x":{"y":{"z":1,"z":2}})")), {}, keys) ==
         token_reason::token_invalid);
   CHECK(keys.calls == 0);
 }
@@ -249,57 +249,57 @@ TEST_CASE("any alg but RS256 is token-invalid-algorithm, and no key is touched")
         R"({"alg":"ES256","kid":"ins_1"})", R"({"alg":"RS384","kid":"ins_1"})",
         R"({"alg":"rs256","kid":"ins_1"})", R"({"kid":"ins_1"})", R"({"alg":256,"kid":"ins_1"})"}) {
     CAPTURE(h);
-    CHECK(refused(token(h, claims_json(), ""), {}, keys) == token_reason::token_invalid_algorithm);
+    CHECK(refusal(token(h, claims_json(), ""), {}, keys) == token_reason::token_invalid_algorithm);
   }
   CHECK(keys.calls == 0);
 }
 
 TEST_CASE("typ must be absent or JWT") {
-  CHECK(refused(token(R"({"alg":"RS256","kid":"ins_1","typ":"at+jwt"})", claims_json())) ==
+  CHECK(refusal(token(R"({"alg":"RS256","kid":"ins_1","typ":"at+jwt"})", claims_json())) ==
         token_reason::token_invalid);
   CHECK(claim_of(token(R"({"alg":"RS256","kid":"ins_1","typ":1})", claims_json())) == "header.typ");
   CHECK(clerk::verify_session_token(token(R"({"alg":"RS256","kid":"ins_1"})", claims_json()),
-                                    test_keys{}, now));
+                                    test_keys{}, t_now));
 }
 
 TEST_CASE("any crit header is token-invalid") {
-  CHECK(refused(token(R"({"alg":"RS256","kid":"ins_1","crit":["exp"]})", claims_json())) ==
+  CHECK(refusal(token(R"({"alg":"RS256","kid":"ins_1","crit":["exp"]})", claims_json())) ==
         token_reason::token_invalid);
   CHECK(claim_of(token(R"({"alg":"RS256","kid":"ins_1","crit":[]})", claims_json())) ==
         "header.crit");
 }
 
 TEST_CASE("machine-token categories and subjects are token-type-mismatch") {
-  CHECK(refused(token(R"({"alg":"RS256","kid":"ins_1","cat":"cl_B7d4PD333AAA"})", claims_json())) ==
+  CHECK(refusal(token(R"({"alg":"RS256","kid":"ins_1","cat":"cl_B7d4PD333AAA"})", claims_json())) ==
         token_reason::token_type_mismatch);
-  CHECK(refused(token(R"({"alg":"RS256","kid":"ins_1","cat":7})", claims_json())) ==
+  CHECK(refusal(token(R"({"alg":"RS256","kid":"ins_1","cat":7})", claims_json())) ==
         token_reason::token_type_mismatch);
-  CHECK(refused(token(std_header, R"({"sub":"mch_1","sid":"s","iss":"i","exp":1})")) ==
+  CHECK(refusal(token(std_header, R"({"sub":"mch_1","sid":"s","iss":"i","exp":1})")) ==
         token_reason::token_type_mismatch);
   for (std::string_view cat : {"cl_B7d4PD111AAA", "cl_I7d4PD111III"})
     CHECK(clerk::verify_session_token(
         token(R"({"alg":"RS256","kid":"ins_1","cat":")" + std::string(cat) + "\"}", claims_json()),
-        test_keys{}, now));
+        test_keys{}, t_now));
 }
 
 TEST_CASE("a missing kid is token-invalid and an unknown one jwk-kid-mismatch") {
-  CHECK(refused(token(R"({"alg":"RS256"})", claims_json())) == token_reason::token_invalid);
-  CHECK(refused(token(R"({"alg":"RS256","kid":""})", claims_json())) ==
+  CHECK(refusal(token(R"({"alg":"RS256"})", claims_json())) == token_reason::token_invalid);
+  CHECK(refusal(token(R"({"alg":"RS256","kid":""})", claims_json())) ==
         token_reason::token_invalid);
   auto r = clerk::verify_session_token(token(R"({"alg":"RS256","kid":"ins_other"})", claims_json()),
-                                       test_keys{}, now);
+                                       test_keys{}, t_now);
   REQUIRE(r.has_error());
   CHECK(r.error().as_invalid_token()->reason == token_reason::jwk_kid_mismatch);
   CHECK(r.error().message().find("ins_other") != std::string::npos);  // which kid, for the log
 }
 
 TEST_CASE("a wrong signature is token-invalid-signature, before any claim is read") {
-  CHECK(refused(token(std_header, claims_json(), "forged")) ==
+  CHECK(refusal(token(std_header, claims_json(), "forged")) ==
         token_reason::token_invalid_signature);
   // A forged token with a bad claim learns nothing of the claim checks.
-  CHECK(refused(token(std_header, R"({"sub":1,"exp":"soon"})", "forged")) ==
+  CHECK(refusal(token(std_header, R"({"sub":1,"exp":"soon"})", "forged")) ==
         token_reason::token_invalid_signature);
-  CHECK(refused(token(std_header, R"({"exp":1})", "forged")) ==
+  CHECK(refusal(token(std_header, R"({"exp":1})", "forged")) ==
         token_reason::token_invalid_signature);
 }
 
@@ -310,7 +310,7 @@ TEST_CASE("a key that does not do RS256 is token-invalid-algorithm") {
       return clerk::key_check::unsupported_alg;
     }
   };
-  auto r = clerk::verify_session_token(token(std_header, claims_json()), no_rs256{}, now);
+  auto r = clerk::verify_session_token(token(std_header, claims_json()), no_rs256{}, t_now);
   REQUIRE(r.has_error());
   CHECK(r.error().as_invalid_token()->reason == token_reason::token_invalid_algorithm);
 }
@@ -323,7 +323,7 @@ TEST_CASE("a date that is not an integer is token-verification-failed naming the
        {"1767225660.5", "\"1767225660\"", "true", "null", "1e10", "18446744073709551615", "[1]"}) {
     CAPTURE(exp);
     auto t = token(std_header, p(exp));
-    CHECK(refused(t) == token_reason::token_verification_failed);
+    CHECK(refusal(t) == token_reason::token_verification_failed);
     CHECK(claim_of(t) == "exp");
   }
   CHECK(claim_of(token(std_header, claims_json(R"("fva":[1,"2"])"))) == "fva");
@@ -336,78 +336,79 @@ TEST_CASE("sub, sid, iss and exp are required") {
   CHECK(claim_of(token(std_header, R"({"sub":"u","iss":"i","exp":1767225660})")) == "sid");
   CHECK(claim_of(token(std_header, R"({"sub":"u","sid":"s","exp":1767225660})")) == "iss");
   auto t = token(std_header, R"({"sub":"u","sid":"s","iss":"i"})");
-  CHECK(refused(t) == token_reason::token_verification_failed);
+  CHECK(refusal(t) == token_reason::token_verification_failed);
   CHECK(claim_of(t) == "exp");
 }
 
 TEST_CASE("authorized_parties requires azp to be one of them") {
   clerk::verify_options o;
   o.authorized_parties = {"https://other.example.com", "https://app.example.com"};
-  CHECK(clerk::verify_session_token(token(std_header, claims_json()), test_keys{}, now, o));
+  CHECK(clerk::verify_session_token(token(std_header, claims_json()), test_keys{}, t_now, o));
   o.authorized_parties = {"https://other.example.com"};
-  CHECK(refused(token(std_header, claims_json()), o) ==
+  CHECK(refusal(token(std_header, claims_json()), o) ==
         token_reason::token_invalid_authorized_parties);
-  CHECK(refused(token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660})"), o) ==
+  CHECK(refusal(token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660})"), o) ==
         token_reason::token_invalid_authorized_parties);
   // Not set: azp is not checked, present or not.
   CHECK(clerk::verify_session_token(
-      token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660})"), test_keys{}, now));
+      token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660})"), test_keys{},
+      t_now));
 }
 
 TEST_CASE("issuer refuses another instance's tokens") {
   clerk::verify_options o;
   o.issuer = "https://clerk.example.com";
-  CHECK(clerk::verify_session_token(token(std_header, claims_json()), test_keys{}, now, o));
+  CHECK(clerk::verify_session_token(token(std_header, claims_json()), test_keys{}, t_now, o));
   o.issuer = "https://clerk.other.com";
-  CHECK(refused(token(std_header, claims_json()), o) == token_reason::token_invalid_issuer);
+  CHECK(refusal(token(std_header, claims_json()), o) == token_reason::token_invalid_issuer);
   o.issuer = "https://clerk.example.com/";
-  CHECK(refused(token(std_header, claims_json()), o) == token_reason::token_invalid_issuer);
+  CHECK(refusal(token(std_header, claims_json()), o) == token_reason::token_invalid_issuer);
 }
 
-TEST_CASE("a token is expired when exp <= now - clock_skew, as @clerk/backend") {
+TEST_CASE("a token is expired when exp <= t_now - clock_skew, as @clerk/backend") {
   const auto with_exp = [](std::int64_t exp) {
     return token(std_header,
                  R"({"sub":"u","sid":"s","iss":"i","exp":)" + std::to_string(exp) + "}");
   };
-  CHECK(refused(with_exp(now_s - 5)) == token_reason::token_expired);
-  CHECK(clerk::verify_session_token(with_exp(now_s - 4), test_keys{}, now));
+  CHECK(refusal(with_exp(now_s - 5)) == token_reason::token_expired);
+  CHECK(clerk::verify_session_token(with_exp(now_s - 4), test_keys{}, t_now));
   clerk::verify_options zero;
   zero.clock_skew = 0ms;
-  CHECK(refused(with_exp(now_s), zero) == token_reason::token_expired);
-  CHECK(clerk::verify_session_token(with_exp(now_s + 1), test_keys{}, now, zero));
+  CHECK(refusal(with_exp(now_s), zero) == token_reason::token_expired);
+  CHECK(clerk::verify_session_token(with_exp(now_s + 1), test_keys{}, t_now, zero));
   // Milliseconds count: 1 ms before exp is valid, at exp it is not.
-  CHECK(clerk::verify_session_token(with_exp(now_s + 1), test_keys{}, now + 999ms, zero));
-  CHECK(refused(token(std_header,
+  CHECK(clerk::verify_session_token(with_exp(now_s + 1), test_keys{}, t_now + 999ms, zero));
+  CHECK(refusal(token(std_header,
                       R"({"sub":"u","sid":"s","iss":"i","exp":)" + std::to_string(now_s) + "}"),
                 zero) == token_reason::token_expired);
   // Extremes neither overflow nor pass.
-  CHECK(refused(with_exp(INT64_MIN + 1)) == token_reason::token_expired);
-  CHECK(clerk::verify_session_token(with_exp(INT64_MAX), test_keys{}, now));
+  CHECK(refusal(with_exp(INT64_MIN + 1)) == token_reason::token_expired);
+  CHECK(clerk::verify_session_token(with_exp(INT64_MAX), test_keys{}, t_now));
 }
 
-TEST_CASE("nbf and iat beyond now + clock_skew are refused") {
+TEST_CASE("nbf and iat beyond t_now + clock_skew are refused") {
   const auto with = [](std::string_view name, std::int64_t v) {
     return token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":)" +
                                  std::to_string(now_s + 60) + ",\"" + std::string(name) +
                                  "\":" + std::to_string(v) + "}");
   };
-  CHECK(clerk::verify_session_token(with("nbf", now_s + 5), test_keys{}, now));
-  CHECK(refused(with("nbf", now_s + 6)) == token_reason::token_not_active_yet);
-  CHECK(clerk::verify_session_token(with("iat", now_s + 5), test_keys{}, now));
-  CHECK(refused(with("iat", now_s + 6)) == token_reason::token_iat_in_the_future);
-  CHECK(refused(with("iat", INT64_MAX)) == token_reason::token_iat_in_the_future);
+  CHECK(clerk::verify_session_token(with("nbf", now_s + 5), test_keys{}, t_now));
+  CHECK(refusal(with("nbf", now_s + 6)) == token_reason::token_not_active_yet);
+  CHECK(clerk::verify_session_token(with("iat", now_s + 5), test_keys{}, t_now));
+  CHECK(refusal(with("iat", now_s + 6)) == token_reason::token_iat_in_the_future);
+  CHECK(refusal(with("iat", INT64_MAX)) == token_reason::token_iat_in_the_future);
   CHECK(claim_of(with("nbf", now_s + 6)) == "nbf");
 }
 
 TEST_CASE("a pending session is refused unless accept_pending_sessions") {
   auto t = token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660,"sts":"pending"})");
-  CHECK(refused(t) == token_reason::session_pending);
+  CHECK(refusal(t) == token_reason::session_pending);
   clerk::verify_options o;
   o.accept_pending_sessions = true;
-  auto r = clerk::verify_session_token(t, test_keys{}, now, o);
+  auto r = clerk::verify_session_token(t, test_keys{}, t_now, o);
   REQUIRE(r);
   CHECK(r->session_status == clerk::session_token_status::pending);
-  CHECK(refused(token(std_header,
+  CHECK(refusal(token(std_header,
                       R"({"sub":"u","sid":"s","iss":"i","exp":1767225660,"sts":"gone"})")) ==
         token_reason::token_verification_failed);
 }
@@ -419,30 +420,30 @@ TEST_CASE("the rules are applied in the issue's order") {
   // Expired, wrong issuer and wrong azp: azp comes first, then iss, then exp.
   const auto bad =
       R"({"sub":"u","sid":"s","iss":"i","azp":"x","exp":1,"nbf":9999999999,"sts":"pending"})";
-  CHECK(refused(token(std_header, bad), o) == token_reason::token_invalid_authorized_parties);
+  CHECK(refusal(token(std_header, bad), o) == token_reason::token_invalid_authorized_parties);
   o.authorized_parties.clear();
-  CHECK(refused(token(std_header, bad), o) == token_reason::token_invalid_issuer);
+  CHECK(refusal(token(std_header, bad), o) == token_reason::token_invalid_issuer);
   o.issuer.clear();
-  CHECK(refused(token(std_header, bad), o) == token_reason::token_expired);
+  CHECK(refusal(token(std_header, bad), o) == token_reason::token_expired);
   // A bad alg wins over a bad typ, crit and kid; crit over the category.
-  CHECK(refused(token(R"({"alg":"HS256","typ":"x","crit":[]})", bad)) ==
+  CHECK(refusal(token(R"({"alg":"HS256","typ":"x","crit":[]})", bad)) ==
         token_reason::token_invalid_algorithm);
-  CHECK(refused(token(R"({"alg":"RS256","crit":[],"cat":"x"})", bad)) ==
+  CHECK(refusal(token(R"({"alg":"RS256","crit":[],"cat":"x"})", bad)) ==
         token_reason::token_invalid);
-  CHECK(refused(token(R"({"alg":"RS256","cat":"x"})", bad)) == token_reason::token_type_mismatch);
+  CHECK(refusal(token(R"({"alg":"RS256","cat":"x"})", bad)) == token_reason::token_type_mismatch);
 }
 
 TEST_CASE("a refusal's message names the claim and never holds the token or signature") {
   clerk::verify_options o;
   o.issuer = "https://clerk.other.com";
   const std::string t = token(std_header, claims_json());
-  auto r = clerk::verify_session_token(t, test_keys{}, now, o);
+  auto r = clerk::verify_session_token(t, test_keys{}, t_now, o);
   REQUIRE(r.has_error());
   const std::string m = r.error().message();
   CHECK(m == "invalid token: token-invalid-issuer: iss: not the configured issuer");
   for (std::string_view bad : {"forged", "good-signature"}) {
     auto f = clerk::verify_session_token(
-        token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1})", bad), test_keys{}, now);
+        token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1})", bad), test_keys{}, t_now);
     REQUIRE(f.has_error());
     const std::string fm = f.error().message();
     CHECK(fm.find(b64url(bad)) == std::string::npos);
@@ -453,7 +454,7 @@ TEST_CASE("a refusal's message names the claim and never holds the token or sign
 TEST_CASE("a negative clock skew is an invalid_request") {
   clerk::verify_options o;
   o.clock_skew = -1ms;
-  auto r = clerk::verify_session_token(token(std_header, claims_json()), test_keys{}, now, o);
+  auto r = clerk::verify_session_token(token(std_header, claims_json()), test_keys{}, t_now, o);
   REQUIRE(r.has_error());
   REQUIRE(r.error().as_invalid_request() != nullptr);
   CHECK(r.error().as_invalid_request()->field == "clock_skew");
@@ -478,7 +479,7 @@ TEST_CASE("reasons are spelled as @clerk/backend spells them") {
 
 TEST_CASE("claims print on one line and write back as JSON") {
   auto r = clerk::verify_session_token(token(std_header, claims_json(R"("fva":[3,-1])")),
-                                       test_keys{}, now);
+                                       test_keys{}, t_now);
   REQUIRE(r);
   const std::string json = clerk::to_json_revealing_secrets(*r);
   CHECK(json.find(R"("exp":1767225660)") != std::string::npos);
@@ -586,27 +587,39 @@ TEST_CASE("the session token comes from Authorization first, else the __session 
 
 TEST_CASE("the cache keeps keys for its TTL") {
   clerk::jwks_cache cache({.ttl = 3600s, .refetch_interval = 300s});
-  CHECK(cache.stale(now));
-  cache.fetched({"ins_1"}, now);
-  CHECK_FALSE(cache.stale(now));
-  CHECK_FALSE(cache.stale(now + 3599s));
-  CHECK(cache.stale(now + 3600s));
-  CHECK_FALSE(cache.stale(now - 1s));  // a thread that read the clock a little earlier
-  CHECK(cache.stale(now - 3601s));     // a clock gone back cannot keep keys forever
+  CHECK(cache.stale(t_now));
+  cache.fetched({"ins_1"}, t_now);
+  CHECK_FALSE(cache.stale(t_now));
+  CHECK_FALSE(cache.stale(t_now + 3599s));
+  CHECK(cache.stale(t_now + 3600s));
+  CHECK_FALSE(cache.stale(t_now - 1s));  // a thread that read the clock a little earlier
+  CHECK(cache.stale(t_now - 3601s));     // a clock gone back cannot keep keys forever
   CHECK(cache.knows("ins_1"));
   CHECK_FALSE(cache.knows("ins_2"));
 }
 
+TEST_CASE("a clock read before the last fetch neither refetches nor moves the cache back") {
+  clerk::jwks_cache cache({.ttl = 3600s, .refetch_interval = 300s});
+  cache.fetched({"ins_1"}, t_now);
+  // A thread that read its clock, then waited longer than an interval.
+  CHECK_FALSE(cache.may_refetch(t_now - 301s));
+  cache.fetched({"ins_1"}, t_now - 1000s);  // a slow thread's fetch
+  CHECK_FALSE(cache.stale(t_now + 3599s));  // the keys' age still counts from t_now
+  CHECK_FALSE(cache.may_refetch(t_now + 299s));
+  CHECK(cache.may_refetch(t_now - 3601s));  // a clock reset by more than the TTL
+  CHECK(cache.stale(t_now - 3601s));
+}
+
 TEST_CASE("an unknown kid may refetch at most once a refetch interval") {
   clerk::jwks_cache cache({.ttl = 3600s, .refetch_interval = 300s});
-  CHECK(cache.may_refetch(now));
-  cache.fetched({"ins_1"}, now);
-  CHECK_FALSE(cache.may_refetch(now + 299s));
-  CHECK(cache.may_refetch(now + 300s));
-  cache.fetch_failed(now + 300s);
-  CHECK_FALSE(cache.may_refetch(now + 599s));
-  CHECK(cache.may_refetch(now + 600s));
-  CHECK_FALSE(cache.stale(now + 600s));  // a failed fetch does not drop the keys
+  CHECK(cache.may_refetch(t_now));
+  cache.fetched({"ins_1"}, t_now);
+  CHECK_FALSE(cache.may_refetch(t_now + 299s));
+  CHECK(cache.may_refetch(t_now + 300s));
+  cache.fetch_failed(t_now + 300s);
+  CHECK_FALSE(cache.may_refetch(t_now + 599s));
+  CHECK(cache.may_refetch(t_now + 600s));
+  CHECK_FALSE(cache.stale(t_now + 600s));  // a failed fetch does not drop the keys
 }
 
 namespace {
@@ -631,12 +644,12 @@ TEST_CASE("the verifier fetches once, then verifies from the cache until the TTL
   clerk::session_verifier<test_keys, test_client> v(
       test_client(clerk_test::make_config(), std::ref(server)));
   const auto t = token(std_header, claims_json());
-  CHECK(v.verify(t, now));
-  CHECK(v.verify(t, now + 10s));
+  CHECK(v.verify(t, t_now));
+  CHECK(v.verify(t, t_now + 10s));
   CHECK(server.calls == 1);
   const auto later = token(
       std_header, R"({"sub":"u","sid":"s","iss":"i","exp":)" + std::to_string(now_s + 7200) + "}");
-  CHECK(v.verify(later, now + 3600s));
+  CHECK(v.verify(later, t_now + 3600s));
   CHECK(server.calls == 2);
 }
 
@@ -648,24 +661,24 @@ TEST_CASE("the verifier refetches for an unknown kid at most once an interval") 
   const auto rotated =
       token(R"({"alg":"RS256","kid":"ins_2"})",
             R"({"sub":"u","sid":"s","iss":"i","exp":)" + std::to_string(now_s + 7200) + "}");
-  CHECK(v.verify(token(std_header, claims_json()), now));
+  CHECK(v.verify(token(std_header, claims_json()), t_now));
   CHECK(server.calls == 1);
   // Too soon after the first fetch: refused without a fetch, however often.
   for (int i = 0; i < 5; ++i) {
-    auto r = v.verify(rotated, now + 1s);
+    auto r = v.verify(rotated, t_now + 1s);
     REQUIRE(r.has_error());
     CHECK(r.error().as_invalid_token()->reason == token_reason::jwk_kid_mismatch);
   }
   CHECK(server.calls == 1);
   // After the interval one refetch, which finds the rotated key.
   server.body = R"({"keys":[)" + jwk("ins_1", n2048) + "," + jwk("ins_2", n2048) + "]}";
-  CHECK(v.verify(rotated, now + 300s));
+  CHECK(v.verify(rotated, t_now + 300s));
   CHECK(server.calls == 2);
   // A forged kid: one refetch in the next interval, then none.
   const auto forged = token(R"({"alg":"RS256","kid":"../../etc"})", claims_json());
-  CHECK(v.verify(forged, now + 600s).error().as_invalid_token()->reason ==
+  CHECK(v.verify(forged, t_now + 600s).error().as_invalid_token()->reason ==
         token_reason::jwk_kid_mismatch);
-  CHECK(v.verify(forged, now + 601s).has_error());
+  CHECK(v.verify(forged, t_now + 601s).has_error());
   CHECK(server.calls == 3);
 }
 
@@ -673,14 +686,14 @@ TEST_CASE("the verifier returns the fetch's error when the keys cannot be had") 
   jwks_server server{""};
   clerk::session_verifier<test_keys, test_client> v(
       test_client(clerk_test::make_config(), std::ref(server)));
-  auto r = v.verify(token(std_header, claims_json()), now);
+  auto r = v.verify(token(std_header, claims_json()), t_now);
   REQUIRE(r.has_error());
   CHECK(r.error().kind() == clerk::error_kind::transport);
   server.body = R"({"keys":[)" + jwk("ins_1", b64url(std::string(128, '\xff'))) + "]}";
-  auto weak = v.verify(token(std_header, claims_json()), now + 1s);
+  auto weak = v.verify(token(std_header, claims_json()), t_now + 1s);
   REQUIRE(weak.has_error());
   CHECK(weak.error().as_invalid_token()->reason == token_reason::jwk_remote_invalid);
   server.body = R"({"keys":[)" + jwk("ins_1", n2048) + "]}";
-  CHECK(v.verify(token(std_header, claims_json()), now + 2s));
+  CHECK(v.verify(token(std_header, claims_json()), t_now + 2s));
   CHECK(server.calls == 3);
 }
