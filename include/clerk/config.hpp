@@ -37,7 +37,8 @@ inline constexpr std::string_view default_user_agent =
 // 1 MiB of valid sessions 3.4 times the body (216 times before the budget),
 // of a user model's list 2.3, of actor claims kept as text 4.9, of distinct
 // short actor claims 8.4 (the worst shape tried). An error status's body is
-// read as a DOM: up to 28 times for 1 MiB of "0" error entries.
+// read as a DOM only when it holds no more values than the element budget:
+// 1 MiB of "0" error entries is not built (it cost 28 times before).
 struct response_limits {
   std::size_t max_body_bytes = std::size_t{1} << 20;
   std::size_t max_depth = 32;

@@ -149,6 +149,15 @@ TEST_CASE("a Backend list of 1 MiB of small models costs under 4 times itself" *
   CHECK(problem == "field \"data[0].id\" is empty");
 }
 
+TEST_CASE("a 1 MiB error body of many values is not built, costing a small part of itself" *
+          doctest::skip(!counting)) {
+  auto r = hostile(R"({"errors":[)", "0", "]}");
+  r.status = 422;
+  std::string problem;
+  CHECK(peak_multiple(clerk::read_client{}, r, problem) < 0.5);
+  CHECK(problem == "error status without a ClerkErrors body");
+}
+
 TEST_CASE("1 MiB of actor claims, kept as text, costs under 6 times itself" *
           doctest::skip(!counting)) {
   const std::string head =

@@ -110,6 +110,16 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
   return a;
 }
 
+// At least the number of values in a JSON text: each one but the first
+// follows a comma or opens its container (a comma, bracket or brace in a
+// string only adds to the bound).
+inline std::size_t json_values_bound(std::string_view text) noexcept {
+  std::size_t n = 1;
+  for (char c : text)
+    n += c == ',' || c == '[' || c == '{';
+  return n;
+}
+
 inline json::parse_options parse_options_for(const response_limits& lim) {
   json::parse_options opts;
   opts.max_depth = lim.max_depth;
@@ -126,8 +136,11 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
   const bool is_json = content_type && http::is_json_media_type(*content_type);
 
   if (r.status < 200 || r.status > 299) {
-    if (is_json && !r.body.empty()) {
+    if (is_json && !r.body.empty() && json_values_bound(r.body) <= lim.max_array_elements) {
       // Error bodies are small and rare: a DOM in a stack arena is simplest.
+      // Its heap grows with the values, hence the bound above: a body of
+      // more values than the element budget (which no ClerkErrors is) is not
+      // built.
       unsigned char buffer[4096];
       json::monotonic_resource arena(buffer, sizeof buffer);
       boost::system::error_code ec;
