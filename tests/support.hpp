@@ -8,8 +8,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace clerk_test {
@@ -32,6 +34,25 @@ inline clerk::http_response response(int status, std::string content_type, std::
     r.headers.add("Content-Type", std::move(content_type));
   r.body = std::move(body);
   return r;
+}
+
+// Unpadded base64url (RFC 7515 §2), as a JWT's parts are written.
+inline std::string b64url(std::string_view in) {
+  static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += abc[(acc >> bits) & 63u];
+    }
+  }
+  if (bits > 0)
+    out += abc[(acc << (6 - bits)) & 63u];
+  return out;
 }
 
 inline clerk::http_response json_response(int status, std::string body) {

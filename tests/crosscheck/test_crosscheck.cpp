@@ -188,7 +188,7 @@ TEST_CASE("@clerk/backend's verifyToken verifies the fake Clerk's session JWTs v
     auto fapi = clerk::frontend_config::make({.frontend_api_url = server.origin()});
     REQUIRE(fapi.has_value());
     clerk::client_token client_token;
-    auto s = clerk::consume_ticket(fake, *fapi, client_token, clerk::secret(ticket));
+    auto s = clerk::consume_ticket(clerk::client(*fapi, fake), client_token, clerk::secret(ticket));
     REQUIRE(s.has_value());
     return std::pair<std::string, std::string>{std::string(s->jwt.reveal()),
                                                std::string(s->session_id)};

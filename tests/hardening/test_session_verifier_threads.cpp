@@ -18,23 +18,7 @@
 
 namespace {
 
-std::string b64url(std::string_view in) {
-  static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += abc[(acc >> bits) & 63u];
-    }
-  }
-  if (bits > 0)
-    out += abc[(acc << (6 - bits)) & 63u];
-  return out;
-}
+using clerk_test::b64url;
 
 // Accepts the signature "sig:<kid>" for each of its kids.
 struct kid_keys {

@@ -26,6 +26,7 @@
 #define CLERK_CRYPTO_OPENSSL_HPP
 
 #include <clerk/error.hpp>
+#include <clerk/publishable_key.hpp>
 #include <clerk/result.hpp>
 #include <clerk/session_tokens.hpp>
 #include <clerk/version.hpp>
@@ -53,48 +54,6 @@ struct pkey_free {
   void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
 };
 using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
-
-// Base64 (the standard alphabet, padding allowed at the end) of a PEM body:
-// nullopt for any other character or a length no encoder makes.
-inline std::optional<std::string> decode_base64(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z')
-      return c - 'A';
-    if (c >= 'a' && c <= 'z')
-      return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-      return c - '0' + 52;
-    if (c == '+')
-      return 62;
-    if (c == '/')
-      return 63;
-    return -1;
-  };
-  if (in.size() % 4 == 0) {
-    for (int i = 0; i < 2 && !in.empty() && in.back() == '='; ++i)
-      in.remove_suffix(1);
-  }
-  if (in.size() % 4 == 1)
-    return std::nullopt;
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  unsigned bits = 0;
-  int count = 0;
-  for (char c : in) {
-    int v = value(c);
-    if (v < 0)
-      return std::nullopt;
-    bits = (bits << 6) | unsigned(v);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out += static_cast<char>((bits >> count) & 0xff);
-    }
-  }
-  if ((bits & ((1u << count) - 1)) != 0)  // leftover bits must be zero: one encoding per value
-    return std::nullopt;
-  return out;
-}
 
 inline error key_error(std::string_view field, std::string reason) {
   ERR_clear_error();  // OpenSSL's queue is per thread: leave it empty for the caller
@@ -174,10 +133,10 @@ class openssl_keys {
     for (char c : body)
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
         compact += c;
-    auto der = detail::openssl::decode_base64(compact);
-    if (!der || der->empty())
+    std::string der;
+    if (!detail::base64_decode(compact, der) || der.empty())
       return detail::openssl::key_error("pem", "is not base64");
-    auto k = detail::openssl::from_spki(*der, "pem");
+    auto k = detail::openssl::from_spki(der, "pem");
     if (!k)
       return std::move(k).error();
     openssl_keys out;
