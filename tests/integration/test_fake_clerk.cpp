@@ -478,11 +478,10 @@ TEST_CASE("actor tokens: the fake answers 422 for missing fields, naming them") 
   REQUIRE(r.has_value());
   // Not a structured binding: CAPTURE is a lambda, and clang 14 cannot
   // capture one.
-  for (const auto& row :
-       {std::pair{R"({"actor":{"sub":"user_2"}})", "user_id"},
-        std::pair{R"({"user_id":"user_1"})", "actor"},
-        std::pair{R"({"user_id":"user_1","actor":{"reason":"x"}})", "actor.sub"},
-        std::pair{R"({"user_id":"user_1","actor":{"sub":""}})", "actor.sub"}}) {
+  for (const auto& row : {std::pair{R"({"actor":{"sub":"user_2"}})", "user_id"},
+                          std::pair{R"({"user_id":"user_1"})", "actor"},
+                          std::pair{R"({"user_id":"user_1","actor":{"reason":"x"}})", "actor.sub"},
+                          std::pair{R"({"user_id":"user_1","actor":{"sub":""}})", "actor.sub"}}) {
     const char* body = row.first;
     const char* param = row.second;
     CAPTURE(body);
