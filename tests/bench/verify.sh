@@ -7,10 +7,10 @@
 # then @clerk/backend's verifyToken with jwtKey on the same token and key
 # (tests/bench/node, npm ci there), and prints Markdown.
 #
-# Usage: tests/bench/verify.sh [CALLS [ROUNDS]]   (default 2000 7)
+# Usage: tests/bench/verify.sh [CALLS [ROUNDS]]   (default 8000 7)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-calls=${1:-2000}
+calls=${1:-8000}
 rounds=${2:-7}
 
 bash tests/setup.sh
