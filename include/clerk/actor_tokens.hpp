@@ -29,6 +29,7 @@ struct actor_claims {
 
   friend bool operator==(const actor_claims&, const actor_claims&) = default;
   static constexpr auto describe() {
+    using namespace decl;
     return model("actor", field("sub", &actor_claims::sub, absent_in_response),
                  other_members(&actor_claims::other_claims));
   }
@@ -55,6 +56,7 @@ struct actor_token {
   timestamp updated_at{};
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = actor_token;
     return model("actor_token", constant("object", "actor_token"), field("id", &t::id, non_empty),
                  field("status", &t::status), field("user_id", &t::user_id),
@@ -79,8 +81,8 @@ struct create_actor_token {
 
   using response_type = actor_token;
   // Not idempotent, and Clerk takes no Idempotency-Key here.
-  static constexpr bool idempotent = false;
   static constexpr auto describe() {
+    using namespace decl;
     using o = create_actor_token;
     return endpoint(
         http_method::post, path("/actor_tokens"),
@@ -98,17 +100,17 @@ struct revoke_actor_token {
 
   using response_type = actor_token;
   // Revoking twice leaves the same state (the second answer is a 400).
-  static constexpr bool idempotent = true;
   // That 400's code, so that a retry meeting it after an earlier attempt may
   // have reached Clerk reports retry_stop::maybe_done_earlier, as
   // revoke_sign_in_token does. Clerk's OpenAPI document names no code for
   // this operation: this is the one the fake answers
   // (<clerk/fakes/fake_clerk.hpp>), to be checked against Clerk's own.
-  static constexpr std::string_view already_done_code = "actor_token_cannot_be_revoked";
   static constexpr auto describe() {
+    using namespace decl;
     return endpoint(http_method::post,
                     path("/actor_tokens/",
-                         param("actor_token_id", &revoke_actor_token::actor_token_id), "/revoke"));
+                         param("actor_token_id", &revoke_actor_token::actor_token_id), "/revoke"),
+                    idempotent, already_done("actor_token_cannot_be_revoked"));
   }
   friend bool operator==(const revoke_actor_token&, const revoke_actor_token&) = default;
 };

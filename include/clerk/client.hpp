@@ -24,12 +24,18 @@ inline namespace CLERK_BACKEND_ABI {
 
 // An operation has a pure builder and a pure parser for a service, found by
 // ADL: the generic ones of <clerk/operation.hpp> for a declared operation.
+// One written by hand also says `static constexpr bool idempotent` and
+// `static constexpr std::string_view already_done_code` (empty for none): both
+// required, so that a misspelt one does not compile rather than vanish.
 // `Service` is what the builder takes: clerk::config for the Backend API,
 // frontend_call (a frontend_config bound to a client token) for the Frontend API.
 template <class Op, class Service = config>
 concept operation = requires(const Op& op, const Service& cfg, const http_response& r) {
   typename Op::response_type;
-  { Op::idempotent } -> std::convertible_to<bool>;
+  requires declared_operation<Op> || requires {
+    { Op::idempotent } -> std::convertible_to<bool>;
+    { Op::already_done_code } -> std::convertible_to<std::string_view>;
+  };
   { build_request(op, cfg) } -> std::same_as<result<http_request>>;
   { parse_response(op, r, cfg) } -> std::same_as<result<typename Op::response_type>>;
 };
@@ -79,14 +85,22 @@ struct no_wait {
 };
 
 namespace detail {
-// The Clerk error code that means "already done" for an operation, when it
-// declares one (revoke: the token is no longer pending).
+// Whether an operation may be sent again, and the Clerk error code that
+// means "already done" by an earlier attempt: a declared operation says them
+// in describe(), one written by hand as members (both required).
+template <class Op>
+constexpr bool idempotent_of() noexcept {
+  if constexpr (declared_operation<Op>)
+    return operation_info_of<Op>.idempotent;
+  else
+    return Op::idempotent;
+}
 template <class Op>
 constexpr std::string_view already_done_code() noexcept {
-  if constexpr (requires { Op::already_done_code; })
-    return Op::already_done_code;
+  if constexpr (declared_operation<Op>)
+    return operation_info_of<Op>.already_done;
   else
-    return {};
+    return Op::already_done_code;
 }
 
 // What client::send's loop calls, type-erased so that the loop is compiled
@@ -146,8 +160,8 @@ struct declared_call {
   const void* op;
   bool idempotent;
   std::string_view done_code;
-  const model_info& answer_info;
-  void* answer;  // a default-constructed response model
+  const field_info& answer_info;
+  void* answer;  // a default-constructed answer
   service_ref service;
   transport_ref transport;
 };
@@ -225,7 +239,9 @@ class client {
  private:
   template <class Op, class Service>
   result<typename Op::response_type> send_to(const Op& op, const Service& service) const {
-    if constexpr (declared_operation<Op> && detail::declared_model<typename Op::response_type>)
+    if constexpr (declared_operation<Op> &&
+                  !std::is_same_v<typename Op::response_type, no_content> &&
+                  !std::is_same_v<typename Op::response_type, http_response>)
       return send_declared(op, service);
     else
       return send_any(op, service);
@@ -239,9 +255,9 @@ class client {
     using answer_type = typename Op::response_type;
     answer_type answer{};
     if (auto e = detail::send_declared(
-            {detail::operation_info_of<Op>, &op, Op::idempotent, detail::already_done_code<Op>(),
-             detail::info_of<answer_type>, &answer, detail::make_service_ref(service),
-             detail::make_transport_ref(transport_)},
+            {detail::operation_info_of<Op>, &op, detail::idempotent_of<Op>(),
+             detail::already_done_code<Op>(), detail::root_info<answer_type>, &answer,
+             detail::make_service_ref(service), detail::make_transport_ref(transport_)},
             policy_, detail::make_waiter_ref(waiter_)))
       return std::move(*e);
     return answer;
@@ -273,9 +289,9 @@ class client {
       s.answer.emplace(std::move(*parsed));
       return std::nullopt;
     };
-    auto e =
-        detail::run_attempts(*request, policy_, Op::idempotent, detail::already_done_code<Op>(),
-                             {&state, attempt}, detail::make_waiter_ref(waiter_));
+    auto e = detail::run_attempts(*request, policy_, detail::idempotent_of<Op>(),
+                                  detail::already_done_code<Op>(), {&state, attempt},
+                                  detail::make_waiter_ref(waiter_));
     detail::wipe_secrets(*request);
     if (e)
       return std::move(*e);

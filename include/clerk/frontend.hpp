@@ -63,6 +63,7 @@ struct sign_in_attempt {
   std::optional<std::string> created_session_id;  // set once complete
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = sign_in_attempt;
     return model("sign_in_attempt", field("id", &t::id, non_empty), field("status", &t::status),
                  field("created_session_id", &t::created_session_id));
@@ -86,6 +87,7 @@ class session_status : public open_enum<session_status> {
 struct session_jwt {
   secret jwt;
   static constexpr auto describe() {
+    using namespace decl;
     return model("token", field("jwt", &session_jwt::jwt, non_empty));
   }
   friend bool operator==(const session_jwt&, const session_jwt&) = default;
@@ -94,6 +96,7 @@ struct session_jwt {
 struct session_user {
   std::string id;
   static constexpr auto describe() {
+    using namespace decl;
     return model("user", field("id", &session_user::id, non_empty));
   }
   friend bool operator==(const session_user&, const session_user&) = default;
@@ -103,6 +106,7 @@ struct public_user_data {
   std::optional<std::string> user_id;
   std::optional<std::string> identifier;
   static constexpr auto describe() {
+    using namespace decl;
     using t = public_user_data;
     return model("public_user_data", field("user_id", &t::user_id),
                  field("identifier", &t::identifier));
@@ -131,6 +135,7 @@ struct session {
   }
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = session;
     return model("session", field("id", &t::id, non_empty), field("status", &t::status),
                  field("user", &t::user), field("public_user_data", &t::public_user_data),
@@ -157,6 +162,7 @@ struct frontend_client {
   }
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = frontend_client;
     return model("client", field("id", &t::id, non_empty), field("sessions", &t::sessions),
                  field("last_active_session_id", &t::last_active_session_id));
@@ -182,6 +188,7 @@ struct client_answer {
   }
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = client_answer;
     return model("client_answer", field("response", &t::response), field("client", &t::client),
                  from_header("Authorization", &t::client_token));
@@ -195,6 +202,7 @@ struct sign_in_answer {
   std::optional<secret> client_token;
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = sign_in_answer;
     return model("sign_in_answer", field("response", &t::response), field("client", &t::client),
                  from_header("Authorization", &t::client_token));
@@ -208,6 +216,7 @@ struct session_answer {
   std::optional<secret> client_token;
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = session_answer;
     return model("session_answer", field("response", &t::response), field("client", &t::client),
                  from_header("Authorization", &t::client_token));
@@ -222,6 +231,7 @@ struct session_token {
   std::optional<secret> client_token;
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = session_token;
     return model("token", field("jwt", &t::jwt, non_empty),
                  from_header("Authorization", &t::client_token));
@@ -235,16 +245,20 @@ struct session_token {
 // before redeeming a ticket, so that a lost sign-in answer can be recovered.
 struct create_client {
   using response_type = client_answer;
-  static constexpr bool idempotent = false;
-  static constexpr auto describe() { return endpoint(http_method::post, path("/v1/client")); }
+  static constexpr auto describe() {
+    using namespace decl;
+    return endpoint(http_method::post, path("/v1/client"));
+  }
   friend bool operator==(const create_client&, const create_client&) = default;
 };
 
 // GET /v1/client: the caller's client with its sessions (null without a token).
 struct read_client {
   using response_type = client_answer;
-  static constexpr bool idempotent = true;
-  static constexpr auto describe() { return endpoint(http_method::get, path("/v1/client")); }
+  static constexpr auto describe() {
+    using namespace decl;
+    return endpoint(http_method::get, path("/v1/client"), idempotent);
+  }
   friend bool operator==(const read_client&, const read_client&) = default;
 };
 
@@ -254,8 +268,8 @@ struct sign_in_with_ticket {
   secret ticket;  // the sign-in token's `token`
 
   using response_type = sign_in_answer;
-  static constexpr bool idempotent = false;
   static constexpr auto describe() {
+    using namespace decl;
     return endpoint(
         http_method::post, path("/v1/client/sign_ins"),
         form_body(constant("strategy", "ticket"), field("ticket", &sign_in_with_ticket::ticket)));
@@ -281,14 +295,15 @@ struct touch_session {
   std::optional<touch_intent> intent{};
 
   using response_type = session_answer;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
+    using namespace decl;
     using t = touch_session;
     return endpoint(
         http_method::post,
         path("/v1/client/sessions/", param("session_id", &t::session_id), "/touch"),
-        form_body(field("active_organization_id", &t::active_organization_id, allow_empty),
-                  field("intent", &t::intent)));
+        form_body(field("active_organization_id", &t::active_organization_id, may_be_empty),
+                  field("intent", &t::intent)),
+        idempotent);
   }
   friend bool operator==(const touch_session&, const touch_session&) = default;
 };
@@ -301,12 +316,13 @@ struct mint_session_token {
   std::optional<std::string> organization_id{};
 
   using response_type = session_token;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
+    using namespace decl;
     using t = mint_session_token;
     return endpoint(http_method::post,
                     path("/v1/client/sessions/", param("session_id", &t::session_id), "/tokens"),
-                    form_body(field("organization_id", &t::organization_id, allow_empty)));
+                    form_body(field("organization_id", &t::organization_id, may_be_empty)),
+                    idempotent);
   }
   friend bool operator==(const mint_session_token&, const mint_session_token&) = default;
 };
@@ -318,12 +334,13 @@ struct mint_session_token_from_template {
   std::string template_name;
 
   using response_type = session_token;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
+    using namespace decl;
     using t = mint_session_token_from_template;
     return endpoint(http_method::post,
                     path("/v1/client/sessions/", param("session_id", &t::session_id), "/tokens/",
-                         param("template_name", &t::template_name)));
+                         param("template_name", &t::template_name)),
+                    idempotent);
   }
   friend bool operator==(const mint_session_token_from_template&,
                          const mint_session_token_from_template&) = default;
@@ -334,11 +351,12 @@ struct remove_session {
   std::string session_id;
 
   using response_type = session_answer;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
+    using namespace decl;
     using t = remove_session;
     return endpoint(http_method::post,
-                    path("/v1/client/sessions/", param("session_id", &t::session_id), "/remove"));
+                    path("/v1/client/sessions/", param("session_id", &t::session_id), "/remove"),
+                    idempotent);
   }
   friend bool operator==(const remove_session&, const remove_session&) = default;
 };

@@ -86,6 +86,7 @@ inline const session* new_session(const client_answer& a, const std::vector<std:
 struct ticket_claims {
   std::string sub;
   static constexpr auto describe() {
+    using namespace decl;
     return model("ticket_claims", field("sub", &ticket_claims::sub, non_empty));
   }
 };

@@ -5,24 +5,31 @@
 //
 //   struct get_user {
 //     std::string user_id;
-//     using response_type = user;                  // a declared model
-//     static constexpr bool idempotent = true;     // safe to retry blindly
+//     using response_type = user;  // a declared model, or any kind: std::vector<user>
 //     static constexpr auto describe() {
-//       return clerk::endpoint(clerk::http_method::get,
-//                               clerk::path("/users/", clerk::param("user_id",
-//                               &get_user::user_id)));
+//       using namespace clerk::decl;
+//       return endpoint(clerk::http_method::get,
+//                       path("/users/", param("user_id", &get_user::user_id)),
+//                       idempotent);  // safe to send again
 //     }
 //   };
 //
 // endpoint(method, path, parts...) takes, in any order, at most one body,
-// json_body(fields...) or form_body(fields...), and one query(fields...).
-// Fields are clerk::field(wire name, member, options...) as in models:
-// std::optional members are left out when unset; strings must be non-empty
-// (unless clerk::allow_empty), valid UTF-8 and free of control characters;
-// clerk::at_least(n) bounds integers and durations; clerk::named("x") names
-// the field in errors; a declared model member is written as a JSON object and
-// its fields are checked as "member.field". A path parameter is encoded as
-// exactly one segment, and "." or ".." is refused.
+// json_body(fields...) or form_body(fields...) (never on GET or DELETE), one
+// query(fields...), `idempotent` (the request may be sent again: retried
+// after a 429 or 5xx, replayed by a transport), and already_done("code"): the
+// Clerk error code that, met on a retry, means an earlier attempt did it.
+// Fields are clerk::decl::field(wire name, member, options...) as in models:
+// std::optional members are left out when unset (sent as null with
+// present_or_null); strings must be non-empty (unless may_be_empty), valid
+// UTF-8 and free of control characters (a JSON body's may hold newlines and
+// tabs with free_text); at_least(n) bounds numbers and durations; named("x")
+// names the field in errors; a declared model member is written as a JSON
+// object and its fields are checked as "member.field". A query or form field
+// is a scalar or an array of scalars, sent as a repeated name
+// ("?user_id=a&user_id=b"). A path parameter is encoded as exactly one
+// segment, and "." or ".." is refused. Mistakes (an option that does not fit
+// its member, two fields of one name, a body on a GET) do not compile.
 //
 // The service: build_request(op, cfg) works with any configuration type that
 // has base_url() and limits() and a prepare_request(cfg, request) found by
@@ -34,6 +41,7 @@
 #define CLERK_OPERATION_HPP
 
 #include <clerk/config.hpp>
+#include <clerk/detail/operation_info.hpp>
 #include <clerk/detail/response.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
@@ -41,244 +49,95 @@
 #include <clerk/result.hpp>
 #include <clerk/version.hpp>
 
-#include <array>
 #include <concepts>
-#include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
-
-template <class T, class M>
-struct param_decl {
-  std::string_view name;
-  M T::*member;
-};
-template <class... P>
-struct path_decl {
-  std::tuple<P...> parts;
-};
-enum class body_encoding { none, json, form };
-template <class... F>
-struct body_decl {
-  body_encoding encoding;
-  std::tuple<F...> fields;
-};
-template <class... F>
-struct query_decl {
-  std::tuple<F...> fields;
-};
-template <class Path, class Body, class Query>
-struct operation_decl {
-  http_method method;
-  Path path;
-  Body body;
-  Query query;
-};
+namespace decl {
 
 // A path parameter: the member's value, percent-encoded as one segment.
 template <class T>
-constexpr param_decl<T, std::string> param(std::string_view name, std::string T::*member) {
+constexpr detail::param_decl<T, std::string> param(std::string_view name, std::string T::*member) {
   return {name, member};
 }
-
-namespace detail {
-template <class P>
-constexpr auto path_part(P p) {
-  if constexpr (std::is_convertible_v<P, std::string_view>)
-    return std::string_view(p);
-  else
-    return p;
-}
-template <class T>
-struct is_body : std::false_type {};
-template <class... F>
-struct is_body<body_decl<F...>> : std::true_type {};
-template <class T>
-struct is_query : std::false_type {};
-template <class... F>
-struct is_query<query_decl<F...>> : std::true_type {};
-
-}  // namespace detail
-
 // The path after the service's base URL: literal pieces and param()s.
 template <class... P>
 constexpr auto path(P... parts) {
-  return path_decl<decltype(detail::path_part(parts))...>{{detail::path_part(parts)...}};
+  return detail::path_decl<decltype(detail::path_part(parts))...>{{detail::path_part(parts)...}};
 }
 template <class... F>
-constexpr body_decl<F...> json_body(F... fields) {
-  return {body_encoding::json, {fields...}};
+constexpr detail::body_decl<F...> json_body(F... fields) {
+  return {detail::body_encoding::json, {fields...}};
 }
 template <class... F>
-constexpr body_decl<F...> form_body(F... fields) {
-  return {body_encoding::form, {fields...}};
+constexpr detail::body_decl<F...> form_body(F... fields) {
+  return {detail::body_encoding::form, {fields...}};
 }
 template <class... F>
-constexpr query_decl<F...> query(F... fields) {
+constexpr detail::query_decl<F...> query(F... fields) {
   return {{fields...}};
 }
-
-namespace detail {
-template <template <class> class Is, class Default>
-constexpr auto pick_one(Default d) {
-  return d;
+// Request headers from fields: headers(field("Origin", &op::origin)). Values
+// must be visible ASCII; an unset optional sends no header.
+template <class... F>
+constexpr detail::headers_decl<F...> headers(F... fields) {
+  return {{fields...}};
 }
-template <template <class> class Is, class Default, class First, class... Rest>
-constexpr auto pick_one(Default d, First first, Rest... rest) {
-  if constexpr (Is<First>::value)
-    return first;
-  else
-    return pick_one<Is>(d, rest...);
+// The request may be sent again: the same state however many times it lands.
+inline constexpr detail::idempotent_t idempotent{};
+// The Clerk error code a retry meets when an earlier attempt did the work
+// (a revoke: "the token is no longer pending"): client::send then reports
+// retry_stop::maybe_done_earlier.
+constexpr detail::already_done_t already_done(std::string_view code) {
+  return {code};
 }
-}  // namespace detail
 
 template <class Path, class... Parts>
 constexpr auto endpoint(http_method method, Path path, Parts... parts) {
-  static_assert(((detail::is_body<Parts>::value || detail::is_query<Parts>::value) && ...),
-                "clerk::endpoint: after the path, only json_body(), form_body() and query()");
-  static_assert((0 + ... + int(detail::is_body<Parts>::value)) <= 1,
-                "clerk::endpoint: at most one body");
-  static_assert((0 + ... + int(detail::is_query<Parts>::value)) <= 1,
-                "clerk::endpoint: at most one query");
-  auto body = detail::pick_one<detail::is_body>(body_decl<>{body_encoding::none, {}}, parts...);
-  auto q = detail::pick_one<detail::is_query>(query_decl<>{}, parts...);
-  return operation_decl<Path, decltype(body), decltype(q)>{method, path, body, q};
+  using namespace detail;
+  static_assert(
+      ((is_body<Parts>::value || is_query<Parts>::value || is_headers<Parts>::value ||
+        std::is_same_v<Parts, idempotent_t> || std::is_same_v<Parts, already_done_t>)&&...),
+      "clerk::decl::endpoint: after the path, only json_body(), form_body(), query(), "
+      "headers(), idempotent and already_done()");
+  static_assert((0 + ... + int(is_headers<Parts>::value)) <= 1,
+                "clerk::decl::endpoint: at most one headers()");
+  static_assert((0 + ... + int(is_body<Parts>::value)) <= 1,
+                "clerk::decl::endpoint: at most one body");
+  static_assert((0 + ... + int(is_query<Parts>::value)) <= 1,
+                "clerk::decl::endpoint: at most one query");
+  static_assert((0 + ... + int(std::is_same_v<Parts, already_done_t>)) <= 1,
+                "clerk::decl::endpoint: at most one already_done()");
+  auto body = pick_one<is_body>(body_decl<>{body_encoding::none, {}}, parts...);
+  auto q = pick_one<is_query>(query_decl<>{}, parts...);
+  auto h = pick_one<is_headers>(headers_decl<>{}, parts...);
+  return operation_decl<Path, decltype(body), decltype(q), decltype(h)>{
+      method,
+      path,
+      body,
+      q,
+      h,
+      (false || ... || std::is_same_v<Parts, idempotent_t>),
+      pick_one<is_already_done>(already_done_t{}, parts...).code};
 }
 
-namespace detail {
+}  // namespace decl
 
-template <class T>
-struct is_operation_decl : std::false_type {};
-template <class P, class B, class Q>
-struct is_operation_decl<operation_decl<P, B, Q>> : std::true_type {};
-
-// An operation's declaration, type-erased for the one builder.
-struct path_piece {
-  std::string_view text;                      // a literal, or the parameter's name
-  const std::string* (*get)(const void* op);  // a parameter's value; nullptr: a literal
-};
-struct operation_info {
-  http_method method;
-  bool idempotent;  // the request may be replayed (http_request::replayable)
-  body_encoding encoding;
-  const path_piece* path;
-  std::size_t path_count;
-  model_info body;
-  model_info query;
+// The answer of an operation that answers no body to read (204, 202): any
+// 2xx, its body ignored.
+struct no_content {
+  friend bool operator==(const no_content&, const no_content&) = default;
 };
 
-template <class Op>
-struct body_fields {
-  using object = Op;
-  static constexpr const auto& fields = decl_of<Op>.body.fields;
-};
-template <class Op>
-struct query_fields {
-  using object = Op;
-  static constexpr const auto& fields = decl_of<Op>.query.fields;
-};
+// An operation whose response_type is clerk::http_response gets the answer as
+// it came, unparsed, when its status is 2xx or 3xx (a redirect's Location is
+// in its headers; nothing follows it): for HTML pages and redirect endpoints.
 
-template <class Op, std::size_t I>
-struct path_at {
-  static constexpr const auto& decl = std::get<I>(decl_of<Op>.path.parts);
-  static const std::string* get(const void* op) {
-    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
-      return nullptr;
-    else
-      return &(static_cast<const Op*>(op)->*(decl.member));
-  }
-  static constexpr path_piece info() {
-    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
-      return {decl, nullptr};
-    else
-      return {decl.name, &get};
-  }
-};
-
-template <class Op, std::size_t... I>
-constexpr auto make_path(std::index_sequence<I...>) {
-  return std::array<path_piece, sizeof...(I)>{path_at<Op, I>::info()...};
-}
-template <class Op>
-inline constexpr auto path_of =
-    make_path<Op>(std::make_index_sequence<std::tuple_size_v<decltype(decl_of<Op>.path.parts)>>());
-
-// Form bodies and queries hold scalars: no model, array or JSON object.
-constexpr bool scalars_only(const field_info* fields, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i)
-    if (fields[i].k == kind::model || fields[i].k == kind::model_array ||
-        fields[i].k == kind::json || fields[i].k == kind::rest || fields[i].k == kind::header ||
-        fields[i].k == kind::integer_array)
-      return false;
-  return true;
-}
-
-template <class Op>
-constexpr operation_info make_operation_info() {
-  constexpr const auto& d = decl_of<Op>;
-  constexpr const auto& body = fields_of<body_fields<Op>>;
-  constexpr const auto& q = fields_of<query_fields<Op>>;
-  static_assert(d.body.encoding != body_encoding::form || scalars_only(body.data(), body.size()),
-                "clerk::form_body and clerk::query take scalar fields only");
-  static_assert(scalars_only(q.data(), q.size()),
-                "clerk::form_body and clerk::query take scalar fields only");
-  bool idempotent = false;  // unless the operation says so: never replayed
-  if constexpr (requires { Op::idempotent; })
-    idempotent = Op::idempotent;
-  return {d.method,
-          idempotent,
-          d.body.encoding,
-          path_of<Op>.data(),
-          path_of<Op>.size(),
-          {"body", body.data(), body.size()},
-          {"query", q.data(), q.size()}};
-}
-template <class Op>
-inline constexpr operation_info operation_info_of = make_operation_info<Op>();
-
-// What a service adds to every request (prepare_request), type-erased; a
-// prepare_request may refuse the request by returning an invalid_request
-// (a client token that is not a valid header value).
-using prepare_fn = std::optional<invalid_request> (*)(const void* cfg, http_request& r);
-
-template <class Config>
-std::optional<invalid_request> prepare_for(const void* cfg, http_request& r) {
-  const auto& c = *static_cast<const Config*>(cfg);
-  if constexpr (std::is_void_v<decltype(prepare_request(c, r))>) {
-    prepare_request(c, r);
-    return std::nullopt;
-  } else {
-    return prepare_request(c, r);
-  }
-}
-
-// The request for `op`: every path parameter and field checked (the first
-// at fault is the error), then the method and URL (`base` and the path), what
-// `prepare` adds for the service, the query, and the body with its type.
-CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info, const void* op,
-                                                      std::string_view base, const void* cfg,
-                                                      prepare_fn prepare);
-
-// The checks of request values, each naming the field (prefix + label) at fault.
-CLERK_BACKEND_DECL std::optional<invalid_request> check_fields(std::string_view prefix,
-                                                               const model_info& info,
-                                                               const void* obj);
-// A JSON object's text; with `declared`, none of its member names may be one
-// of that model's fields (they are written beside them).
-CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_view prefix,
-                                                                    std::string_view label,
-                                                                    std::string_view text,
-                                                                    const model_info* declared);
-
-}  // namespace detail
-
-// An operation that describes itself with clerk::endpoint().
+// An operation that describes itself with clerk::decl::endpoint().
 template <class Op>
 concept declared_operation = requires {
   typename Op::response_type;
@@ -302,7 +161,7 @@ result<http_request> build_request(const Op& op, const Config& cfg) {
                                &detail::prepare_for<Config>);
 }
 
-// The operation's response model, or an api_error (the service said no) or
+// The operation's answer (its response model, array...), or an api_error (the service said no) or
 // unexpected_response (anything else) error. Every limit comes from `lim`. A
 // 2xx that fails validation keeps in unexpected_response::partial whatever
 // identified the resource (id, and token or url as secrets).
@@ -310,10 +169,22 @@ template <declared_operation Op>
 result<typename Op::response_type> parse_response(const Op&, const http_response& r,
                                                   const response_limits& lim) {
   using M = typename Op::response_type;
-  M m{};
-  if (auto e = detail::parse_into(detail::info_of<M>, &m, r, lim))
-    return std::move(*e);
-  return m;
+  if constexpr (std::is_same_v<M, no_content>) {
+    if (r.status < 200 || r.status > 299)
+      if (auto e = detail::check_response(r, lim))
+        return std::move(*e);
+    return no_content{};
+  } else if constexpr (std::is_same_v<M, http_response>) {
+    if (r.status < 200 || r.status > 399 || r.body.size() > lim.max_body_bytes)
+      if (auto e = detail::check_response(r, lim))
+        return std::move(*e);
+    return r;
+  } else {
+    M m{};
+    if (auto e = detail::parse_into(detail::root_info<M>, &m, r, lim))
+      return std::move(*e);
+    return m;
+  }
 }
 
 // The same, with the limits of the configuration the request was built with.

@@ -68,6 +68,7 @@ struct json_web_key {
 
   friend bool operator==(const json_web_key&, const json_web_key&) = default;
   static constexpr auto describe() {
+    using namespace decl;
     using k = json_web_key;
     return model("json_web_key", field("kid", &k::kid), field("kty", &k::kty),
                  field("alg", &k::alg), field("use", &k::use), field("n", &k::n),
@@ -82,15 +83,20 @@ struct jwks {
   std::vector<json_web_key> keys;
 
   friend bool operator==(const jwks&, const jwks&) = default;
-  static constexpr auto describe() { return model("jwks", field("keys", &jwks::keys)); }
+  static constexpr auto describe() {
+    using namespace decl;
+    return model("jwks", field("keys", &jwks::keys));
+  }
   friend std::ostream& operator<<(std::ostream& os, const jwks& j) { return print(os, j); }
 };
 
 // GET /jwks on the Backend API (with the secret key): the instance's keys.
 struct get_jwks {
   using response_type = jwks;
-  static constexpr bool idempotent = true;
-  static constexpr auto describe() { return endpoint(http_method::get, path("/jwks")); }
+  static constexpr auto describe() {
+    using namespace decl;
+    return endpoint(http_method::get, path("/jwks"), idempotent);
+  }
   friend bool operator==(const get_jwks&, const get_jwks&) = default;
 };
 
@@ -99,9 +105,9 @@ struct get_jwks {
 // Frontend API's origin (the path is not under /v1).
 struct get_frontend_jwks {
   using response_type = jwks;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
-    return endpoint(http_method::get, path("/.well-known/jwks.json"));
+    using namespace decl;
+    return endpoint(http_method::get, path("/.well-known/jwks.json"), idempotent);
   }
   friend bool operator==(const get_frontend_jwks&, const get_frontend_jwks&) = default;
 };
@@ -155,6 +161,7 @@ struct organization_claims {
 
   friend bool operator==(const organization_claims&, const organization_claims&) = default;
   static constexpr auto describe() {
+    using namespace decl;
     using o = organization_claims;
     return model("organization", field("id", &o::id, absent_in_response),
                  field("rol", &o::role, absent_in_response), field("slg", &o::slug),
@@ -172,6 +179,7 @@ struct session_actor {
 
   friend bool operator==(const session_actor&, const session_actor&) = default;
   static constexpr auto describe() {
+    using namespace decl;
     using a = session_actor;
     return model("actor", field("sub", &a::sub, absent_in_response), field("iss", &a::iss),
                  field("sid", &a::sid), other_members(&a::other_claims));
@@ -199,6 +207,7 @@ struct session_claims {
 
   friend bool operator==(const session_claims&, const session_claims&) = default;
   static constexpr auto describe() {
+    using namespace decl;
     using c = session_claims;
     // Presence of sub, sid, iss and exp is checked by the verifier, in its
     // order; the parser checks types.

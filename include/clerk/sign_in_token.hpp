@@ -35,6 +35,7 @@ struct sign_in_token {
   timestamp updated_at{};
 
   static constexpr auto describe() {
+    using namespace decl;
     using t = sign_in_token;
     return model("sign_in_token", constant("object", "sign_in_token"),
                  field("id", &t::id, non_empty), field("status", &t::status),

@@ -27,8 +27,8 @@ struct create_sign_in_token {
 
   using response_type = sign_in_token;
   // Not idempotent: a blind retry may leave a second valid token.
-  static constexpr bool idempotent = false;
   static constexpr auto describe() {
+    using namespace decl;
     using o = create_sign_in_token;
     return endpoint(
         http_method::post, path("/sign_in_tokens"),
@@ -45,16 +45,16 @@ struct revoke_sign_in_token {
 
   using response_type = sign_in_token;
   // Revoking twice leaves the same state (the second answer is a 400).
-  static constexpr bool idempotent = true;
   // That 400's code. When a retry meets it after an earlier attempt may have
   // reached Clerk, client::send reports retry_stop::maybe_done_earlier: the
   // token is no longer pending, possibly revoked by that earlier attempt.
-  static constexpr std::string_view already_done_code = "sign_in_token_cannot_be_revoked_code";
   static constexpr auto describe() {
+    using namespace decl;
     return endpoint(
         http_method::post,
         path("/sign_in_tokens/", param("sign_in_token_id", &revoke_sign_in_token::sign_in_token_id),
-             "/revoke"));
+             "/revoke"),
+        idempotent, already_done("sign_in_token_cannot_be_revoked_code"));
   }
   friend bool operator==(const revoke_sign_in_token&, const revoke_sign_in_token&) = default;
 };

@@ -59,6 +59,26 @@ inline bool on_path(const char* program) {
   return false;
 }
 
+// The Backend API document with "/v1" put back in front of every path (Prism
+// drops the server URL's path) and the server URL cut to the origin. Nothing
+// else: Prism's answers are what the document allows.
+inline std::string prefixed_document(const std::string& doc) {
+  std::string out;
+  std::istringstream lines(doc);
+  bool in_paths = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != ' ')
+      in_paths = line == "paths:";
+    if (in_paths && line.starts_with("  /"))
+      line.insert(2, "/v1");
+    if (line == "  - url: https://api.clerk.com/v1")
+      line = "  - url: https://api.clerk.com";
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
 // A loopback port free a moment ago, for Prism (which cannot take port 0).
 inline int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -98,9 +118,11 @@ class prism_process {
   }
 
   // Starts Prism on `served`, logging to `log`, in a process group of its
-  // own (stopped together, by that group's id). False, with its log on
-  // stderr, when it does not listen within a minute.
-  bool start(const fs::path& prism, const fs::path& served, const fs::path& log) {
+  // own (stopped together, by that group's id); `dynamic`: answers made up
+  // from the schemas (prism mock -d) instead of the document's examples.
+  // False, with its log on stderr, when it does not listen within a minute.
+  bool start(const fs::path& prism, const fs::path& served, const fs::path& log,
+             bool dynamic = false) {
     log_ = log;
     port_ = free_port();
     if (port_ <= 0) {
@@ -119,6 +141,8 @@ class prism_process {
     std::vector<std::string> args = {
         "node", prism.string(),        "mock",         "-h", "127.0.0.1",
         "-p",   std::to_string(port_), served.string()};
+    if (dynamic)
+      args.push_back("-d");
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());

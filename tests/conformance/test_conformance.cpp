@@ -39,27 +39,6 @@ constexpr const char* key = "sk_test_conformance0key0prism";
 clerk_test::prism_process prism;
 std::string prism_base_url;  // http://127.0.0.1:PORT/v1
 
-// The document as published, with "/v1" put back in front of every path
-// (Prism drops the server URL's path) and the server URL cut to the origin.
-// Nothing else: Prism's answers are what the document allows, its placeholder
-// -(2^53 - 1) for a bare int64 timestamp included.
-std::string prefixed_document(std::string doc) {
-  std::string out;
-  std::istringstream lines(doc);
-  bool in_paths = false;
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line[0] != ' ')
-      in_paths = line == "paths:";
-    if (in_paths && line.starts_with("  /"))
-      line.insert(2, "/v1");
-    if (line == "  - url: https://api.clerk.com/v1")
-      line = "  - url: https://api.clerk.com";
-    out += line;
-    out += '\n';
-  }
-  return out;
-}
-
 std::string log_once_it_shows(const std::string& marker) {
   return prism.log_once_it_shows(marker);
 }
@@ -286,7 +265,7 @@ int main(int argc, char** argv) {
   const fs::path work = fs::path(CLERK_CONFORMANCE_WORK_DIR);
   fs::create_directories(work);
   const fs::path served = work / "bapi-v1.yml";
-  std::ofstream(served, std::ios::binary) << prefixed_document(read_file(document));
+  std::ofstream(served, std::ios::binary) << clerk_test::prefixed_document(read_file(document));
   if (!prism.start(prism_bin, served, work / "prism.log"))
     return 1;
   prism_base_url = prism.origin() + "/v1";

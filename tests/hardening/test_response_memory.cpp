@@ -96,25 +96,26 @@ struct user {
   std::string id;
   std::optional<std::string> first_name, last_name, username, image_url;
   static constexpr auto describe() {
-    return clerk::model(
-        "user", clerk::field("id", &user::id, clerk::non_empty),
-        clerk::field("first_name", &user::first_name), clerk::field("last_name", &user::last_name),
-        clerk::field("username", &user::username), clerk::field("image_url", &user::image_url));
+    using namespace clerk::decl;
+    return model("user", field("id", &user::id, non_empty), field("first_name", &user::first_name),
+                 field("last_name", &user::last_name), field("username", &user::username),
+                 field("image_url", &user::image_url));
   }
 };
 struct user_list {
   std::vector<user> data;
   std::int64_t total_count = 0;
   static constexpr auto describe() {
-    return clerk::model("user_list", clerk::field("data", &user_list::data),
-                        clerk::field("total_count", &user_list::total_count));
+    using namespace clerk::decl;
+    return model("user_list", field("data", &user_list::data),
+                 field("total_count", &user_list::total_count));
   }
 };
 struct list_users {
   using response_type = user_list;
-  [[maybe_unused]] static constexpr bool idempotent = true;
   static constexpr auto describe() {
-    return clerk::endpoint(clerk::http_method::get, clerk::path("/users"));
+    using namespace clerk::decl;
+    return endpoint(clerk::http_method::get, path("/users"), idempotent);
   }
 };
 

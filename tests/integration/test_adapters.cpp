@@ -310,6 +310,7 @@ bool second_on_first(int connection, int request, std::string_view) {
 struct ping {
   using response_type = clerk::sign_in_token;
   static constexpr bool idempotent = true;
+  static constexpr std::string_view already_done_code = {};  // none
   friend clerk::result<clerk::http_request> build_request(const ping&, const clerk::config& c) {
     clerk::http_request r;
     r.url = std::string(c.base_url()) + "/ping";

@@ -28,9 +28,10 @@ struct session {
   bool expired = false;
   friend bool operator==(const session&, const session&) = default;
   static constexpr auto describe() {
-    return clerk::model("session", clerk::field("id", &session::id, clerk::non_empty),
-                        clerk::field("last_active_token", &session::last_active_token),
-                        clerk::field("expired", &session::expired));
+    using namespace clerk::decl;
+    return model("session", field("id", &session::id, non_empty),
+                 field("last_active_token", &session::last_active_token),
+                 field("expired", &session::expired));
   }
 };
 
@@ -40,10 +41,11 @@ struct client_state {
   std::int64_t count = 0;
   friend bool operator==(const client_state&, const client_state&) = default;
   static constexpr auto describe() {
-    return clerk::model("client", clerk::field("sessions", &client_state::sessions),
-                        clerk::field("last_active_session_id",
-                                     &client_state::last_active_session_id, clerk::required),
-                        clerk::field("count", &client_state::count));
+    using namespace clerk::decl;
+    return model(
+        "client", field("sessions", &client_state::sessions),
+        field("last_active_session_id", &client_state::last_active_session_id, present_or_null),
+        field("count", &client_state::count));
   }
 };
 
@@ -54,10 +56,11 @@ struct envelope {
   std::string trace_id;                        // from the Clerk-Trace-Id header
   friend bool operator==(const envelope&, const envelope&) = default;
   static constexpr auto describe() {
-    return clerk::model("envelope", clerk::field("client", &envelope::client),
-                        clerk::field("response", &envelope::response),
-                        clerk::from_header("Authorization", &envelope::rotated_token),
-                        clerk::from_header("Clerk-Trace-Id", &envelope::trace_id));
+    using namespace clerk::decl;
+    return model("envelope", field("client", &envelope::client),
+                 field("response", &envelope::response),
+                 from_header("Authorization", &envelope::rotated_token),
+                 from_header("Clerk-Trace-Id", &envelope::trace_id));
   }
 };
 
@@ -66,13 +69,16 @@ struct list_things {
   std::optional<std::string> query{};
   bool with_deleted = false;
   using response_type = envelope;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
+    using namespace clerk::decl;
     using o = list_things;
-    return clerk::endpoint(clerk::http_method::get, clerk::path("/things"),
-                           clerk::query(clerk::field("limit", &o::limit, clerk::at_least(1)),
-                                        clerk::field("query", &o::query, clerk::allow_empty),
-                                        clerk::field("with_deleted", &o::with_deleted)));
+    return endpoint(
+        // A member named like a declaration word hides it: qualify the word.
+        clerk::http_method::get, path("/things"),
+        clerk::decl::query(field("limit", &o::limit, at_least(1)),
+                           field("query", &o::query, may_be_empty),
+                           field("with_deleted", &o::with_deleted)),
+        idempotent);
   }
 };
 
@@ -80,12 +86,11 @@ struct sign_in_form {
   std::string strategy{};
   std::string ticket{};
   using response_type = envelope;
-  static constexpr bool idempotent = false;
   static constexpr auto describe() {
+    using namespace clerk::decl;
     using o = sign_in_form;
-    return clerk::endpoint(clerk::http_method::post, clerk::path("/client/sign_ins"),
-                           clerk::form_body(clerk::field("strategy", &o::strategy),
-                                            clerk::field("ticket", &o::ticket)));
+    return endpoint(clerk::http_method::post, path("/client/sign_ins"),
+                    form_body(field("strategy", &o::strategy), field("ticket", &o::ticket)));
   }
 };
 
@@ -96,13 +101,12 @@ struct search {
   std::optional<std::int64_t> limit;
   std::string note;
   using response_type = envelope;
-  static constexpr bool idempotent = true;
   static constexpr auto describe() {
-    return clerk::endpoint(
-        clerk::http_method::post,
-        clerk::path("/organizations/", clerk::param("org_id", &search::org_id), "/search"),
-        clerk::query(clerk::field("query", &search::q), clerk::field("limit", &search::limit)),
-        clerk::json_body(clerk::field("note", &search::note)));
+    using namespace clerk::decl;
+    return endpoint(clerk::http_method::post,
+                    path("/organizations/", param("org_id", &search::org_id), "/search"),
+                    query(field("query", &search::q), field("limit", &search::limit)),
+                    json_body(field("note", &search::note)), idempotent);
   }
 };
 
@@ -196,8 +200,8 @@ TEST_CASE("problems inside nested models and arrays name the path to the field")
         "missing field \"client.last_active_session_id\"");
   CHECK(problem(R"({"response":{},"client":{"sessions":{},"last_active_session_id":null}})") ==
         "field \"client.sessions\" is an object, expected an array");
-  CHECK(problem(R"({"response":[],"client":null})") ==
-        "field \"response\" is an array, expected an object");
+  CHECK(problem(R"({"response":{},"client":[]})") ==
+        "field \"client\" is an array, expected an object");
   CHECK(problem(R"({"client":null})") == "missing field \"response\"");
 }
 
@@ -290,9 +294,9 @@ namespace demo {
 struct odd_names {
   std::string quoted, plain, tabbed;
   static constexpr auto describe() {
-    return clerk::model("odd", clerk::field("say \"hi\"", &odd_names::quoted),
-                        clerk::field("plain", &odd_names::plain),
-                        clerk::field("a\tb", &odd_names::tabbed));
+    using namespace clerk::decl;
+    return model("odd", field("say \"hi\"", &odd_names::quoted), field("plain", &odd_names::plain),
+                 field("a\tb", &odd_names::tabbed));
   }
 };
 

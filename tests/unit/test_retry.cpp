@@ -195,7 +195,7 @@ TEST_CASE("a cancelled driver records the attempts made, counting one cut short"
 TEST_CASE(
     "a retried revoke that meets cannot_be_revoked after a possible delivery is its own "
     "outcome") {
-  const auto code = clerk::revoke_sign_in_token::already_done_code;
+  const auto code = clerk::detail::already_done_code<clerk::revoke_sign_in_token>();
   auto cannot = status_error(400, "", std::string(code));
   for (auto first : {status_error(502), transport_failure(false)}) {
     clerk::retry_state s(clerk::retry_policy(), true, code);

@@ -158,7 +158,13 @@ TEST_CASE("the token id is required and cannot escape its path segment") {
   CHECK(build_refused(clerk::revoke_sign_in_token{"sit_\x80"}).reason == "must be valid UTF-8");
 }
 
-TEST_CASE("operations say whether a blind retry is safe") {
-  CHECK_FALSE(clerk::create_sign_in_token::idempotent);
-  CHECK(clerk::revoke_sign_in_token::idempotent);
+TEST_CASE("operations say whether a blind retry is safe, and their requests carry it") {
+  CHECK_FALSE(clerk::detail::operation_info_of<clerk::create_sign_in_token>.idempotent);
+  CHECK(clerk::detail::operation_info_of<clerk::revoke_sign_in_token>.idempotent);
+  auto create = clerk::build_request(clerk::create_sign_in_token{"user_1"}, make_config());
+  auto revoke = clerk::build_request(clerk::revoke_sign_in_token{"sit_1"}, make_config());
+  REQUIRE(create.has_value());
+  REQUIRE(revoke.has_value());
+  CHECK_FALSE(create->replayable);
+  CHECK(revoke->replayable);
 }

@@ -6,9 +6,9 @@
 
 #include <clerk/config.hpp>
 #include <clerk/detail/decl.hpp>
+#include <clerk/detail/model_info.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
-#include <clerk/model.hpp>
 #include <clerk/version.hpp>
 
 #include <cstddef>
@@ -53,10 +53,12 @@ struct members_problem {
 CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view object_text,
                                                                 const model_info* declared);
 
-// The whole parse of an operation's answer: check_response, then parse_model
-// into `obj`. A 2xx that fails validation keeps in unexpected_response::partial
-// what the half-read model says of the resource: its id and its secrets.
-CLERK_BACKEND_DECL std::optional<error> parse_into(const model_info& info, void* obj,
+// The whole parse of an operation's answer: check_response, then the body
+// into `obj`, whose type `root` describes (root_info<T>: a model, or a bare
+// array...). A 2xx model that fails validation keeps in
+// unexpected_response::partial what the half-read model says of the
+// resource: its id and its secrets.
+CLERK_BACKEND_DECL std::optional<error> parse_into(const field_info& root, void* obj,
                                                    const http_response& r,
                                                    const response_limits& lim);
 

@@ -104,7 +104,8 @@ inline constexpr std::chrono::seconds default_sign_in_token_lifetime{2592000};
 // so one fake may be shared across threads.
 //
 // Answers POST {prefix}/sign_in_tokens, POST {prefix}/actor_tokens, POST
-// {prefix}/{sign_in,actor}_tokens/{id}/revoke and GET {prefix}/users/{id} as
+// {prefix}/{sign_in,actor}_tokens/{id}/revoke, GET {prefix}/users/{id} and
+// GET {prefix}/users?user_id=.. (a bare array of the known users) as
 // Clerk's Backend API does (an actor token not pending cannot be revoked:
 // 400 actor_token_cannot_be_revoked, the fake's own code), and the
 // Frontend API's {prefix}/client, {prefix}/client/sign_ins (ticket strategy)
@@ -489,7 +490,8 @@ class fake_clerk {
     const bool is_revoke = post && tokens && seg.size() == 3 && seg[2] == "revoke";
     const bool is_user = r.method == http_method::get && seg.size() == 2 && seg[0] == "users";
     const bool is_jwks = r.method == http_method::get && seg.size() == 1 && seg[0] == "jwks";
-    if (!is_create && !is_revoke && !is_user && !is_jwks)
+    const bool is_list = r.method == http_method::get && seg.size() == 1 && seg[0] == "users";
+    if (!is_create && !is_revoke && !is_user && !is_jwks && !is_list)
       return not_found("Resource not found", trace);
 
     // Clerk checks the key before anything else.
@@ -501,6 +503,8 @@ class fake_clerk {
                           trace);
     if (is_jwks)
       return json(200, s_->o.signer ? s_->o.signer->jwks() : std::string(R"({"keys":[]})"));
+    if (is_list)
+      return list_users(r.url);
     const bool actor = tokens && seg[0] == "actor_tokens";
     if (is_create)
       return actor ? create_actor(r, trace) : create(r, trace);
@@ -512,17 +516,43 @@ class fake_clerk {
     return actor ? revoke_actor(*id, trace) : revoke_token(*id, trace);
   }
 
-  // GET /users/{id}: the few fields a fake knows about a user.
-  http_response get_user(const std::string& id, std::string_view trace) const {
-    if (!s_->users.contains(id))
-      return not_found("No user was found with id " + id, trace);
+  // The few fields a fake knows about a user.
+  boost::json::object user_json(const std::string& id) const {
     boost::json::object u;
     u["object"] = "user";
     u["id"] = id;
     u["first_name"] = nullptr;
     u["created_at"] = s_->now.time_since_epoch().count();
     u["updated_at"] = s_->now.time_since_epoch().count();
-    return json(200, u);
+    return u;
+  }
+
+  // GET /users/{id}.
+  http_response get_user(const std::string& id, std::string_view trace) const {
+    if (!s_->users.contains(id))
+      return not_found("No user was found with id " + id, trace);
+    return json(200, user_json(id));
+  }
+
+  // GET /users[?user_id=a&user_id=b]: a bare array, as Clerk answers, of the
+  // known users among those named (every user when none is), sorted by id.
+  http_response list_users(std::string_view url) const {
+    std::set<std::string, std::less<>> wanted;
+    auto q = url.find('?');
+    for (std::string_view rest = q == std::string_view::npos ? "" : url.substr(q + 1);
+         !rest.empty();) {
+      auto amp = rest.find('&');
+      std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+      if (pair.starts_with("user_id="))
+        if (auto id = detail::percent_decode(pair.substr(8)))
+          wanted.insert(std::move(*id));
+    }
+    boost::json::array out;
+    for (const std::string& id : s_->users)
+      if (wanted.empty() || wanted.contains(id))
+        out.push_back(user_json(id));
+    return json(200, boost::json::serialize(out));
   }
 
   // POST /actor_tokens: user_id, actor (an object with a non-empty sub, every

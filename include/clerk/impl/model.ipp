@@ -2,11 +2,12 @@
 #ifndef CLERK_IMPL_MODEL_IPP
 #define CLERK_IMPL_MODEL_IPP
 
+#include <clerk/detail/model_info.hpp>
 #include <clerk/detail/text.hpp>
-#include <clerk/model.hpp>
 
 #include <clerk/redact.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -16,21 +17,6 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
-
-CLERK_BACKEND_DECL std::string format_timestamp(timestamp t) {
-  using namespace std::chrono;
-  if (t < min_timestamp || t > max_timestamp)
-    return std::to_string(t.time_since_epoch().count()) + "ms";
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<milliseconds> tod{t - day};
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(tod.hours().count()),
-                int(tod.minutes().count()), int(tod.seconds().count()),
-                int(tod.subseconds().count()));
-  return buf;
-}
 
 namespace detail {
 
@@ -131,61 +117,10 @@ CLERK_BACKEND_DECL void append_members(std::string& out, std::string_view object
   out.append(inner);
 }
 
-// The value at `v` (what field_info::get returned) of a field of kind `k`.
-inline void write_value(std::string& out, const field_info& f, const void* v) {
-  switch (f.k) {
-    case kind::string:
-      return append_json_string(out, *static_cast<const std::string*>(v));
-    case kind::secret:
-      return append_json_string(out, static_cast<const secret*>(v)->reveal());
-    case kind::enumeration:
-      return append_json_string(out, *static_cast<const std::string*>(v));
-    case kind::timestamp:
-      return append_integer(out, static_cast<const timestamp*>(v)->time_since_epoch().count());
-    case kind::integer:
-      return append_integer(out, *static_cast<const std::int64_t*>(v));
-    case kind::seconds:
-      return append_integer(out, static_cast<const std::chrono::seconds*>(v)->count());
-    case kind::boolean:
-      out += *static_cast<const bool*>(v) ? "true" : "false";
-      return;
-    case kind::json: {
-      const auto& j = *static_cast<const raw_json*>(v);
-      out += j.empty() ? std::string_view("{}") : j.text();
-      return;
-    }
-    case kind::unix_seconds:
-      return append_integer(
-          out, static_cast<const std::chrono::sys_seconds*>(v)->time_since_epoch().count());
-    case kind::integer_array: {
-      out += '[';
-      bool first = true;
-      for (std::int64_t n : *static_cast<const std::vector<std::int64_t>*>(v)) {
-        if (!first)
-          out += ',';
-        first = false;
-        append_integer(out, n);
-      }
-      out += ']';
-      return;
-    }
-    case kind::model:
-      return write_object(out, *f.child(), v);
-    case kind::model_array: {
-      out += '[';
-      for (std::size_t i = 0, n = f.size(v); i < n; ++i) {
-        if (i != 0)
-          out += ',';
-        write_object(out, *f.child(), f.at(v, i));
-      }
-      out += ']';
-      return;
-    }
-    case kind::constant:
-    case kind::rest:
-    case kind::header:
-      return;
-  }
+CLERK_BACKEND_DECL void append_number(std::string& out, double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round trip
+  out.append(buf, r.ptr);
 }
 
 inline void write_key(std::string& out, std::string_view name, bool& first) {
@@ -197,6 +132,89 @@ inline void write_key(std::string& out, std::string_view name, bool& first) {
     out += ',';
   append_json_string(out, name);
   out += ':';
+}
+
+// A user's type (decl::json_kind) as the value of its JSON kind.
+struct custom_value {
+  std::string s;
+  std::int64_t i = 0;
+  double d = 0;
+  bool b = false;
+  // Where to_json writes, for a field of kind `k`.
+  void* slot(kind k) noexcept {
+    return k == kind::string    ? static_cast<void*>(&s)
+           : k == kind::integer ? static_cast<void*>(&i)
+           : k == kind::number  ? static_cast<void*>(&d)
+                                : static_cast<void*>(&b);
+  }
+};
+
+// Calls `fn(key, element)` for each element of the array or map at `v`.
+template <class Fn>
+void for_each_element(const field_info& f, const void* v, Fn fn) {
+  f.each(v, &fn,
+         [](void* ctx, std::string_view key, const void* e) { (*static_cast<Fn*>(ctx))(key, e); });
+}
+
+// The value at `v` (what field_info::get returned) of field `f`.
+CLERK_BACKEND_DECL void write_value(std::string& out, const field_info& f, const void* v) {
+  if (f.custom != nullptr) {
+    custom_value c;
+    f.custom->to_json(v, c.slot(f.k));
+    field_info plain = f;
+    plain.custom = nullptr;
+    return write_value(out, plain, c.slot(f.k));
+  }
+  switch (f.k) {
+    case kind::string:
+    case kind::enumeration:
+      return append_json_string(out, *static_cast<const std::string*>(v));
+    case kind::secret:
+      return append_json_string(out, static_cast<const secret*>(v)->reveal());
+    case kind::timestamp:
+      return append_integer(out, static_cast<const timestamp*>(v)->time_since_epoch().count());
+    case kind::integer:
+      return append_integer(out, *static_cast<const std::int64_t*>(v));
+    case kind::seconds:
+      return append_integer(out, static_cast<const std::chrono::seconds*>(v)->count());
+    case kind::unix_seconds:
+      return append_integer(
+          out, static_cast<const std::chrono::sys_seconds*>(v)->time_since_epoch().count());
+    case kind::number:
+      return append_number(out, *static_cast<const double*>(v));
+    case kind::boolean:
+      out += *static_cast<const bool*>(v) ? "true" : "false";
+      return;
+    case kind::json: {
+      const auto& j = *static_cast<const raw_json*>(v);
+      out += j.empty() ? std::string_view("{}") : j.text();
+      return;
+    }
+    case kind::model:
+      return write_object(out, *f.child(), v);
+    case kind::array:
+    case kind::map: {
+      const bool map = f.k == kind::map;
+      out += map ? '{' : '[';
+      bool first = true;
+      for_each_element(f, v, [&](std::string_view key, const void* e) {
+        if (map) {
+          write_key(out, key, first);
+        } else {
+          if (!first)
+            out += ',';
+          first = false;
+        }
+        write_value(out, *f.element(), e);
+      });
+      out += map ? '}' : ']';
+      return;
+    }
+    case kind::constant:
+    case kind::rest:
+    case kind::header:
+      return;
+  }
 }
 
 CLERK_BACKEND_DECL void write_members(std::string& out, const model_info& info, const void* obj,
@@ -212,6 +230,9 @@ CLERK_BACKEND_DECL void write_members(std::string& out, const model_info& info, 
       if (const void* v = f.get(obj)) {
         write_key(out, f.name, first);
         write_value(out, f, v);
+      } else if (f.null_when_unset) {
+        write_key(out, f.name, first);
+        out += "null";
       }
     }
   }
@@ -224,12 +245,20 @@ CLERK_BACKEND_DECL void write_object(std::string& out, const model_info& info, c
   out += '}';
 }
 
-// One line whatever the answer held: strings, an enum's text and header
-// values go through redact_one_line, so a hostile "\n" cannot forge a log
-// line nor an ESC reach a terminal.
-inline void print_value(std::ostream& os, const field_info& f, const void* v) {
+// One line whatever the answer held: strings, an enum's text, map keys and
+// header values go through redact_one_line, so a hostile "\n" cannot forge a
+// log line nor an ESC reach a terminal.
+CLERK_BACKEND_DECL void print_value(std::ostream& os, const field_info& f, const void* v) {
+  if (f.custom != nullptr) {
+    custom_value c;
+    f.custom->to_json(v, c.slot(f.k));
+    field_info plain = f;
+    plain.custom = nullptr;
+    return print_value(os, plain, c.slot(f.k));
+  }
   switch (f.k) {
     case kind::string:
+    case kind::enumeration:
       os << http::redact_one_line(*static_cast<const std::string*>(v));
       return;
     case kind::secret:
@@ -241,9 +270,6 @@ inline void print_value(std::ostream& os, const field_info& f, const void* v) {
         os << http::redacted;
       }
       return;
-    case kind::enumeration:
-      os << http::redact_one_line(*static_cast<const std::string*>(v));
-      return;
     case kind::timestamp:
       os << format_timestamp(*static_cast<const timestamp*>(v));
       return;
@@ -253,6 +279,12 @@ inline void print_value(std::ostream& os, const field_info& f, const void* v) {
     case kind::seconds:
       os << static_cast<const std::chrono::seconds*>(v)->count() << 's';
       return;
+    case kind::number: {
+      std::string n;
+      append_number(n, *static_cast<const double*>(v));
+      os << n;
+      return;
+    }
     case kind::boolean:
       os << (*static_cast<const bool*>(v) ? "true" : "false");
       return;
@@ -264,27 +296,23 @@ inline void print_value(std::ostream& os, const field_info& f, const void* v) {
       os << format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(
           *static_cast<const std::chrono::sys_seconds*>(v)));
       return;
-    case kind::integer_array: {
-      os << '[';
-      const char* sep = "";
-      for (std::int64_t n : *static_cast<const std::vector<std::int64_t>*>(v)) {
-        os << sep << n;
-        sep = ", ";
-      }
-      os << ']';
-      return;
-    }
     case kind::model:
       return print_object(os, *f.child(), v);
-    case kind::model_array:
-      os << '[';
-      for (std::size_t i = 0, n = f.size(v); i < n; ++i) {
-        if (i != 0)
-          os << ", ";
-        print_object(os, *f.child(), f.at(v, i));
-      }
-      os << ']';
+    case kind::array:
+    case kind::map: {
+      const bool map = f.k == kind::map;
+      os << (map ? '{' : '[');
+      const char* sep = "";
+      for_each_element(f, v, [&](std::string_view key, const void* e) {
+        os << sep;
+        sep = ", ";
+        if (map)
+          os << http::redact_one_line(key) << '=';
+        print_value(os, *f.element(), e);
+      });
+      os << (map ? '}' : ']');
       return;
+    }
     case kind::header:
       if (f.is_secret)
         os << http::redacted;

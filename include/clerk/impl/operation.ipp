@@ -6,9 +6,14 @@
 #include <clerk/detail/form.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
+#include <clerk/impl/model.ipp>
 #include <clerk/operation.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,13 +30,24 @@ inline invalid_request refused(std::string_view prefix, std::string_view label,
   return invalid_request{std::move(field), std::move(reason)};
 }
 
+// Free text (a JSON body string declared free_text) may hold line breaks and tabs.
+constexpr bool has_control_but_breaks(std::string_view s) noexcept {
+  for (char c : s)
+    if (is_control(c) && c != '\n' && c != '\r' && c != '\t')
+      return true;
+  return false;
+}
+
 inline std::optional<invalid_request> check_text(std::string_view prefix, std::string_view label,
-                                                 std::string_view v, bool allow_empty) {
+                                                 std::string_view v, bool allow_empty,
+                                                 bool free_text = false) {
   if (v.empty() && !allow_empty)
     return refused(prefix, label, "must not be empty");
   std::string_view rest = v.substr(printable_ascii_prefix(v));  // usually all of it
-  if (has_control(rest))
-    return refused(prefix, label, "must not contain control characters");
+  if (free_text ? has_control_but_breaks(rest) : has_control(rest))
+    return refused(prefix, label,
+                   free_text ? "must not contain control characters other than line breaks and tabs"
+                             : "must not contain control characters");
   if (!is_valid_utf8(rest))
     return refused(prefix, label, "must be valid UTF-8");
   return std::nullopt;
@@ -69,16 +85,48 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_
   return std::nullopt;
 }
 
+// Any JSON value's text: valid UTF-8, exactly one JSON value (so that nothing
+// can follow it into the body: `1,"role":"admin"`), no member name repeated.
+inline std::optional<invalid_request> check_json_value(std::string_view prefix,
+                                                       std::string_view label,
+                                                       std::string_view text) {
+  if (text.empty())
+    return std::nullopt;  // written as {}
+  if (!is_valid_utf8(text.substr(printable_ascii_prefix(text))))
+    return refused(prefix, label, "must be valid UTF-8");
+  unsigned char buffer[1024];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  boost::system::error_code ec;
+  boost::json::parse(text, ec, &arena);
+  if (ec)
+    return refused(prefix, label, "must be the text of one JSON value");
+  // The one parser finds a repeated name at any depth, as the value of a member.
+  std::string wrapped = "{\"v\":";
+  wrapped.append(text);
+  wrapped += '}';
+  if (check_members(wrapped, nullptr))
+    return refused(prefix, label, "must not repeat a member name");
+  return std::nullopt;
+}
+
 // The value at `v` (what field_info::get returned) of a request field.
-inline std::optional<invalid_request> check_value(std::string_view prefix, const field_info& f,
-                                                  const void* v) {
+CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view prefix,
+                                                              const field_info& f, const void* v) {
+  if (f.custom != nullptr) {
+    custom_value c;
+    f.custom->to_json(v, c.slot(f.k));
+    field_info plain = f;
+    plain.custom = nullptr;
+    return check_value(prefix, plain, c.slot(f.k));
+  }
   switch (f.k) {
     case kind::string:
     case kind::enumeration:
       return check_text(prefix, f.label, *static_cast<const std::string*>(v),
-                        f.allow_empty && f.k == kind::string);
+                        f.allow_empty && f.k == kind::string, f.free_text);
     case kind::secret:
-      return check_text(prefix, f.label, static_cast<const secret*>(v)->reveal(), f.allow_empty);
+      return check_text(prefix, f.label, static_cast<const secret*>(v)->reveal(), f.allow_empty,
+                        f.free_text);
     case kind::integer:
       if (f.has_min)
         return check_minimum(prefix, f.label, *static_cast<const std::int64_t*>(v), f.min, false);
@@ -88,23 +136,46 @@ inline std::optional<invalid_request> check_value(std::string_view prefix, const
         return check_minimum(prefix, f.label, static_cast<const std::chrono::seconds*>(v)->count(),
                              f.min, true);
       return std::nullopt;
+    case kind::number: {
+      const double d = *static_cast<const double*>(v);
+      if (!std::isfinite(d))
+        return refused(prefix, f.label, "must be a finite number");
+      if (f.has_min && d < static_cast<double>(f.min))
+        return refused(prefix, f.label, "must be at least " + std::to_string(f.min));
+      return std::nullopt;
+    }
     case kind::json:
-      return check_json_object(prefix, f.label, static_cast<const raw_json*>(v)->text(), nullptr);
+      return check_json_value(prefix, f.label, static_cast<const raw_json*>(v)->text());
     case kind::model: {
       std::string inner(prefix);
       inner.append(f.label);
       inner += '.';
       return check_fields(inner, *f.child(), v);
     }
-    case kind::model_array:
-      for (std::size_t i = 0, n = f.size(v); i < n; ++i) {
-        std::string inner(prefix);
-        inner.append(f.label);
-        inner += '[' + std::to_string(i) + "].";
-        if (auto e = check_fields(inner, *f.child(), f.at(v, i)))
-          return e;
-      }
-      return std::nullopt;
+    case kind::array:
+    case kind::map: {
+      std::optional<invalid_request> e;
+      std::size_t i = 0;
+      for_each_element(f, v, [&](std::string_view key, const void* element) {
+        if (e)
+          return;
+        std::string name(f.label);
+        if (f.k == kind::map) {
+          if ((e = check_text(prefix, name + " key", key, true)))
+            return;
+          name += '.';
+          name.append(key);
+        } else {
+          name += '[' + std::to_string(i++) + ']';
+        }
+        field_info each = *f.element();
+        each.label = name;
+        each.allow_empty = each.allow_empty || f.allow_empty;
+        each.free_text = f.free_text;
+        e = check_value(prefix, each, element);
+      });
+      return e;
+    }
     default:  // bool, timestamp: nothing to check
       return std::nullopt;
   }
@@ -130,47 +201,114 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_fields(std::string_view 
   return std::nullopt;
 }
 
-// The scalar fields of `obj` as form pairs, after a '&' unless `first`.
+// One scalar value (what field_info::get returned) as a form component.
+inline void append_form_value(std::string& out, const field_info& f, const void* v) {
+  if (f.custom != nullptr) {
+    custom_value c;
+    f.custom->to_json(v, c.slot(f.k));
+    field_info plain = f;
+    plain.custom = nullptr;
+    return append_form_value(out, plain, c.slot(f.k));
+  }
+  switch (f.k) {
+    case kind::constant:
+      return append_form_component(out, f.constant);
+    case kind::string:
+    case kind::enumeration:
+      return append_form_component(out, *static_cast<const std::string*>(v));
+    case kind::secret:
+      return append_form_component(out, static_cast<const secret*>(v)->reveal());
+    case kind::boolean:
+      out += *static_cast<const bool*>(v) ? "true" : "false";
+      return;
+    case kind::seconds:
+      return append_integer(out, static_cast<const std::chrono::seconds*>(v)->count());
+    case kind::timestamp:
+      return append_integer(out, static_cast<const timestamp*>(v)->time_since_epoch().count());
+    case kind::unix_seconds:
+      return append_integer(
+          out, static_cast<const std::chrono::sys_seconds*>(v)->time_since_epoch().count());
+    case kind::number:
+      return append_number(out, *static_cast<const double*>(v));
+    default:  // kind::integer; operation_info_of refuses the others
+      return append_integer(out, *static_cast<const std::int64_t*>(v));
+  }
+}
+
+// The fields of `obj` as form pairs, after a '&' unless `first`: scalars,
+// and an array as its name repeated ("user_id=a&user_id=b").
 inline void append_form_fields(std::string& out, const model_info& info, const void* obj,
                                bool& first) {
-  for (std::size_t i = 0; i < info.count; ++i) {
-    const field_info& f = info.fields[i];
-    const void* v = f.k == kind::constant ? &f.constant : f.get(obj);
-    if (v == nullptr)
-      continue;
+  auto pair = [&](const field_info& f, const void* v) {
     if (!first)
       out += '&';
     first = false;
     append_form_component(out, f.name);
     out += '=';
-    switch (f.k) {
-      case kind::constant:
-        append_form_component(out, f.constant);
-        break;
-      case kind::string:
-      case kind::enumeration:
-        append_form_component(out, *static_cast<const std::string*>(v));
-        break;
-      case kind::secret:
-        append_form_component(out, static_cast<const secret*>(v)->reveal());
-        break;
-      case kind::boolean:
-        out += *static_cast<const bool*>(v) ? "true" : "false";
-        break;
-      case kind::seconds:
-        append_integer(out, static_cast<const std::chrono::seconds*>(v)->count());
-        break;
-      case kind::timestamp:
-        append_integer(out, static_cast<const timestamp*>(v)->time_since_epoch().count());
-        break;
-      case kind::unix_seconds:
-        append_integer(out,
-                       static_cast<const std::chrono::sys_seconds*>(v)->time_since_epoch().count());
-        break;
-      default:  // kind::integer; operation_info_of refuses the others
-        append_integer(out, *static_cast<const std::int64_t*>(v));
+    append_form_value(out, f, v);
+  };
+  for (std::size_t i = 0; i < info.count; ++i) {
+    const field_info& f = info.fields[i];
+    const void* v = f.k == kind::constant ? &f.constant : f.get(obj);
+    if (v == nullptr)
+      continue;
+    if (f.k == kind::array && f.joined != 0) {  // an empty array sends nothing
+      std::string joined;
+      bool head = true;
+      for_each_element(f, v, [&](std::string_view, const void* e) {
+        if (!head)
+          joined += f.joined == ',' ? "," : "%20";
+        head = false;
+        append_form_value(joined, *f.element(), e);
+      });
+      if (head)
+        continue;
+      if (!first)
+        out += '&';
+      first = false;
+      append_form_component(out, f.name);
+      out += '=';
+      out += joined;
+    } else if (f.k == kind::array) {
+      field_info each = *f.element();
+      each.name = f.name;
+      for_each_element(f, v, [&](std::string_view, const void* e) { pair(each, e); });
+    } else {
+      pair(f, v);
     }
   }
+}
+
+// The request headers an operation declares (headers()): each value as its
+// text, visible ASCII only (a header cannot carry anything else safely).
+inline std::optional<invalid_request> add_headers(http_request& r, const model_info& info,
+                                                  const void* op) {
+  for (std::size_t i = 0; i < info.count; ++i) {
+    const field_info& f = info.fields[i];
+    const void* v = f.get(op);
+    if (v == nullptr)
+      continue;
+    custom_value c;
+    if (f.custom != nullptr) {
+      f.custom->to_json(v, c.slot(f.k));
+      v = c.slot(f.k);
+    }
+    std::string text;
+    if (f.k == kind::string || f.k == kind::enumeration) {
+      text = *static_cast<const std::string*>(v);
+    } else if (f.k == kind::secret) {
+      text = static_cast<const secret*>(v)->reveal();
+    } else {  // numbers, booleans, times: their digits
+      field_info plain = f;
+      plain.custom = nullptr;
+      append_form_value(text, plain, v);
+    }
+    for (char c : text)
+      if (static_cast<unsigned char>(c) >= 0x80)
+        return refused("", f.label, "must be ASCII (a header value)");
+    r.headers.add(std::string(f.name), std::move(text));
+  }
+  return std::nullopt;
 }
 
 CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info, const void* op,
@@ -183,6 +321,8 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
   if (auto e = check_fields("", info.body, op))
     return error(std::move(*e));
   if (auto e = check_fields("", info.query, op))
+    return error(std::move(*e));
+  if (auto e = check_fields("", info.headers, op))
     return error(std::move(*e));
 
   http_request r;
@@ -197,6 +337,8 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
       append_path_segment(r.url, *info.path[i].get(op));
   }
   if (auto e = prepare(cfg, r))
+    return error(std::move(*e));
+  if (auto e = add_headers(r, info.headers, op))
     return error(std::move(*e));
   if (info.query.count != 0) {
     std::string q;

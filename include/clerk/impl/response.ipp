@@ -177,6 +177,8 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
 // begun (only the scalar fields of the models already open are still filled,
 // for unexpected_response::partial), so a hostile body costs no more to
 // refuse than to read.
+inline constexpr model_info no_fields{"", nullptr, 0};
+
 class model_handler {
  public:
   static constexpr std::size_t max_array_size = std::size_t(-1);
@@ -188,6 +190,9 @@ class model_handler {
       : root_info_(info), root_(obj), lim_(lim) {
     trace_field_.name = "clerk_trace_id";
   }
+  // The body is the value of `root` (a bare array...), not a model.
+  model_handler(const field_info& root, void* obj, const response_limits& lim)
+      : root_info_(no_fields), root_(obj), lim_(lim), root_field_(&root) {}
 
   // The first problem with the document's content, or empty when the model
   // is complete. Call once the parser has finished without error.
@@ -211,7 +216,11 @@ class model_handler {
   std::string& declared_name() noexcept { return declared_name_; }
 
   using ec_t = boost::system::error_code;
-  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_begin(ec_t&) {
+    if (root_field_ != nullptr)
+      push(frame::root);
+    return true;
+  }
   bool on_document_end(ec_t&) { return true; }
   bool on_comment_part(std::string_view, ec_t&) { return true; }
   bool on_comment(std::string_view, ec_t&) { return true; }
@@ -231,6 +240,9 @@ class model_handler {
     } else if (const field_info* f = begin_value()) {
       if (f->k == kind::model) {
         frames_.push_back({frame::model, f->child(), f->value(target_obj_), f, 0, 0, true});
+      } else if (f->k == kind::map) {
+        frames_.push_back({frame::map, nullptr, f->value(target_obj_), f, 0, 0, true});
+        map_keys_.emplace_back();
       } else if (f->k == kind::json || f->k == kind::rest) {
         begin_capture(f);
         cap_ += '{';
@@ -248,6 +260,8 @@ class model_handler {
   bool on_object_end(std::size_t, ec_t&) {
     if (frames_.back().type == frame::model)
       check_required();
+    else if (frames_.back().type == frame::map)
+      map_keys_.pop_back();
     forget_keys();
     bool captured = frames_.back().type == frame::capture;
     frames_.pop_back();
@@ -272,11 +286,9 @@ class model_handler {
       cap_ += '[';
       push(frame::capture);
     } else if (const field_info* f = begin_value()) {
-      if (f->k == kind::model_array) {
-        frames_.push_back({frame::array, f->child(), f->value(target_obj_), f, 0, 0, true});
-      } else if (f->k == kind::integer_array) {
-        frames_.push_back({frame::ints, nullptr, f->value(target_obj_), f, 0, 0, true});
-      } else if (f->k == kind::rest) {
+      if (f->k == kind::array) {
+        frames_.push_back({frame::array, nullptr, f->value(target_obj_), f, 0, 0, true});
+      } else if (f->k == kind::json || f->k == kind::rest) {
         begin_capture(f);
         cap_ += '[';
         push(frame::capture);
@@ -325,6 +337,8 @@ class model_handler {
       after_key_ = true;
     } else if (top.type == frame::model) {
       select_field(top, s);
+    } else if (top.type == frame::map) {
+      select_key(top, s);
     }
     key_.clear();
     return true;
@@ -357,24 +371,27 @@ class model_handler {
       top_kind_ = "an integer";
     else if (capturing())
       number_text(s, true);
-    else if (frames_.back().type == frame::ints)
-      static_cast<std::vector<std::int64_t>*>(frames_.back().obj)->push_back(v);
     else if (const field_info* f = begin_value()) {
-      if (f->k == kind::timestamp)
-        *static_cast<timestamp*>(f->value(target_obj_)) = timestamp(std::chrono::milliseconds(v));
+      if (f->has_min && v < f->min)
+        note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
+      else if (f->k == kind::timestamp)
+        store(f, timestamp(std::chrono::milliseconds(v)));
       else if (f->k == kind::unix_seconds)
-        *static_cast<std::chrono::sys_seconds*>(f->value(target_obj_)) =
-            std::chrono::sys_seconds(std::chrono::seconds(v));
+        store(f, std::chrono::sys_seconds(std::chrono::seconds(v)));
+      else if (f->k == kind::seconds)
+        store(f, std::chrono::seconds(v));
       else if (f->k == kind::integer)
-        *static_cast<std::int64_t*>(f->value(target_obj_)) = v;
-      else if (f->k == kind::rest)
+        store(f, v);
+      else if (f->k == kind::number)
+        store(f, static_cast<double>(v));
+      else if (f->k == kind::rest || f->k == kind::json)
         scalar_capture(f, s);
       else
         wrong_type(f, "an integer");
     }
     return true;
   }
-  bool on_uint64(std::uint64_t, std::string_view s, ec_t&) {
+  bool on_uint64(std::uint64_t v, std::string_view s, ec_t&) {
     std::string text = std::move(num_);
     num_.clear();
     text.append(s);
@@ -384,16 +401,19 @@ class model_handler {
     else if (capturing())
       number_text(s, true);
     else if (const field_info* f = begin_value()) {
-      if (f->k == kind::timestamp || f->k == kind::integer || f->k == kind::unix_seconds)
+      if (f->k == kind::timestamp || f->k == kind::integer || f->k == kind::unix_seconds ||
+          f->k == kind::seconds)
         note("field " + in_quotes(path(f)) + " is out of range");
-      else if (f->k == kind::rest)
+      else if (f->k == kind::number)
+        store(f, static_cast<double>(v));
+      else if (f->k == kind::rest || f->k == kind::json)
         scalar_capture(f, s);
       else
         wrong_type(f, "an integer");
     }
     return true;
   }
-  bool on_double(double, std::string_view s, ec_t&) {
+  bool on_double(double v, std::string_view s, ec_t&) {
     std::string text = std::move(num_);
     num_.clear();
     text.append(s);
@@ -403,7 +423,11 @@ class model_handler {
     else if (capturing())
       number_text(s, true);
     else if (const field_info* f = begin_value()) {
-      if (f->k == kind::rest)
+      if (f->k == kind::number && f->has_min && v < static_cast<double>(f->min))
+        note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
+      else if (f->k == kind::number)
+        store(f, v);
+      else if (f->k == kind::rest || f->k == kind::json)
         scalar_capture(f, s);
       else
         wrong_type(f, "a non-integer number");
@@ -417,8 +441,8 @@ class model_handler {
       literal(b ? "true" : "false");
     else if (const field_info* f = begin_value()) {
       if (f->k == kind::boolean)
-        *static_cast<bool*>(f->value(target_obj_)) = b;
-      else if (f->k == kind::rest)
+        store(f, b);
+      else if (f->k == kind::rest || f->k == kind::json)
         scalar_capture(f, b ? "true" : "false");
       else
         wrong_type(f, "a boolean");
@@ -433,7 +457,7 @@ class model_handler {
     else if (const field_info* f = begin_value()) {
       if (f->nullable)
         f->reset(target_obj_);
-      else if (f->k == kind::rest)
+      else if (f->k == kind::rest || f->k == kind::json)
         scalar_capture(f, "null");
       else
         wrong_type(f, "null");
@@ -443,10 +467,11 @@ class model_handler {
 
  private:
   struct frame {
-    // ints: an array of integers, its elements stored by on_int64.
-    enum type_t : unsigned char { model, array, skip, capture, ints } type;
-    const model_info* info;   // model: its own; array: its elements'
-    void* obj;                // model: the object; array: the vector
+    // root: the body when it is not a model (its one value is root_field_);
+    // map: an object whose member names are keys (map_keys_ holds the current one).
+    enum type_t : unsigned char { model, array, map, skip, capture, root } type;
+    const model_info* info;   // model: its own
+    void* obj;                // model: the object; array, map: the container
     const field_info* field;  // the field this container is the value of
     std::uint64_t seen;       // model: the fields met so far, a bit each
     std::size_t index;        // array: elements begun so far
@@ -497,66 +522,111 @@ class model_handler {
       problem_ = std::move(p);
   }
 
-  // The dotted name of field `f` of the innermost model ("actor.sub",
-  // "sessions[2].id"); with f == nullptr, the innermost array element's.
+  // The dotted name of the value that begins in the innermost container: its
+  // field `f` in a model ("actor.sub", "sessions[2].id"), its element in an
+  // array ("[3]", "tags[0]") or its key in a map ("scores.math").
   std::string path(const field_info* f) const {
     std::string s;
-    for (std::size_t i = 1; i < frames_.size(); ++i) {
-      const frame& fr = frames_[i];
-      if (fr.type == frame::model && frames_[i - 1].type == frame::model) {
-        s.append(fr.field->name);
-        s += '.';
-      } else if (fr.type == frame::array) {
-        s.append(fr.field->name);
+    std::size_t map = 0;  // map frames met, against map_keys_
+    auto segment = [&](const frame& parent, const field_info* of) {
+      if (parent.type == frame::model) {
+        if (!s.empty())
+          s += '.';
+        if (of != nullptr)
+          s.append(of->name);
+      } else if (parent.type == frame::array) {
         s += '[';
-        s += std::to_string(fr.index == 0 ? 0 : fr.index - 1);
-        s += "].";
+        s += std::to_string(parent.index == 0 ? 0 : parent.index - 1);
+        s += ']';
+      } else if (parent.type == frame::map) {
+        if (!s.empty())
+          s += '.';
+        s.append(map_keys_[map++]);
       }
-    }
-    if (f != nullptr)
-      s.append(f->name);
-    else if (!s.empty())
-      s.pop_back();
+    };
+    for (std::size_t i = 1; i < frames_.size(); ++i)
+      segment(frames_[i - 1], frames_[i].field);
+    if (!frames_.empty())
+      segment(frames_.back(), f);
     return s;
   }
 
+  // `what` about the value that begins now ("field \"a.b\" is empty"), or
+  // about the body when that value is the whole body.
+  std::string field_at(const field_info* f) const {
+    std::string p = path(f);
+    return p.empty() && frames_.size() == 1 && frames_[0].type == frame::root
+               ? std::string("body")
+               : "field " + in_quotes(p);
+  }
+
   // The field the value that starts now belongs to, or nullptr when it is
-  // to be skipped. target_obj_ is then the object that holds it.
+  // to be skipped. target_obj_ is then where value() finds it: the object
+  // that holds it, the array it is appended to, or slot_ for a map.
   const field_info* begin_value() {
     frame& top = frames_.back();
-    if (top.type == frame::array) {
-      ++top.index;
-      if (top.info == nullptr || !problem_.empty())
+    if (top.type == frame::root) {
+      if (top.index++ != 0)
+        return nullptr;
+      target_obj_ = root_;
+      return root_field_;
+    }
+    if (top.type == frame::array || top.type == frame::map) {
+      const field_info* element = top.field->element();
+      if (top.type == frame::array)
+        ++top.index;
+      else if (std::exchange(current_, nullptr) == nullptr)
+        return nullptr;  // a key refused
+      if (!problem_.empty())
         return nullptr;
       // Counted as it begins, before it is built: an element costs its
       // sizeof however little of the body it takes ("{}").
       if (++elements_ > lim_.max_array_elements) {
-        note("field " + in_quotes(path(nullptr)) + " is beyond the limit of " +
+        note(field_at(element) + " is beyond the limit of " +
              std::to_string(lim_.max_array_elements) + " array elements");
         return nullptr;
       }
-      target_obj_ = top.obj;
-      element_ = field_info{};
-      element_.name = top.info->name;
-      element_.k = kind::model;
-      element_.value = top.field->element;
-      element_.child = top.field->child;
-      return &element_;
-    }
-    if (top.type == frame::ints) {
-      note("field " + in_quotes(path(top.field)) + " holds a value that is not an integer");
-      return nullptr;
+      if (top.type == frame::map) {
+        slot_ = {top.obj, map_keys_.back()};
+        target_obj_ = &slot_;
+      } else {
+        target_obj_ = top.obj;
+      }
+      return element;
     }
     if (top.type != frame::model)
       return nullptr;
     const field_info* f = current_;
     current_ = nullptr;
     target_obj_ = top.obj;
-    if (f != nullptr && !problem_.empty() &&
-        (f->k == kind::model || f->k == kind::model_array || f->k == kind::json ||
-         f->k == kind::rest))
+    if (f != nullptr && !problem_.empty() && !is_scalar(f->k))
       return nullptr;
     return f;
+  }
+
+  // A member of a map: its key, unless too long or already there.
+  void select_key(frame& top, std::string_view key) {
+    current_ = nullptr;
+    if (!problem_.empty())
+      return;
+    map_keys_.back().assign(key);
+    if (key.size() > lim_.max_string_bytes)
+      return note("a member name in field " + in_quotes(path(top.field)) +
+                  " is longer than the limit of " + std::to_string(lim_.max_string_bytes) +
+                  " bytes");
+    if (top.field->contains(top.obj, key))
+      return note("duplicate field " + in_quotes(path(nullptr)));
+    current_ = top.field->element();
+  }
+
+  // Stores `v` at the field's value, through the user's type if it has one.
+  template <class V>
+  void store(const field_info* f, V v) {
+    void* to = f->value(target_obj_);
+    if (f->custom == nullptr)
+      *static_cast<V*>(to) = std::move(v);
+    else if (!f->custom->from_json(to, &v))
+      note(field_at(f) + " holds a value its type refuses");
   }
 
   void select_field(frame& top, std::string_view key) {
@@ -617,24 +687,23 @@ class model_handler {
       case kind::unix_seconds:
         expected = "an integer";
         break;
-      case kind::integer_array:
-        expected = "an array of integers";
+      case kind::number:
+        expected = "a number";
         break;
       case kind::boolean:
         expected = "a boolean";
         break;
       case kind::model:
-      case kind::json:
+      case kind::map:
         expected = "an object";
         break;
-      case kind::model_array:
+      case kind::array:
         expected = "an array";
         break;
       default:
         break;
     }
-    note("field " + in_quotes(f == &element_ ? path(nullptr) : path(f)) + " is " + got +
-         ", expected " + expected);
+    note(field_at(f) + " is " + got + ", expected " + expected);
   }
 
   // Called with the model about to close on top of the stack.
@@ -684,7 +753,8 @@ class model_handler {
         trace_key_ = false;
         trace_seen_ = true;
         string_field_ = &trace_field_;
-      } else if (string_field_ != nullptr && string_field_->k == kind::rest) {
+      } else if (string_field_ != nullptr &&
+                 (string_field_->k == kind::rest || string_field_->k == kind::json)) {
         rest_string_ = true;
       }
     }
@@ -693,8 +763,8 @@ class model_handler {
     if (f == nullptr || rest_string_) {
       if (rest_string_ && n > lim_.max_string_bytes && !string_cut_) {
         string_cut_ = true;
-        note("field " + in_quotes(path(f) + rest_key_) + " is longer than the limit of " +
-             std::to_string(lim_.max_string_bytes) + " bytes");
+        note("field " + in_quotes(f->k == kind::rest ? path(f) + rest_key_ : path(f)) +
+             " is longer than the limit of " + std::to_string(lim_.max_string_bytes) + " bytes");
       }
       if (rest_string_ && !check_only_) {  // a check keeps no text
         if (buf_.empty())
@@ -713,7 +783,7 @@ class model_handler {
                f->k == kind::constant) {
       if (n > lim_.max_string_bytes) {
         if (!string_cut_)
-          note("field " + in_quotes(path(f)) + " is longer than the limit of " +
+          note(field_at(f) + " is longer than the limit of " +
                std::to_string(lim_.max_string_bytes) + " bytes");
         string_cut_ = true;
       } else if (last && buf_.empty()) {
@@ -749,7 +819,12 @@ class model_handler {
       return;
     }
     if (f->non_empty && text.empty())
-      return note("field " + in_quotes(path(f)) + " is empty");
+      return note(field_at(f) + " is empty");
+    if (f->custom != nullptr) {
+      store(f, whole ? std::string(text) : std::move(buf_));
+      buf_.clear();
+      return;
+    }
     switch (f->k) {
       case kind::string:
       case kind::enumeration:
@@ -897,7 +972,9 @@ class model_handler {
   const char* top_kind_ = nullptr;  // set when the document is not an object
   const field_info* current_ = nullptr;
   void* target_obj_ = nullptr;
-  field_info element_{};
+  const field_info* root_field_ = nullptr;  // see the second constructor
+  map_slot slot_{};
+  std::vector<std::string> map_keys_;  // each open map's current key
   field_info trace_field_{};
   const field_info* string_field_ = nullptr;
   const field_info* cap_field_ = nullptr;
@@ -915,10 +992,11 @@ class model_handler {
   std::string declared_name_;
 };
 
-CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_info& info, void* obj,
-                                                                  const http_response& r,
-                                                                  const response_limits& lim) {
-  json::basic_parser<model_handler> p(parse_options_for(lim), info, obj, lim);
+// Reads the body with a model_handler made of `args`: the first problem, or nullopt.
+template <class... Args>
+std::optional<unexpected_response> read_body(const http_response& r, const response_limits& lim,
+                                             Args&&... args) {
+  json::basic_parser<model_handler> p(parse_options_for(lim), std::forward<Args>(args)..., lim);
   boost::system::error_code ec;
   std::size_t n = p.write_some(false, r.body.data(), r.body.size(), ec);
   if (!ec && n < r.body.size())
@@ -931,6 +1009,14 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
       u.clerk_trace_id = std::move(p.handler().trace_id());
     return u;
   }
+  return std::nullopt;
+}
+
+CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_info& info, void* obj,
+                                                                  const http_response& r,
+                                                                  const response_limits& lim) {
+  if (auto u = read_body(r, lim, info, obj))
+    return u;
   for (std::size_t i = 0; i < info.count; ++i) {
     const field_info& f = info.fields[i];
     if (f.k != kind::header)
@@ -1001,9 +1087,17 @@ inline void salvage_partial(unexpected_response& u, const model_info& info, void
   fill_partial(u, info, obj);
 }
 
-CLERK_BACKEND_DECL std::optional<error> parse_into(const model_info& info, void* obj,
+CLERK_BACKEND_DECL std::optional<error> parse_into(const field_info& root, void* obj,
                                                    const http_response& r,
                                                    const response_limits& lim) {
+  if (root.k != kind::model) {  // a bare array...: no partial to keep
+    if (auto e = check_response(r, lim))
+      return e;
+    if (auto u = read_body(r, lim, root, obj))
+      return error(std::move(*u));
+    return std::nullopt;
+  }
+  const model_info& info = *root.child();
   if (auto e = check_response(r, lim)) {
     if (r.status < 200 || r.status > 299 || r.body.empty())
       return e;

@@ -77,6 +77,7 @@ struct jose_header {
   std::optional<std::string> typ, kid, cat;
   raw_json crit{}, other{};
   static constexpr auto describe() {
+    using namespace decl;
     using h = jose_header;
     return model("header", field("alg", &h::alg, absent_in_response), field("typ", &h::typ),
                  field("kid", &h::kid), field("cat", &h::cat),

@@ -403,7 +403,7 @@ class basic_asio_client {
     if (!request)
       co_return std::move(request).error();
     request->max_body_bytes = service.limits().max_body_bytes;
-    retry_state state(policy_, Op::idempotent, detail::already_done_code<Op>());
+    retry_state state(policy_, detail::idempotent_of<Op>(), detail::already_done_code<Op>());
     const auto configured_timeout = request->timeout;
     const auto start = clocks_.steady_now();
     auto elapsed = [&] {

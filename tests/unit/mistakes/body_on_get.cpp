@@ -1,0 +1,22 @@
+// expect: a GET or DELETE carries no body
+#include <clerk/operation.hpp>
+
+#include "answer.hpp"
+
+#include <string>
+
+namespace mistake_body_on_get {
+struct op {
+  std::string name;
+  using response_type = mistakes::answer;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+#ifdef CLERK_MISTAKE
+    return endpoint(clerk::http_method::get, path("/things"), json_body(field("name", &op::name)));
+#else
+    return endpoint(clerk::http_method::get, path("/things"), query(field("name", &op::name)));
+#endif
+  }
+};
+inline const auto& info = clerk::detail::operation_info_of<op>;
+}  // namespace mistake_body_on_get
