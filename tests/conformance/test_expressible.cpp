@@ -133,7 +133,8 @@ class classifier {
     return v;
   }
 
-  std::set<std::string> recursive;  // named schemas that hold themselves
+  std::set<std::string> recursive;     // named schemas that hold themselves
+  std::map<std::string, int> members;  // model members by kind (a named schema's once)
 
  private:
   const json::value& doc_;
@@ -285,7 +286,7 @@ class classifier {
       if (const auto* ps = s.if_contains("properties");
           ps && ps->is_object() && !ps->as_object().empty()) {
         for (const auto& [name, p] : ps->as_object())
-          kind(p, where + "." + std::string(name), fallbacks);
+          ++members[kind(p, where + "." + std::string(name), fallbacks)];
         return "model";  // additionalProperties beside: other_members
       }
       if (const auto* ap = s.if_contains("additionalProperties"); ap && says_something(*ap))
@@ -364,6 +365,7 @@ struct tally {
   std::map<std::string, int> answers;         // 2xx answers by kind
   std::map<std::string, int> fallback_sites;  // "User.x: oneOf of 2" -> operations reaching it
   std::set<std::string> recursive;
+  std::map<std::string, int> members;
 };
 
 std::string join(const auto& parts, std::string_view sep) {
@@ -406,6 +408,7 @@ tally walk(const json::value& doc) {
       t.lines.push_back(name + ": " + join(v.parts, "; "));
     }
   t.recursive = c.recursive;
+  t.members = c.members;
   return t;
 }
 
@@ -415,6 +418,9 @@ std::string markdown(const std::string& title, const tally& t) {
     << "| ---: | ---: | ---: | ---: |\n| " << t.operations << " | " << t.expressible << " | "
     << t.typed << " | " << t.not_expressible.size() << " |\n\n2xx JSON answers by kind:";
   for (const auto& [k, n] : t.answers)
+    o << ' ' << k << ' ' << n << ';';
+  o << "\n\nModel members by kind:";
+  for (const auto& [k, n] : t.members)
     o << ' ' << k << ' ' << n << ';';
   o << "\n\n| not expressible because | operations |\n| --- | ---: |\n";
   for (const auto& [reason, ops] : t.by_reason)
