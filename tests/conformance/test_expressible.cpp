@@ -18,7 +18,6 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -93,7 +92,7 @@ class classifier {
           params.push_back(resolve(&p));
     for (const auto* pv : params) {
       if (!pv || !pv->is_object()) {
-        v.reasons["unresolvable parameter"] += "?";
+        add(v, "unresolvable parameter", "?");
         continue;
       }
       const auto& p = pv->as_object();

@@ -1,6 +1,6 @@
 // Prints a YAML file (Clerk's OpenAPI document) as JSON on stdout, for
-// test_expressible.cpp, which reads JSON only. js-yaml is Prism's own, pinned
-// by package-lock.json (npm ci here installs it).
+// test_expressible.cpp, which reads JSON only. js-yaml is Prism's own, also
+// pinned in package.json (npm ci here installs it).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
