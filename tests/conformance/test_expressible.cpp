@@ -37,7 +37,7 @@ bool is_scalar_or_array_of_scalars(const std::string& k) {
   return is_scalar(k) || (k.starts_with("array<") && is_scalar(k.substr(6, k.size() - 7)));
 }
 bool is_json_media(std::string_view m) {
-  return m == "application/json" || m.ends_with("+json");
+  return m.starts_with("application/json") || m.find("+json") != std::string_view::npos;
 }
 
 // One operation's verdict: why it cannot be declared (reason -> detail; none:
