@@ -99,36 +99,48 @@ class classifier {
       std::string in = str(p, "in"), name = str(p, "name");
       std::string k = kind(schema_of(p), "parameter " + name, v.fallbacks);
       v.parts.push_back(in + ' ' + name + ' ' + k);
-      if (in == "header" || in == "cookie")
-        add(v, in + " parameter", name);
+      if (in == "cookie")
+        add(v, "cookie parameter", name);
+      else if (in == "header" && !is_scalar(k))  // decl::headers() takes scalars
+        add(v, "header parameter of kind " + k, name);
       else if (in == "path" && k != "string")
         add(v, "path parameter of kind " + k, name);
       else if (in == "query" && !is_scalar_or_array_of_scalars(k))
         add(v, "query parameter of kind " + k, name);
       else if (in == "query" && !is_scalar(k)) {
-        // The engine sends an array as repeated names: style form, explode.
+        // The engine sends an array as repeated names (style form, explode),
+        // or joined by commas (form, explode: false: decl::comma_separated) or
+        // spaces (spaceDelimited: decl::space_separated).
         std::string style = str(p, "style", "form");
-        const auto* explode = p.if_contains("explode");
-        if (style != "form" || (explode && *explode != true))
-          add(v,
-              "query array not as repeated names (" +
-                  (style == "form" ? "form, explode: false" : style) + ")",
-              name);
+        if (style != "form" && style != "spaceDelimited")
+          add(v, "query array of style " + style, name);
       }
     }
     if (const auto* rb = op.contains("requestBody") ? resolve(&op.at("requestBody")) : nullptr)
       body(v, content_of(*rb));
-    bool any_2xx = false;
+    // The answer's type: a kind, clerk::no_content (no 2xx has a body), or
+    // clerk::http_response (unparsed: not JSON, a redirect only, or 2xx
+    // answers of several kinds), which is expressible but not typed.
+    std::set<std::string> kinds;
     if (const auto* rs = op.if_contains("responses"); rs && rs->is_object())
       for (const auto& [code, r] : rs->as_object()) {
         if (!code.starts_with("2"))
           continue;
-        any_2xx = true;
         const auto* answered = resolve(&r);
-        answer(v, std::string(code), answered ? content_of(*answered) : nullptr);
+        kinds.insert(answer(v, std::string(code), answered ? content_of(*answered) : nullptr));
       }
-    if (!any_2xx)
-      add(v, "no 2xx answer", codes(op));
+    if (kinds.empty()) {
+      v.answers.push_back("http_response");
+      v.fallbacks.insert("answer: no 2xx, " + codes(op) + " (http_response)");
+    } else if (kinds.size() > 1) {
+      v.answers.push_back("http_response");
+      v.fallbacks.insert("answer: 2xx of several kinds (http_response)");
+    } else if (const std::string& k = *kinds.begin(); k.starts_with("http_response")) {
+      v.answers.push_back("http_response");
+      v.fallbacks.insert("answer: " + k);
+    } else {
+      v.answers.push_back(k.starts_with("array<") ? "array" : k);
+    }
     return v;
   }
 
@@ -340,19 +352,21 @@ class classifier {
       add(v, "request body of type " + std::string(content->begin()->key()), "body");
   }
 
-  void answer(verdict& v, const std::string& code, const json::object* content) {
-    if (!content)
-      return add(v, "no-content answer", code);
+  // One 2xx answer's type (see operation()).
+  std::string answer(verdict& v, const std::string& code, const json::object* content) {
+    if (!content) {
+      v.parts.push_back("answer " + code + " no_content");
+      return "no_content";
+    }
     for (const auto& [media, m] : *content)
       if (is_json_media(media) && m.is_object()) {
         std::string k = kind(schema_of(m.as_object()), "answer " + code, v.fallbacks);
         v.parts.push_back("answer " + code + ' ' + k);
-        v.answers.push_back(k.starts_with("array<") ? "array" : k);
-        if (k != "model" && k != "raw_json" && !k.starts_with("array<"))
-          add(v, "answer of kind " + k, code);
-        return;
+        return k;  // any kind is a response_type
       }
-    add(v, "answer of type " + std::string(content->begin()->key()), code);
+    std::string media(content->begin()->key());
+    v.parts.push_back("answer " + code + " http_response (" + media + ")");
+    return "http_response (" + media + ")";
   }
 };
 
@@ -528,7 +542,13 @@ const char* const sample = R"({
       "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Org"}}}},
       "responses": {"201": {"content": {"application/json": {"schema":
         {"oneOf": [{"$ref": "#/components/schemas/User"}, {"type": "string"}]}}}}}}},
-    "/redirect": {"get": {"responses": {"307": {"description": "elsewhere"}}}}
+    "/redirect": {"get": {"responses": {"307": {"description": "elsewhere"}}}},
+    "/page": {"get": {"responses": {"200": {"content": {"text/html": {}}}}}},
+    "/pipes": {"get": {"parameters": [
+      {"in": "query", "name": "ids", "style": "pipeDelimited",
+       "schema": {"type": "array", "items": {"type": "string"}}},
+      {"in": "cookie", "name": "session", "schema": {"type": "string"}}],
+      "responses": {"204": {"description": "none"}}}}
   },
   "components": {
     "parameters": {"Id": {"in": "path", "name": "id", "schema": {"type": "string"}}},
@@ -574,20 +594,25 @@ TEST_CASE("the classifier sorts schemas into the engine's kinds") {
 TEST_CASE("the classifier names why an operation is out of reach") {
   const auto doc = json::parse(sample);
   tally t = walk(doc);
-  CHECK(t.operations == 6);
-  CHECK(t.expressible == 2);  // DELETE /users/{id} and POST /poly
-  CHECK(t.typed == 1);        // DELETE /users/{id}: a path parameter, a model
+  CHECK(t.operations == 8);
+  // GET /users (a comma-joined array), DELETE /users/{id}, POST /poly,
+  // GET /redirect (http_response), GET /page (http_response)
+  CHECK(t.expressible == 5);
+  CHECK(t.typed == 2);  // GET /users and DELETE /users/{id}
   const std::map<std::string, std::vector<std::string>> expected = {
-      {"query array not as repeated names (form, explode: false)", {"GET /users"}},
-      {"header parameter", {"PATCH /users/{id}"}},
+      {"query array of style pipeDelimited", {"GET /pipes"}},
+      {"cookie parameter", {"GET /pipes"}},
       {"form field of kind model", {"PATCH /users/{id}"}},
-      {"multipart upload", {"PUT /users/{id}"}},
-      {"no-content answer", {"PUT /users/{id}"}},
-      {"no 2xx answer", {"GET /redirect"}}};
+      {"multipart upload", {"PUT /users/{id}"}}};
   CHECK(t.by_reason == expected);
-  CHECK(t.not_typed == std::vector<std::string>{"POST /poly"});
-  CHECK(t.fallback_sites == std::map<std::string, int>{{"answer 201: oneOf of 2", 1}});
-  CHECK(t.answers == std::map<std::string, int>{{"array", 1}, {"model", 2}, {"raw_json", 1}});
+  CHECK(t.not_typed == std::vector<std::string>{"POST /poly", "GET /redirect", "GET /page"});
+  CHECK(t.fallback_sites ==
+        std::map<std::string, int>{{"answer 201: oneOf of 2", 1},
+                                   {"answer: http_response (text/html)", 1},
+                                   {"answer: no 2xx, redirects 307 (http_response)", 1}});
+  CHECK(t.answers ==
+        std::map<std::string, int>{
+            {"array", 1}, {"http_response", 2}, {"model", 2}, {"no_content", 2}, {"raw_json", 1}});
 }
 
 TEST_CASE("every operation of Clerk's Backend API is expressible but multipart uploads") {
