@@ -140,12 +140,25 @@ struct custom_value {
   std::int64_t i = 0;
   double d = 0;
   bool b = false;
+  // The value of field `f` (a user's type at `v`) converted by its to_json.
+  custom_value(const field_info& f, const void* v) { f.custom->to_json(v, slot(f.k)); }
   // Where to_json writes, for a field of kind `k`.
   void* slot(kind k) noexcept {
     return k == kind::string    ? static_cast<void*>(&s)
            : k == kind::integer ? static_cast<void*>(&i)
            : k == kind::number  ? static_cast<void*>(&d)
                                 : static_cast<void*>(&b);
+  }
+  // A value of kind `k` other than string, as its JSON text. The callers read
+  // the members, never slot() cast back: a cast would let the compiler follow
+  // the other kinds' paths into this object.
+  void append_scalar(std::string& out, kind k) const {
+    if (k == kind::integer)
+      append_integer(out, i);
+    else if (k == kind::number)
+      append_number(out, d);
+    else
+      out += b ? "true" : "false";
   }
 };
 
@@ -159,11 +172,10 @@ void for_each_element(const field_info& f, const void* v, Fn fn) {
 // The value at `v` (what field_info::get returned) of field `f`.
 CLERK_BACKEND_DECL void write_value(std::string& out, const field_info& f, const void* v) {
   if (f.custom != nullptr) {
-    custom_value c;
-    f.custom->to_json(v, c.slot(f.k));
-    field_info plain = f;
-    plain.custom = nullptr;
-    return write_value(out, plain, c.slot(f.k));
+    const custom_value c(f, v);
+    if (f.k == kind::string)
+      return append_json_string(out, c.s);
+    return c.append_scalar(out, f.k);
   }
   switch (f.k) {
     case kind::string:
@@ -250,11 +262,15 @@ CLERK_BACKEND_DECL void write_object(std::string& out, const model_info& info, c
 // log line nor an ESC reach a terminal.
 CLERK_BACKEND_DECL void print_value(std::ostream& os, const field_info& f, const void* v) {
   if (f.custom != nullptr) {
-    custom_value c;
-    f.custom->to_json(v, c.slot(f.k));
-    field_info plain = f;
-    plain.custom = nullptr;
-    return print_value(os, plain, c.slot(f.k));
+    const custom_value c(f, v);
+    if (f.k == kind::string) {
+      os << http::redact_one_line(c.s);
+    } else {
+      std::string text;
+      c.append_scalar(text, f.k);
+      os << text;
+    }
+    return;
   }
   switch (f.k) {
     case kind::string:

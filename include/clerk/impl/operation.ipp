@@ -109,15 +109,27 @@ inline std::optional<invalid_request> check_json_value(std::string_view prefix,
   return std::nullopt;
 }
 
+inline std::optional<invalid_request> check_number(std::string_view prefix, const field_info& f,
+                                                  double d) {
+  if (!std::isfinite(d))
+    return refused(prefix, f.label, "must be a finite number");
+  if (f.has_min && d < static_cast<double>(f.min))
+    return refused(prefix, f.label, "must be at least " + std::to_string(f.min));
+  return std::nullopt;
+}
+
 // The value at `v` (what field_info::get returned) of a request field.
 CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view prefix,
                                                               const field_info& f, const void* v) {
   if (f.custom != nullptr) {
-    custom_value c;
-    f.custom->to_json(v, c.slot(f.k));
-    field_info plain = f;
-    plain.custom = nullptr;
-    return check_value(prefix, plain, c.slot(f.k));
+    const custom_value c(f, v);
+    if (f.k == kind::string)
+      return check_text(prefix, f.label, c.s, f.allow_empty, f.free_text);
+    if (f.k == kind::number)
+      return check_number(prefix, f, c.d);
+    if (f.k == kind::integer && f.has_min)
+      return check_minimum(prefix, f.label, c.i, f.min, false);
+    return std::nullopt;
   }
   switch (f.k) {
     case kind::string:
@@ -136,14 +148,8 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view p
         return check_minimum(prefix, f.label, static_cast<const std::chrono::seconds*>(v)->count(),
                              f.min, true);
       return std::nullopt;
-    case kind::number: {
-      const double d = *static_cast<const double*>(v);
-      if (!std::isfinite(d))
-        return refused(prefix, f.label, "must be a finite number");
-      if (f.has_min && d < static_cast<double>(f.min))
-        return refused(prefix, f.label, "must be at least " + std::to_string(f.min));
-      return std::nullopt;
-    }
+    case kind::number:
+      return check_number(prefix, f, *static_cast<const double*>(v));
     case kind::json:
       return check_json_value(prefix, f.label, static_cast<const raw_json*>(v)->text());
     case kind::model: {
@@ -204,11 +210,10 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_fields(std::string_view 
 // One scalar value (what field_info::get returned) as a form component.
 inline void append_form_value(std::string& out, const field_info& f, const void* v) {
   if (f.custom != nullptr) {
-    custom_value c;
-    f.custom->to_json(v, c.slot(f.k));
-    field_info plain = f;
-    plain.custom = nullptr;
-    return append_form_value(out, plain, c.slot(f.k));
+    const custom_value c(f, v);
+    if (f.k == kind::string)
+      return append_form_component(out, c.s);
+    return c.append_scalar(out, f.k);
   }
   switch (f.k) {
     case kind::constant:
@@ -288,21 +293,15 @@ inline std::optional<invalid_request> add_headers(http_request& r, const model_i
     const void* v = f.get(op);
     if (v == nullptr)
       continue;
-    custom_value c;
-    if (f.custom != nullptr) {
-      f.custom->to_json(v, c.slot(f.k));
-      v = c.slot(f.k);
-    }
     std::string text;
-    if (f.k == kind::string || f.k == kind::enumeration) {
+    if (f.custom != nullptr && f.k == kind::string)
+      text = custom_value(f, v).s;
+    else if (f.custom == nullptr && (f.k == kind::string || f.k == kind::enumeration))
       text = *static_cast<const std::string*>(v);
-    } else if (f.k == kind::secret) {
+    else if (f.k == kind::secret)
       text = static_cast<const secret*>(v)->reveal();
-    } else {  // numbers, booleans, times: their digits
-      field_info plain = f;
-      plain.custom = nullptr;
-      append_form_value(text, plain, v);
-    }
+    else  // numbers, booleans, times: their digits
+      append_form_value(text, f, v);
     for (char c : text)
       if (static_cast<unsigned char>(c) >= 0x80)
         return refused("", f.label, "must be ASCII (a header value)");
