@@ -33,6 +33,11 @@ namespace http {
 // False for anything else, including an empty or malformed value: type and
 // subtype must be RFC 9110 tokens.
 constexpr bool is_json_media_type(std::string_view content_type) noexcept {
+  // What Clerk sends, compared whole before the general path's scans.
+  constexpr std::string_view usual = "application/json";
+  if (content_type.starts_with(usual) &&
+      (content_type.size() == usual.size() || content_type[usual.size()] == ';'))
+    return true;
   auto essence = detail::trim_ows(content_type.substr(0, content_type.find(';')));
   auto slash = essence.find('/');
   if (slash == std::string_view::npos)

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-bench=build/bench/tests/bench/clerk_bench
+bench=${CLERK_BENCH_BINARY:-build/bench/tests/bench/clerk_bench}
 if ! command -v valgrind >/dev/null; then
   echo "tests/bench/instructions.sh: needs valgrind (apt-get install valgrind)" >&2
   exit 2
