@@ -233,8 +233,8 @@ int main(int argc, char** argv) {
   for (auto [name, op] : {std::pair{"one session_verifier shared", &verifier_op},
                           std::pair{"floor: copied prepared context", &floor_op}}) {
     const scaling one = rate(1, *op), two = rate(2, *op);
-    std::printf("| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", name, one.per_second,
-                two.per_second, two.per_second / one.per_second, one.cpu_us, two.cpu_us);
+    std::printf("| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", name, one.per_second, two.per_second,
+                two.per_second / one.per_second, one.cpu_us, two.cpu_us);
   }
   std::printf("\nonline CPUs: %u; load average: see verify.sh\n",
               std::thread::hardware_concurrency());

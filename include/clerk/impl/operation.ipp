@@ -110,7 +110,7 @@ inline std::optional<invalid_request> check_json_value(std::string_view prefix,
 }
 
 inline std::optional<invalid_request> check_number(std::string_view prefix, const field_info& f,
-                                                  double d) {
+                                                   double d) {
   if (!std::isfinite(d))
     return refused(prefix, f.label, "must be a finite number");
   if (f.has_min && d < static_cast<double>(f.min))
