@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace open_kinds {
@@ -34,6 +35,47 @@ struct clerk::decl::json_kind<open_kinds::user_id> {
     if (!s.starts_with("user_"))
       return false;
     id.text = std::move(s);
+    return true;
+  }
+};
+
+namespace open_kinds {
+// Strong types of the other JSON kinds: a count, a share, a switch.
+struct seats {
+  std::int64_t n = 0;
+};
+struct share {
+  double v = 0;
+};
+struct on_off {
+  bool on = false;
+};
+}  // namespace open_kinds
+
+template <>
+struct clerk::decl::json_kind<open_kinds::seats> {
+  using json = std::int64_t;
+  static std::int64_t to_json(const open_kinds::seats& s) { return s.n; }
+  static bool from_json(std::int64_t&& j, open_kinds::seats& s) {
+    s.n = j;
+    return true;
+  }
+};
+template <>
+struct clerk::decl::json_kind<open_kinds::share> {
+  using json = double;
+  static double to_json(const open_kinds::share& s) { return s.v; }
+  static bool from_json(double&& j, open_kinds::share& s) {
+    s.v = j;
+    return true;
+  }
+};
+template <>
+struct clerk::decl::json_kind<open_kinds::on_off> {
+  using json = bool;
+  static bool to_json(const open_kinds::on_off& s) { return s.on; }
+  static bool from_json(bool&& j, open_kinds::on_off& s) {
+    s.on = j;
     return true;
   }
 };
@@ -360,6 +402,26 @@ struct authorize {
   }
 };
 
+// POST /grants: a user's types of every JSON kind in a query, a form body
+// and request headers.
+struct grant {
+  user_id owner;
+  seats count;
+  share part;
+  on_off notify;
+  user_id on_behalf;
+  seats attempt;
+  using response_type = clerk::no_content;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    using o = grant;
+    return endpoint(clerk::http_method::post, path("/grants"),
+                    query(field("owner", &o::owner), field("seats", &o::count, at_least(1))),
+                    form_body(field("part", &o::part), field("notify", &o::notify)),
+                    headers(field("X-On-Behalf", &o::on_behalf), field("X-Attempt", &o::attempt)));
+  }
+};
+
 }  // namespace open_kinds
 
 TEST_CASE("a no-content answer is any 2xx, and an error status is still an error") {
@@ -451,4 +513,33 @@ TEST_CASE("any string-keyed map with find and operator[] is a map kind") {
       get_counters{}, clerk_test::json_response(200, R"({"counts":{"a":1,"a":2}})"), make_config());
   REQUIRE(twice.has_error());
   CHECK(twice.error().as_unexpected_response()->problem == "duplicate field \"counts.a\"");
+}
+
+TEST_CASE("a user's types go into a query, a form and headers as their JSON kinds, checked") {
+  const grant g{{"user_7"}, {3}, {0.5}, {true}, {"user_9"}, {2}};
+  auto r = clerk::build_request(g, make_config());
+  REQUIRE(r.has_value());
+  CHECK(r->url == "https://api.clerk.com/v1/grants?owner=user_7&seats=3");
+  CHECK(r->body == "part=0.5&notify=true");
+  CHECK(r->headers.find("X-On-Behalf") == "user_9");
+  CHECK(r->headers.find("X-Attempt") == "2");
+
+  auto refused = [](const grant& bad) {
+    auto e = clerk::build_request(bad, make_config());
+    REQUIRE(e.has_error());
+    REQUIRE(e.error().as_invalid_request() != nullptr);
+    return std::pair(e.error().as_invalid_request()->field, e.error().as_invalid_request()->reason);
+  };
+  grant few = g;
+  few.count.n = 0;
+  CHECK(refused(few) == std::pair<std::string, std::string>("seats", "must be at least 1"));
+  grant nan = g;
+  nan.part.v = std::numeric_limits<double>::quiet_NaN();
+  CHECK(refused(nan) == std::pair<std::string, std::string>("part", "must be a finite number"));
+  grant split = g;
+  split.owner.text = "user_7\nX: 1";
+  CHECK(refused(split).first == "owner");
+  grant header = g;
+  header.on_behalf.text = "user_\r\n9";
+  CHECK(refused(header).first == "X-On-Behalf");
 }
