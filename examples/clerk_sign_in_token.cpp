@@ -11,7 +11,7 @@
 // 2 usage or an unreadable key, 3 the JWKS could not be fetched.
 #include <clerk/backend.hpp>
 #include <clerk/crypto/openssl.hpp>
-#include <clerk/frontend_sign_in.hpp>
+#include <clerk/frontend/sign_in.hpp>
 #include <clerk/session_tokens.hpp>
 #include <clerk/transport/curl.hpp>
 
@@ -259,7 +259,7 @@ std::optional<std::chrono::milliseconds> parse_timeout(std::string_view s) {
 }
 
 // --timeout and the User-Agent, set alike in the Backend API's options
-// (clerk::options) and the Frontend API's (clerk::frontend_options). Returns
+// (clerk::options) and the Frontend API's (clerk::frontend::frontend_options). Returns
 // the exit code of a usage error (already reported), or nullopt.
 template <class Options>
 std::optional<int> set_common_options(const arguments& a, Options& o) {
@@ -368,15 +368,15 @@ int consume(const arguments& a) {
   if (ticket.empty())
     return usage("the ticket is empty");
 
-  clerk::frontend_options o;
+  clerk::frontend::frontend_options o;
   if (auto code = set_common_options(a, o))
     return *code;
-  clerk::result<clerk::frontend_config> config = clerk::error(clerk::invalid_request{});
+  clerk::result<clerk::frontend::frontend_config> config = clerk::error(clerk::invalid_request{});
   if (a.frontend_api) {
     o.frontend_api_url = *a.frontend_api;
-    config = clerk::frontend_config::make(std::move(o));
+    config = clerk::frontend::frontend_config::make(std::move(o));
   } else if (const char* pk = std::getenv("CLERK_PUBLISHABLE_KEY"); pk != nullptr && *pk != '\0') {
-    config = clerk::frontend_config::from_publishable_key(pk, std::move(o));
+    config = clerk::frontend::frontend_config::from_publishable_key(pk, std::move(o));
   } else {
     return usage("consume needs --frontend-api URL or CLERK_PUBLISHABLE_KEY");
   }
@@ -390,8 +390,8 @@ int consume(const arguments& a) {
   // sign-in only after a 429 or a failure before it was sent.
   const clerk::client fapi(*config, verbose_transport{{}, a.verbose},
                            std::get<clerk::retry_policy>(policy), verbose_waiter{{}, a.verbose});
-  clerk::client_token client_token;  // a new client each run: nothing is kept
-  auto s = clerk::consume_ticket(fapi, client_token, clerk::secret(std::move(ticket)));
+  clerk::frontend::client_token client_token;  // a new client each run: nothing is kept
+  auto s = clerk::frontend::consume_ticket(fapi, client_token, clerk::secret(std::move(ticket)));
   if (!s) {
     int code = exit_code_for(s.error());
     if (code == usage_error)

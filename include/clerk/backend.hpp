@@ -1,10 +1,13 @@
-// clerk-backend-cpp: the Backend API (what a server needs), whole. The Frontend
-// API for native clients (redeeming a ticket) is <clerk/frontend_sign_in.hpp>,
-// kept out so that a server's translation units do not compile it.
+// clerk-backend-cpp for a server, whole: the core (client, config, errors,
+// retries) and every Backend API header (<clerk/backend/all.hpp>). A
+// translation unit compiles faster including only what it uses
+// (<clerk/backend/users.hpp>, <clerk/client.hpp>). The Frontend API for native
+// clients is <clerk/frontend/...>, kept out so that a server's translation
+// units do not compile it.
 #ifndef CLERK_BACKEND_HPP
 #define CLERK_BACKEND_HPP
 
-#include <clerk/actor_tokens.hpp>
+#include <clerk/backend/all.hpp>
 #include <clerk/client.hpp>
 #include <clerk/config.hpp>
 #include <clerk/error.hpp>
@@ -20,8 +23,6 @@
 #include <clerk/retry_after.hpp>
 #include <clerk/retry_stop.hpp>
 #include <clerk/secret.hpp>
-#include <clerk/sign_in_token.hpp>
-#include <clerk/sign_in_tokens.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
 

@@ -10,7 +10,7 @@
 // token that Clerk's native SDKs send on every request. The patch adds the
 // document's own ProductionNativeApp + ProductionNativeFlag pair (its global
 // default) to exactly those two operations.
-#include <clerk/frontend_sign_in.hpp>
+#include <clerk/frontend/sign_in.hpp>
 
 #include "prism.hpp"
 #include "process.hpp"
@@ -62,19 +62,20 @@ std::string patched_document(const std::string& doc) {
   return out;
 }
 
-clerk::frontend_config fapi() {
-  auto c = clerk::frontend_config::make({.frontend_api_url = prism.origin()});
+clerk::frontend::frontend_config fapi() {
+  auto c = clerk::frontend::frontend_config::make({.frontend_api_url = prism.origin()});
   REQUIRE(c.has_value());
   return *c;
 }
 
-const clerk::client_token token("Bearer eyJhbGciOiJSUzI1NiJ9.eyJpZCI6ImNsaWVudF8xIn0.c2ln");
-const clerk::client_token no_token;
+const clerk::frontend::client_token token(
+    "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpZCI6ImNsaWVudF8xIn0.c2ln");
+const clerk::frontend::client_token no_token;
 
 // Sends a built request and checks what Prism says of it: no violation.
 template <class T, class Op>
-void send_checked(const Op& op, const clerk::client_token& t) {
-  auto request = clerk::build_request(op, fapi(), t);
+void send_checked(const Op& op, const clerk::frontend::client_token& t) {
+  auto request = clerk::frontend::build_request(op, fapi(), t);
   REQUIRE_MESSAGE(request.has_value(), request.error().message());
   auto answer = T{}(*request);
   REQUIRE_MESSAGE(answer.has_value(), answer.error().message);
@@ -102,42 +103,47 @@ TEST_CASE("the document needed its two security patches, no more") {
 TEST_CASE_TEMPLATE("every Frontend API operation passes Prism's validation", T, curl_transport,
                    httplib_transport) {
   CAPTURE(clerk_test::transport_name<T>());
-  send_checked<T>(clerk::create_client{}, no_token);
-  send_checked<T>(clerk::read_client{}, token);
-  send_checked<T>(clerk::read_client{}, no_token);
+  send_checked<T>(clerk::frontend::create_client{}, no_token);
+  send_checked<T>(clerk::frontend::read_client{}, token);
+  send_checked<T>(clerk::frontend::read_client{}, no_token);
   for (const char* ticket :
        {"eyJhbGciOiJSUzI1NiJ9.eyJzdCI6InNpZ25faW5fdG9rZW4ifQ.c2ln", "a b+c/d=e~f&g", "ünïcödé"}) {
     CAPTURE(ticket);
-    send_checked<T>(clerk::sign_in_with_ticket{clerk::secret(ticket)}, token);
-    send_checked<T>(clerk::sign_in_with_ticket{clerk::secret(ticket)}, no_token);
+    send_checked<T>(clerk::frontend::sign_in_with_ticket{clerk::secret(ticket)}, token);
+    send_checked<T>(clerk::frontend::sign_in_with_ticket{clerk::secret(ticket)}, no_token);
   }
   for (const auto& id : awkward_ids) {
     CAPTURE(id);
-    send_checked<T>(clerk::touch_session{.session_id = id}, token);
-    send_checked<T>(clerk::touch_session{.session_id = id,
-                                         .active_organization_id = "org_1",
-                                         .intent = clerk::touch_intent::kind::select_session},
-                    token);
-    send_checked<T>(clerk::touch_session{.session_id = id, .active_organization_id = ""}, token);
-    send_checked<T>(clerk::mint_session_token{.session_id = id}, token);
-    send_checked<T>(clerk::mint_session_token{.session_id = id, .organization_id = ""}, token);
-    send_checked<T>(clerk::mint_session_token{.session_id = id, .organization_id = "org_1"}, token);
+    send_checked<T>(clerk::frontend::touch_session{.session_id = id}, token);
     send_checked<T>(
-        clerk::mint_session_token_from_template{.session_id = id, .template_name = "my tpl/x"},
+        clerk::frontend::touch_session{
+            .session_id = id,
+            .active_organization_id = "org_1",
+            .intent = clerk::frontend::touch_intent::kind::select_session},
         token);
-    send_checked<T>(clerk::remove_session{.session_id = id}, token);
+    send_checked<T>(clerk::frontend::touch_session{.session_id = id, .active_organization_id = ""},
+                    token);
+    send_checked<T>(clerk::frontend::mint_session_token{.session_id = id}, token);
+    send_checked<T>(clerk::frontend::mint_session_token{.session_id = id, .organization_id = ""},
+                    token);
+    send_checked<T>(
+        clerk::frontend::mint_session_token{.session_id = id, .organization_id = "org_1"}, token);
+    send_checked<T>(clerk::frontend::mint_session_token_from_template{.session_id = id,
+                                                                      .template_name = "my tpl/x"},
+                    token);
+    send_checked<T>(clerk::frontend::remove_session{.session_id = id}, token);
   }
 }
 
 TEST_CASE("consume_ticket's whole sequence passes Prism's validation") {
   // Prism's answers are random shapes of the document's schemas: what the
   // flow makes of them does not matter here, only what it sends.
-  clerk::client_token t;
-  (void)clerk::consume_ticket(clerk::client(fapi(), curl_transport{}), t,
-                              clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
-  clerk::client_token held = token;
-  (void)clerk::consume_ticket(clerk::client(fapi(), curl_transport{}), held,
-                              clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
+  clerk::frontend::client_token t;
+  (void)clerk::frontend::consume_ticket(clerk::client(fapi(), curl_transport{}), t,
+                                        clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
+  clerk::frontend::client_token held = token;
+  (void)clerk::frontend::consume_ticket(clerk::client(fapi(), curl_transport{}), held,
+                                        clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
 }
 
 TEST_CASE("the command-line tool's consume passes Prism's validation") {

@@ -15,7 +15,7 @@
 #include <clerk/crypto/openssl.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/fakes/openssl_signer.hpp>
-#include <clerk/frontend_sign_in.hpp>
+#include <clerk/frontend/sign_in.hpp>
 #include <clerk/session_tokens.hpp>
 
 #include <clerk/backend.hpp>
@@ -185,10 +185,11 @@ TEST_CASE("@clerk/backend's verifyToken verifies the fake Clerk's session JWTs v
       REQUIRE(t.has_value());
       ticket = std::string(t->token->reveal());
     }
-    auto fapi = clerk::frontend_config::make({.frontend_api_url = server.origin()});
+    auto fapi = clerk::frontend::frontend_config::make({.frontend_api_url = server.origin()});
     REQUIRE(fapi.has_value());
-    clerk::client_token client_token;
-    auto s = clerk::consume_ticket(clerk::client(*fapi, fake), client_token, clerk::secret(ticket));
+    clerk::frontend::client_token client_token;
+    auto s = clerk::frontend::consume_ticket(clerk::client(*fapi, fake), client_token,
+                                             clerk::secret(ticket));
     REQUIRE(s.has_value());
     return std::pair<std::string, std::string>{std::string(s->jwt.reveal()),
                                                std::string(s->session_id)};

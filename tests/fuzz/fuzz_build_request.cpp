@@ -18,8 +18,8 @@
 // sub; the revoke URL's path decodes to exactly the given id in one
 // segment); bad fields are refused by name; a printed config or request is
 // the same whatever the key's body.
-#include <clerk/actor_tokens.hpp>
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include "fuzz_support.hpp"
 

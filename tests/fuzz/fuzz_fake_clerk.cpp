@@ -20,9 +20,9 @@
 
 #include "fuzz_support.hpp"
 
-#include <clerk/actor_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/client.hpp>
-#include <clerk/sign_in_tokens.hpp>
 
 #include <algorithm>
 #include <cstddef>

@@ -16,8 +16,8 @@
 // the ids the body names, the sessions fit the element budget, and a printed
 // model is one line and carries no secret-shaped run;
 // an error keeps the status; frontend_error() answers for every error.
-#include <clerk/frontend.hpp>
-#include <clerk/frontend_errors.hpp>
+#include <clerk/frontend/errors.hpp>
+#include <clerk/frontend/operations.hpp>
 
 #include "fuzz_support.hpp"
 
@@ -62,10 +62,10 @@ input read_input(std::string_view data) {
 // A small element budget, so that short inputs reach it.
 constexpr std::size_t max_elements = 4;
 
-const clerk::frontend_config& config() {
-  static const clerk::frontend_config c =
-      *clerk::frontend_config::make({.frontend_api_url = "https://clerk.example.com",
-                                     .limits = {.max_array_elements = max_elements}});
+const clerk::frontend::frontend_config& config() {
+  static const clerk::frontend::frontend_config c =
+      *clerk::frontend::frontend_config::make({.frontend_api_url = "https://clerk.example.com",
+                                               .limits = {.max_array_elements = max_elements}});
   return c;
 }
 
@@ -81,14 +81,14 @@ CLERK_FUZZ_CHECKER void check_token(const std::optional<clerk::secret>& token,
   FUZZ_CHECK(token.has_value() == header.has_value());
   if (token)
     FUZZ_CHECK(token->reveal() == *header);
-  clerk::client_token t("Bearer old");
+  clerk::frontend::client_token t("Bearer old");
   t.update(token);
   if (!token)
     FUZZ_CHECK(t.reveal() == "Bearer old");
   check_printed(printed(t));
 }
 
-void check_session(const clerk::session& s) {
+void check_session(const clerk::frontend::session& s) {
   FUZZ_CHECK(!s.id.empty());
   std::string_view user = s.user_id();
   if (!user.empty())
@@ -97,7 +97,7 @@ void check_session(const clerk::session& s) {
   check_printed(printed(s));
 }
 
-void check_client(const clerk::frontend_client& c) {
+void check_client(const clerk::frontend::frontend_client& c) {
   FUZZ_CHECK(!c.id.empty());
   for (const auto& s : c.sessions) {
     check_session(s);
@@ -112,7 +112,7 @@ void check_error(const clerk::result<T>& r, const clerk::http_response& response
   FUZZ_CHECK(e.kind() == clerk::error_kind::api ||
              e.kind() == clerk::error_kind::unexpected_response);
   FUZZ_CHECK(e.http_status() == response.status);
-  (void)clerk::to_string(clerk::frontend_error(e));
+  (void)clerk::frontend::to_string(clerk::frontend::frontend_error(e));
   check_printed(e.message());
 }
 
@@ -124,7 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool ok_status = r.status >= 200 && r.status <= 299;
 
   if (in.kind == "client") {
-    auto a = clerk::parse_response(clerk::read_client{}, r, config());
+    auto a = clerk::parse_response(clerk::frontend::read_client{}, r, config());
     if (!a)
       return check_error(a, r), 0;
     FUZZ_CHECK(ok_status);
@@ -139,7 +139,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    (a->client ? a->client->sessions.size() : 0) <=
                max_elements);
   } else if (in.kind == "session") {
-    auto a = clerk::parse_response(clerk::touch_session{}, r, config());
+    auto a = clerk::parse_response(clerk::frontend::touch_session{}, r, config());
     if (!a)
       return check_error(a, r), 0;
     FUZZ_CHECK(ok_status);
@@ -148,7 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (a->client)
       check_client(*a->client);
   } else if (in.kind == "token") {
-    auto a = clerk::parse_response(clerk::mint_session_token{}, r, config());
+    auto a = clerk::parse_response(clerk::frontend::mint_session_token{}, r, config());
     if (!a)
       return check_error(a, r), 0;
     FUZZ_CHECK(ok_status);
@@ -156,7 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!a->jwt.empty());
     check_printed(printed(a->jwt));
   } else {
-    auto a = clerk::parse_response(clerk::sign_in_with_ticket{}, r, config());
+    auto a = clerk::parse_response(clerk::frontend::sign_in_with_ticket{}, r, config());
     if (!a)
       return check_error(a, r), 0;
     FUZZ_CHECK(ok_status);

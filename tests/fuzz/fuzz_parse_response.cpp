@@ -15,8 +15,8 @@
 // excerpt and Retry-After, and a 2xx's keeps the id the body names (its
 // partial); nothing printed carries a secret-shaped run, and a printed token
 // is one line.
-#include <clerk/actor_tokens.hpp>
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include "fuzz_support.hpp"
 

@@ -7,9 +7,9 @@
 // decodes back to exactly its input (Boost.JSON reads the JSON string back);
 // percent_decode refuses exactly the malformed escapes; numbers and
 // timestamps print as std::to_string and std::chrono say.
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
-#include <clerk/sign_in_token.hpp>
 
 #include "fuzz_support.hpp"
 

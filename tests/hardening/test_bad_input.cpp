@@ -1,7 +1,7 @@
 // Sending side of README's "Security and robustness" table: one case a row.
 // Each bad value is refused with an invalid_request naming the field, before
 // a request is built, so nothing reaches the transport.
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include "support.hpp"
 

@@ -3,8 +3,8 @@
 // value), never in a crash or an allocation the limits do not bound. Each
 // row runs on both operation families the engine declares (sign-in tokens
 // and actor tokens); the actor model's own rows follow at the end.
-#include <clerk/actor_tokens.hpp>
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include "support.hpp"
 

@@ -4,8 +4,8 @@
 // as the default body limit (1 MiB) and shaped to make the parser build as
 // much as it can; response_limits' comment (config.hpp) quotes the figures.
 // Not built to count under ThreadSanitizer, whose runtime owns operator new.
-#include <clerk/actor_tokens.hpp>
-#include <clerk/frontend.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/frontend/operations.hpp>
 #include <clerk/model.hpp>
 #include <clerk/operation.hpp>
 
@@ -127,7 +127,7 @@ TEST_CASE("1 MiB of empty sessions in a read_client answer costs a small part of
           doctest::skip(!counting)) {
   auto r = hostile(R"({"response":{"id":"c","sessions":[)", "{}", R"(]},"client":null})");
   std::string problem;
-  CHECK(peak_multiple(clerk::read_client{}, r, problem) < 0.1);
+  CHECK(peak_multiple(clerk::frontend::read_client{}, r, problem) < 0.1);
   CHECK(problem == "missing field \"response.sessions[0].id\"");
 }
 
@@ -136,7 +136,7 @@ TEST_CASE("1 MiB of valid sessions stops at the element budget, costing under 4 
   auto r = hostile(R"({"response":{"id":"c","sessions":[)", R"({"id":"s","status":"active"})",
                    R"(]},"client":null})");
   std::string problem;
-  CHECK(peak_multiple(clerk::read_client{}, r, problem) < 4);
+  CHECK(peak_multiple(clerk::frontend::read_client{}, r, problem) < 4);
   CHECK(problem == "field \"response.sessions[8192]\" is beyond the limit of 8192 array elements");
 }
 
@@ -155,7 +155,7 @@ TEST_CASE("a 1 MiB error body of many values is not built, costing a small part 
   auto r = hostile(R"({"errors":[)", "0", "]}");
   r.status = 422;
   std::string problem;
-  CHECK(peak_multiple(clerk::read_client{}, r, problem) < 0.5);
+  CHECK(peak_multiple(clerk::frontend::read_client{}, r, problem) < 0.5);
   CHECK(problem == "error status without a ClerkErrors body");
 }
 

@@ -424,17 +424,17 @@ clerk::secret ticket_from(const clerk_test::fake_clerk_server& server) {
   return clerk::secret(std::string(t->token->reveal()));
 }
 
-clerk::result<clerk::ticket_sign_in> consume_over_asio(const clerk_test::fake_clerk_server& server,
-                                                       const clerk::secret& ticket,
-                                                       clerk::client_token& token) {
-  auto cfg = clerk::frontend_config::make({.frontend_api_url = server.origin()});
+clerk::result<clerk::frontend::ticket_sign_in> consume_over_asio(
+    const clerk_test::fake_clerk_server& server, const clerk::secret& ticket,
+    clerk::frontend::client_token& token) {
+  auto cfg = clerk::frontend::frontend_config::make({.frontend_api_url = server.origin()});
   REQUIRE(cfg.has_value());
   boost::asio::io_context io;
   clerk::asio_frontend_client fapi(*cfg, clerk::asio_transport(io.get_executor(), nullptr),
                                    quick_retries());
-  std::optional<clerk::result<clerk::ticket_sign_in>> out;
+  std::optional<clerk::result<clerk::frontend::ticket_sign_in>> out;
   auto run = [&]() -> boost::asio::awaitable<void> {
-    auto r = co_await clerk::consume_ticket(fapi, token, ticket);
+    auto r = co_await clerk::frontend::consume_ticket(fapi, token, ticket);
     out.emplace(std::move(r));
   };
   boost::asio::co_spawn(io, run, boost::asio::detached);
@@ -450,15 +450,16 @@ TEST_CASE("consume_ticket as a coroutine: the ticket becomes a session over the 
   fake.add_user("user_1");
   clerk_test::fake_clerk_server server(fake);
   auto ticket = ticket_from(server);
-  clerk::client_token token;
+  clerk::frontend::client_token token;
   auto s = consume_over_asio(server, ticket, token);
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(s->user_id == "user_1");
-  CHECK(s->status == clerk::session_status::active);
+  CHECK(s->status == clerk::frontend::session_status::active);
   CHECK_FALSE(s->recovered);
   CHECK(s->jwt.reveal().starts_with("eyJ"));
   CHECK_FALSE(token.empty());
   auto again = consume_over_asio(server, ticket, token);
   REQUIRE(again.has_error());
-  CHECK(clerk::frontend_error(again.error()) == clerk::frontend_errc::ticket_already_used);
+  CHECK(clerk::frontend::frontend_error(again.error()) ==
+        clerk::frontend::frontend_errc::ticket_already_used);
 }

@@ -4,7 +4,7 @@
 #include "process.hpp"
 #include "servers.hpp"
 
-#include <clerk/actor_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
 #include <clerk/client.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/transport/curl.hpp>

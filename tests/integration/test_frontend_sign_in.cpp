@@ -1,7 +1,7 @@
 // consume_ticket and the Frontend API operations against the fake Clerk:
 // the whole life of a ticket, and the recovery of a lost sign-in answer.
 #include <clerk/fakes/fake_clerk.hpp>
-#include <clerk/frontend_sign_in.hpp>
+#include <clerk/frontend/sign_in.hpp>
 
 #include <clerk/backend.hpp>
 
@@ -24,9 +24,10 @@ using clerk::fakes::fake_clerk;
 
 namespace {
 
-clerk::frontend_config fapi() {
+clerk::frontend::frontend_config fapi() {
   // The fake answers whatever host a request names.
-  auto c = clerk::frontend_config::make({.frontend_api_url = "https://clerk.fake-clerk.test"});
+  auto c =
+      clerk::frontend::frontend_config::make({.frontend_api_url = "https://clerk.fake-clerk.test"});
   REQUIRE(c.has_value());
   return *c;
 }
@@ -110,13 +111,13 @@ std::string claim(std::string_view jwt, std::string_view name) {
 
 template <class C>
 concept sends_without_token = requires(const C& c) {
-  c.send(clerk::read_client{});
+  c.send(clerk::frontend::read_client{});
 };
 template <class C>
-concept sends_with_token = requires(const C& c, clerk::client_token& t) {
-  c.send(clerk::read_client{}, t);
+concept sends_with_token = requires(const C& c, clerk::frontend::client_token& t) {
+  c.send(clerk::frontend::read_client{}, t);
 };
-using frontend_client = clerk::client<fake_clerk, clerk::no_wait, clerk::frontend_config>;
+using frontend_client = clerk::client<fake_clerk, clerk::no_wait, clerk::frontend::frontend_config>;
 static_assert(sends_with_token<frontend_client>);
 static_assert(!sends_without_token<frontend_client>, "a Frontend API call needs the client token");
 static_assert(!sends_with_token<clerk::client<fake_clerk>>);
@@ -126,14 +127,14 @@ static_assert(!sends_with_token<clerk::client<fake_clerk>>);
 TEST_CASE("consume_ticket: a ticket becomes an active session with a session JWT") {
   auto fake = populated();
   auto t = mint(fake);
-  clerk::client_token token;
+  clerk::frontend::client_token token;
   auto before = fake.request_count();
-  auto s = clerk::consume_ticket(frontend(fake), token, t.ticket);
+  auto s = clerk::frontend::consume_ticket(frontend(fake), token, t.ticket);
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(fake.request_count() - before == 4);  // create client, sign in, touch, token
   CHECK(s->session_id.starts_with("sess_"));
   CHECK(s->user_id == "user_1");
-  CHECK(s->status == clerk::session_status::active);
+  CHECK(s->status == clerk::frontend::session_status::active);
   CHECK_FALSE(s->recovered);
   CHECK(claim(s->jwt.reveal(), "sub") == "user_1");
   CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
@@ -144,7 +145,7 @@ TEST_CASE("consume_ticket: a ticket becomes an active session with a session JWT
   CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
 
   // The token the caller now holds is the rotated one: it reads the client.
-  auto client = frontend(fake).send(clerk::read_client{}, token);
+  auto client = frontend(fake).send(clerk::frontend::read_client{}, token);
   REQUIRE(client.has_value());
   REQUIRE(client->current() != nullptr);
   CHECK(client->current()->last_active_session_id == s->session_id);
@@ -158,11 +159,12 @@ TEST_CASE("consume_ticket: a ticket becomes an active session with a session JWT
 TEST_CASE("consume_ticket: a used, expired or revoked ticket fails with Clerk's code") {
   auto fake = populated();
   auto used = mint(fake);
-  clerk::client_token token;
-  REQUIRE(clerk::consume_ticket(frontend(fake), token, used.ticket));
-  auto again = clerk::consume_ticket(frontend(fake), token, used.ticket);
+  clerk::frontend::client_token token;
+  REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, used.ticket));
+  auto again = clerk::frontend::consume_ticket(frontend(fake), token, used.ticket);
   REQUIRE(again.has_error());
-  CHECK(clerk::frontend_error(again.error()) == clerk::frontend_errc::ticket_already_used);
+  CHECK(clerk::frontend::frontend_error(again.error()) ==
+        clerk::frontend::frontend_errc::ticket_already_used);
   CHECK(again.error().message().find("sign_in_token_already_used_code") != std::string::npos);
   // ... and revoking it is refused: it is no longer pending.
   auto revoked = revoke(fake, used.id);
@@ -173,24 +175,28 @@ TEST_CASE("consume_ticket: a used, expired or revoked ticket fails with Clerk's 
   auto pulled = mint(fake);
   REQUIRE(revoke(fake, pulled.id));
   fake.advance(61s);
-  clerk::client_token fresh;
-  auto expired = clerk::consume_ticket(frontend(fake), fresh, expiring.ticket);
+  clerk::frontend::client_token fresh;
+  auto expired = clerk::frontend::consume_ticket(frontend(fake), fresh, expiring.ticket);
   REQUIRE(expired.has_error());
-  CHECK(clerk::frontend_error(expired.error()) == clerk::frontend_errc::ticket_expired);
-  auto gone = clerk::consume_ticket(frontend(fake), fresh, pulled.ticket);
+  CHECK(clerk::frontend::frontend_error(expired.error()) ==
+        clerk::frontend::frontend_errc::ticket_expired);
+  auto gone = clerk::frontend::consume_ticket(frontend(fake), fresh, pulled.ticket);
   REQUIRE(gone.has_error());
-  CHECK(clerk::frontend_error(gone.error()) == clerk::frontend_errc::ticket_revoked);
-  auto foreign = clerk::consume_ticket(frontend(fake), fresh, clerk::secret("eyJ.not.ours"));
+  CHECK(clerk::frontend::frontend_error(gone.error()) ==
+        clerk::frontend::frontend_errc::ticket_revoked);
+  auto foreign =
+      clerk::frontend::consume_ticket(frontend(fake), fresh, clerk::secret("eyJ.not.ours"));
   REQUIRE(foreign.has_error());
-  CHECK(clerk::frontend_error(foreign.error()) == clerk::frontend_errc::ticket_invalid);
+  CHECK(clerk::frontend::frontend_error(foreign.error()) ==
+        clerk::frontend::frontend_errc::ticket_invalid);
 }
 
 TEST_CASE("consume_ticket: an empty or malformed ticket is refused before anything is sent") {
   auto fake = populated();
-  clerk::client_token token;
+  clerk::frontend::client_token token;
   for (const char* bad : {"", "a\nb", "\xff"}) {
     CAPTURE(bad);
-    auto r = clerk::consume_ticket(frontend(fake), token, clerk::secret(bad));
+    auto r = clerk::frontend::consume_ticket(frontend(fake), token, clerk::secret(bad));
     REQUIRE(r.has_error());
     REQUIRE(r.error().as_invalid_request() != nullptr);
     CHECK(r.error().as_invalid_request()->field == "ticket");
@@ -201,16 +207,16 @@ TEST_CASE("consume_ticket: an empty or malformed ticket is refused before anythi
 
 TEST_CASE("consume_ticket: a held token is reused; a stale one is replaced by a new client") {
   auto fake = populated();
-  clerk::client_token token;
-  REQUIRE(clerk::consume_ticket(frontend(fake), token, mint(fake).ticket));
+  clerk::frontend::client_token token;
+  REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket));
   CHECK(fake.client_count() == 1);
-  auto second = clerk::consume_ticket(frontend(fake), token, mint(fake, "user_2").ticket);
+  auto second = clerk::frontend::consume_ticket(frontend(fake), token, mint(fake, "user_2").ticket);
   REQUIRE_MESSAGE(second.has_value(), second.error().message());
   CHECK(second->user_id == "user_2");
   CHECK(fake.client_count() == 1);  // the same client, now with two sessions
 
-  clerk::client_token stale("Bearer eyJ0eXAiOiJKV1QifQ.eyJpZCI6Im5vcGUifQ.c2ln");
-  auto third = clerk::consume_ticket(frontend(fake), stale, mint(fake).ticket);
+  clerk::frontend::client_token stale("Bearer eyJ0eXAiOiJKV1QifQ.eyJpZCI6Im5vcGUifQ.c2ln");
+  auto third = clerk::frontend::consume_ticket(frontend(fake), stale, mint(fake).ticket);
   REQUIRE_MESSAGE(third.has_value(), third.error().message());
   CHECK(fake.client_count() == 2);
   CHECK(stale.reveal() != "Bearer eyJ0eXAiOiJKV1QifQ.eyJpZCI6Im5vcGUifQ.c2ln");
@@ -224,19 +230,19 @@ TEST_CASE("recovery: a lost sign-in answer is recovered from the client, never b
     return std::nullopt;
   };
   auto t = mint(fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(std::cref(w)), token, t.ticket,
-                                 {.expected_user_id = "user_1"});
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket,
+                                           {.expected_user_id = "user_1"});
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(*w.sign_ins == 1);
   CHECK(s->recovered);
   CHECK(s->user_id == "user_1");
-  CHECK(s->status == clerk::session_status::active);
+  CHECK(s->status == clerk::frontend::session_status::active);
   CHECK(fake.find_session(s->session_id)->status == "active");
   CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
   CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
   // The caller caught up with the rotated token: it still works.
-  CHECK(frontend(fake).send(clerk::read_client{}, token).has_value());
+  CHECK(frontend(fake).send(clerk::frontend::read_client{}, token).has_value());
 }
 
 TEST_CASE("recovery: without a new session of the expected user, the lost answer is an error") {
@@ -246,9 +252,9 @@ TEST_CASE("recovery: without a new session of the expected user, the lost answer
     fake.drop_next_answers(1);
     return std::nullopt;
   };
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(std::cref(w)), token, mint(fake, "user_2").ticket,
-                                 {.expected_user_id = "user_1"});
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(
+      frontend(std::cref(w)), token, mint(fake, "user_2").ticket, {.expected_user_id = "user_1"});
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_transport() != nullptr);
   CHECK_FALSE(s.error().as_transport()->request_not_sent);
@@ -264,8 +270,8 @@ TEST_CASE("a sign-in that never left is reported as such and the ticket stays us
         std::make_error_code(std::errc::connection_refused), "connection refused", true});
   };
   auto t = mint(w.fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(std::cref(w)), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket);
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_transport() != nullptr);
   CHECK(s.error().as_transport()->request_not_sent);
@@ -273,7 +279,7 @@ TEST_CASE("a sign-in that never left is reported as such and the ticket stays us
   CHECK(w.fake.find_token(t.id)->status == clerk::sign_in_token_status::pending);
   // The caller may try again: it was never sent.
   w.on_sign_in = nullptr;
-  CHECK(clerk::consume_ticket(frontend(std::cref(w)), token, t.ticket).has_value());
+  CHECK(clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket).has_value());
 }
 
 TEST_CASE("a sign-in that is not complete is an error naming its status") {
@@ -286,52 +292,59 @@ TEST_CASE("a sign-in that is not complete is an error naming its status") {
              R"("status":"needs_second_factor","created_session_id":null},"client":null})";
     return clerk::transport_result(std::move(r));
   };
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(std::cref(w)), token, mint(w.fake).ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, mint(w.fake).ticket);
   REQUIRE(s.has_error());
-  CHECK(clerk::frontend_error(s.error()) == clerk::frontend_errc::sign_in_incomplete);
+  CHECK(clerk::frontend::frontend_error(s.error()) ==
+        clerk::frontend::frontend_errc::sign_in_incomplete);
   CHECK(s.error().message().find("needs_second_factor") != std::string::npos);
 }
 
 TEST_CASE("session_exists and native_api_disabled are told apart") {
   auto fake = populated();
   fake.set_single_session_mode(true);
-  clerk::client_token token;
-  REQUIRE(clerk::consume_ticket(frontend(fake), token, mint(fake).ticket));
+  clerk::frontend::client_token token;
+  REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket));
   auto second = mint(fake);
-  auto s = clerk::consume_ticket(frontend(fake), token, second.ticket);
+  auto s = clerk::frontend::consume_ticket(frontend(fake), token, second.ticket);
   REQUIRE(s.has_error());
-  CHECK(clerk::frontend_error(s.error()) == clerk::frontend_errc::session_exists);
+  CHECK(clerk::frontend::frontend_error(s.error()) ==
+        clerk::frontend::frontend_errc::session_exists);
   CHECK(fake.find_token(second.id)->status == clerk::sign_in_token_status::pending);
 
   fake.set_native_api_enabled(false);
-  clerk::client_token none;
-  auto off = clerk::consume_ticket(frontend(fake), none, second.ticket);
+  clerk::frontend::client_token none;
+  auto off = clerk::frontend::consume_ticket(frontend(fake), none, second.ticket);
   REQUIRE(off.has_error());
-  CHECK(clerk::frontend_error(off.error()) == clerk::frontend_errc::native_api_disabled);
+  CHECK(clerk::frontend::frontend_error(off.error()) ==
+        clerk::frontend::frontend_errc::native_api_disabled);
 }
 
 TEST_CASE("the session's other operations: template tokens and sign-out") {
   auto fake = populated();
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(fake), token, mint(fake).ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket);
   REQUIRE(s.has_value());
-  auto tpl =
-      frontend(fake).send(clerk::mint_session_token_from_template{.session_id = s->session_id,
-                                                                  .template_name = "hasura"},
-                          token);
+  auto tpl = frontend(fake).send(
+      clerk::frontend::mint_session_token_from_template{.session_id = s->session_id,
+                                                        .template_name = "hasura"},
+      token);
   REQUIRE_MESSAGE(tpl.has_value(), tpl.error().message());
   CHECK(claim(tpl->jwt.reveal(), "tpl") == "hasura");
-  auto again = frontend(fake).send(clerk::mint_session_token{.session_id = s->session_id}, token);
+  auto again =
+      frontend(fake).send(clerk::frontend::mint_session_token{.session_id = s->session_id}, token);
   REQUIRE(again.has_value());
   CHECK(claim(again->jwt.reveal(), "sub") == "user_1");
 
-  auto out = frontend(fake).send(clerk::remove_session{.session_id = s->session_id}, token);
+  auto out =
+      frontend(fake).send(clerk::frontend::remove_session{.session_id = s->session_id}, token);
   REQUIRE_MESSAGE(out.has_value(), out.error().message());
-  CHECK(out->response.status == clerk::session_status::removed);
-  auto after = frontend(fake).send(clerk::mint_session_token{.session_id = s->session_id}, token);
+  CHECK(out->response.status == clerk::frontend::session_status::removed);
+  auto after =
+      frontend(fake).send(clerk::frontend::mint_session_token{.session_id = s->session_id}, token);
   REQUIRE(after.has_error());
-  CHECK(clerk::frontend_error(after.error()) == clerk::frontend_errc::unauthorized);
+  CHECK(clerk::frontend::frontend_error(after.error()) ==
+        clerk::frontend::frontend_errc::unauthorized);
 }
 
 namespace {
@@ -381,13 +394,13 @@ TEST_CASE("recovery: a gateway's 5xx or an unusable 2xx after Clerk signed in is
       return clerk::transport_result(gateway_page(answer_status, answer_type));  // ... unseen
     };
     auto t = mint(fake);
-    clerk::client_token token;
-    auto s = clerk::consume_ticket(frontend(std::cref(w)), token, t.ticket);
+    clerk::frontend::client_token token;
+    auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket);
     REQUIRE_MESSAGE(s.has_value(), s.error().message());
     CHECK(*w.sign_ins == 1);
     CHECK(s->recovered);
     CHECK(s->user_id == "user_1");
-    CHECK(s->status == clerk::session_status::active);
+    CHECK(s->status == clerk::frontend::session_status::active);
     CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
     CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
   }
@@ -399,8 +412,8 @@ TEST_CASE("recovery: a gateway's 5xx when Clerk did nothing says the ticket may 
     return clerk::transport_result(gateway_page(504, "text/html"));
   };
   auto t = mint(w.fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(std::cref(w)), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket);
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_unexpected_response() != nullptr);
   CHECK(s.error().http_status() == 504);
@@ -424,8 +437,8 @@ TEST_CASE("a ClerkErrors 429 to the sign-in is retried by the policy; the ticket
     return clerk::transport_result(std::move(r));
   };
   auto t = mint(w.fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(retrying(std::cref(w)), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(retrying(std::cref(w)), token, t.ticket);
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(*w.sign_ins == 2);  // the 429, then the one that signed in
   CHECK_FALSE(s->recovered);
@@ -450,25 +463,25 @@ struct refusing_touch {
 TEST_CASE("after the ticket is spent, a touch that failed is retried and the session returned") {
   refusing_touch flaky{populated(), std::make_shared<int>(1)};
   auto t = mint(flaky.fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(retrying(flaky), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(retrying(flaky), token, t.ticket);
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
-  CHECK(s->status == clerk::session_status::active);
+  CHECK(s->status == clerk::frontend::session_status::active);
   CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
 }
 
 TEST_CASE("after the ticket is spent, an error of touch or mint names the session") {
   refusing_touch flaky{populated(), std::make_shared<int>(1000)};
   auto t = mint(flaky.fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(retrying(flaky), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(retrying(flaky), token, t.ticket);
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_transport() != nullptr);
   CHECK(s.error().attempts() == 3);
   REQUIRE(s.error().session_id().starts_with("sess_"));
   CHECK(s.error().message().find(std::string(s.error().session_id())) != std::string::npos);
   // The session is on the caller's client, ready to be touched later.
-  auto client = frontend(flaky.fake).send(clerk::read_client{}, token);
+  auto client = frontend(flaky.fake).send(clerk::frontend::read_client{}, token);
   REQUIRE(client.has_value());
   REQUIRE(client->current() != nullptr);
   CHECK(client->current()->find(s.error().session_id()) != nullptr);
@@ -489,8 +502,9 @@ TEST_CASE("after the ticket is spent, an error of touch or mint names the sessio
       return w(r);
     }
   };
-  clerk::client_token other;
-  auto m = clerk::consume_ticket(frontend(failing_mint{w, mint_fails}), other, mint(w.fake).ticket);
+  clerk::frontend::client_token other;
+  auto m = clerk::frontend::consume_ticket(frontend(failing_mint{w, mint_fails}), other,
+                                           mint(w.fake).ticket);
   REQUIRE(m.has_error());
   CHECK(m.error().http_status() == 503);
   CHECK(m.error().session_id().starts_with("sess_"));
@@ -515,8 +529,8 @@ TEST_CASE("no ticket is sent when the new client's answer carried no client toke
     }
   };
   auto t = mint(w.fake);
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(stripping_proxy{w}), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(stripping_proxy{w}), token, t.ticket);
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_unexpected_response() != nullptr);
   CHECK(s.error().message().find("no client token") != std::string::npos);
@@ -555,8 +569,8 @@ struct crowded_client {
 TEST_CASE("recovery adopts the session of the ticket's own user, read from the ticket") {
   crowded_client crowded{populated()};
   auto t = mint(crowded.fake, "user_1");
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(frontend(crowded), token, t.ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(crowded), token, t.ticket);
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(s->recovered);
   CHECK(s->session_id != "sess_other");
@@ -569,8 +583,8 @@ TEST_CASE("consume_ticket refuses a policy that would resend a maybe-delivered s
   clerk::retry_options o;
   o.retry_create_after_possible_delivery = true;
   const clerk::client c(fapi(), std::cref(fake), *clerk::retry_policy::make(o), instant_waiter{});
-  clerk::client_token token;
-  auto s = clerk::consume_ticket(c, token, mint(fake).ticket);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(c, token, mint(fake).ticket);
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_invalid_request() != nullptr);
   CHECK(s.error().as_invalid_request()->field == "retry_create_after_possible_delivery");
@@ -581,12 +595,12 @@ TEST_CASE("a client token with CR LF is refused before anything is sent") {
   auto fake = populated();
   auto t = mint(fake);
   auto before = fake.request_count();
-  clerk::client_token stored("Bearer eyJ.e30.\r\nX-Injected: yes");
-  auto s = clerk::consume_ticket(frontend(fake), stored, t.ticket);
+  clerk::frontend::client_token stored("Bearer eyJ.e30.\r\nX-Injected: yes");
+  auto s = clerk::frontend::consume_ticket(frontend(fake), stored, t.ticket);
   REQUIRE(s.has_error());
   REQUIRE(s.error().as_invalid_request() != nullptr);
   CHECK(s.error().as_invalid_request()->field == "client_token");
-  auto read = frontend(fake).send(clerk::read_client{}, stored);
+  auto read = frontend(fake).send(clerk::frontend::read_client{}, stored);
   REQUIRE(read.has_error());
   CHECK(read.error().as_invalid_request()->field == "client_token");
   CHECK(fake.request_count() == before);
@@ -594,8 +608,8 @@ TEST_CASE("a client token with CR LF is refused before anything is sent") {
 
 TEST_CASE("a frontend client retries an idempotent call after a 429") {
   auto fake = populated();
-  clerk::client_token token;
-  REQUIRE(clerk::consume_ticket(frontend(fake), token, mint(fake).ticket));
+  clerk::frontend::client_token token;
+  REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket));
   auto limited = std::make_shared<int>(1);
   auto sent = std::make_shared<int>(0);
   auto proxy = [&fake, limited, sent](const clerk::http_request& r) -> clerk::transport_result {
@@ -608,7 +622,7 @@ TEST_CASE("a frontend client retries an idempotent call after a 429") {
     }
     return fake(r);
   };
-  auto c = retrying(proxy).send(clerk::read_client{}, token);
+  auto c = retrying(proxy).send(clerk::frontend::read_client{}, token);
   REQUIRE_MESSAGE(c.has_value(), c.error().message());
   CHECK(*sent == 2);
   REQUIRE(c->current() != nullptr);

@@ -5,10 +5,10 @@
 // replaced here to look at a watched block just before it is freed, which is
 // why this is a program of its own (CTest: unit_secret_wipe), and why it is
 // not built under ThreadSanitizer, whose runtime defines operator new itself.
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/client.hpp>
-#include <clerk/frontend.hpp>
+#include <clerk/frontend/operations.hpp>
 #include <clerk/secret.hpp>
-#include <clerk/sign_in_tokens.hpp>
 
 #if defined(__SANITIZE_THREAD__)
 #define CLERK_WIPE_TEST 0
@@ -184,13 +184,14 @@ int main() {
     markers[1] = token_marker;
     freed_with_marker[0] = freed_with_marker[1] = 0;
     {
-      auto cfg = clerk::frontend_config::make({.frontend_api_url = "https://clerk.example.com"});
+      auto cfg =
+          clerk::frontend::frontend_config::make({.frontend_api_url = "https://clerk.example.com"});
       const clerk::client client(*cfg, &frontend_answer);
-      clerk::client_token token("Bearer eyJhbGciOiJSUzI1NiJ9.e30.TOKEN0MARKER0signature");
+      clerk::frontend::client_token token("Bearer eyJhbGciOiJSUzI1NiJ9.e30.TOKEN0MARKER0signature");
       for (int i = 0; i < 3; ++i)
-        if (!client.send(
-                clerk::sign_in_with_ticket{clerk::secret("eyJ0.e30.TICKET0MARKER0signature")},
-                token))
+        if (!client.send(clerk::frontend::sign_in_with_ticket{clerk::secret(
+                             "eyJ0.e30.TICKET0MARKER0signature")},
+                         token))
           check("the canned sign-in answer parses", false);
     }
     check("a Frontend API send frees no copy of the ticket unwiped", freed_with_marker[0] == 0);

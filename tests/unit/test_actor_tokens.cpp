@@ -1,4 +1,4 @@
-#include <clerk/actor_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
 
 #include "support.hpp"
 

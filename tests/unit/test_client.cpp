@@ -2,7 +2,7 @@
 
 #include "support.hpp"
 
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include <chrono>
 #include <functional>

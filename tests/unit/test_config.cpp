@@ -1,5 +1,5 @@
 #include <clerk/config.hpp>
-#include <clerk/frontend_config.hpp>
+#include <clerk/frontend/config.hpp>
 
 #include "support.hpp"
 
@@ -223,7 +223,7 @@ TEST_CASE("a zero array element budget is refused, the reason naming the limit")
   o.limits.max_array_elements = 0;
   CHECK(refused(o).field == "limits");
   CHECK(refused(o).reason == "max_array_elements must be positive");
-  auto f = clerk::frontend_config::make(
+  auto f = clerk::frontend::frontend_config::make(
       {.frontend_api_url = "https://clerk.example.com", .limits = {.max_array_elements = 0}});
   REQUIRE(f.has_error());
   CHECK(f.error().message() == "invalid request: limits: max_array_elements must be positive");

@@ -1,9 +1,9 @@
 // The declaration engine with shapes the sign-in and actor tokens do not
 // use: nested models, arrays of models, nullable and required-nullable
 // fields, header fields, GET with a query, form bodies.
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/operation.hpp>
-#include <clerk/sign_in_tokens.hpp>
 
 #include "support.hpp"
 

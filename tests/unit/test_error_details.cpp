@@ -1,7 +1,7 @@
 // What errors keep: redacted excerpts and messages, cut on UTF-8 boundaries,
 // accurate problems for odd statuses, and what identified a created token
 // when its answer failed validation.
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include "support.hpp"
 

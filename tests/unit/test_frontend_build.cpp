@@ -1,5 +1,5 @@
 // The exact request each Frontend API operation builds.
-#include <clerk/frontend.hpp>
+#include <clerk/frontend/operations.hpp>
 
 #include <doctest/doctest.h>
 
@@ -8,13 +8,14 @@
 
 namespace {
 
-clerk::frontend_config fapi(std::string url = "https://clerk.example.com") {
-  auto c = clerk::frontend_config::make({.frontend_api_url = std::move(url)});
+clerk::frontend::frontend_config fapi(std::string url = "https://clerk.example.com") {
+  auto c = clerk::frontend::frontend_config::make({.frontend_api_url = std::move(url)});
   REQUIRE(c.has_value());
   return *c;
 }
 
-const clerk::client_token token("Bearer eyJhbGciOiJSUzI1NiJ9.eyJpZCI6ImNsaWVudF8xIn0.c2ln");
+const clerk::frontend::client_token token(
+    "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpZCI6ImNsaWVudF8xIn0.c2ln");
 
 // The headers every Frontend API request carries, in order, after
 // Authorization (when there is a token).
@@ -37,7 +38,8 @@ void check_common_headers(const clerk::http_request& r, bool with_token) {
 }  // namespace
 
 TEST_CASE("create_client: POST /v1/client?_is_native=1, no body, no token") {
-  auto r = clerk::build_request(clerk::create_client{}, fapi(), clerk::client_token{});
+  auto r = clerk::frontend::build_request(clerk::frontend::create_client{}, fapi(),
+                                          clerk::frontend::client_token{});
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
   CHECK(r->url == "https://clerk.example.com/v1/client?_is_native=1");
@@ -47,7 +49,7 @@ TEST_CASE("create_client: POST /v1/client?_is_native=1, no body, no token") {
 }
 
 TEST_CASE("read_client: GET /v1/client?_is_native=1 with the client token verbatim") {
-  auto r = clerk::build_request(clerk::read_client{}, fapi(), token);
+  auto r = clerk::frontend::build_request(clerk::frontend::read_client{}, fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::get);
   CHECK(r->url == "https://clerk.example.com/v1/client?_is_native=1");
@@ -57,8 +59,9 @@ TEST_CASE("read_client: GET /v1/client?_is_native=1 with the client token verbat
 }
 
 TEST_CASE("sign_in_with_ticket: a form body strategy=ticket&ticket=..., encoded as a form") {
-  auto r = clerk::build_request(
-      clerk::sign_in_with_ticket{clerk::secret("eyJ0eXAi.eyJzdWIi.a+b/c= d~")}, fapi(), token);
+  auto r = clerk::frontend::build_request(
+      clerk::frontend::sign_in_with_ticket{clerk::secret("eyJ0eXAi.eyJzdWIi.a+b/c= d~")}, fapi(),
+      token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
   CHECK(r->url == "https://clerk.example.com/v1/client/sign_ins?_is_native=1");
@@ -69,15 +72,16 @@ TEST_CASE("sign_in_with_ticket: a form body strategy=ticket&ticket=..., encoded 
 }
 
 TEST_CASE("sign_in_with_ticket without a client token sends no Authorization") {
-  auto r = clerk::build_request(clerk::sign_in_with_ticket{clerk::secret("t")}, fapi(),
-                                clerk::client_token{});
+  auto r = clerk::frontend::build_request(clerk::frontend::sign_in_with_ticket{clerk::secret("t")},
+                                          fapi(), clerk::frontend::client_token{});
   REQUIRE(r.has_value());
   CHECK_FALSE(r->headers.find("Authorization"));
   CHECK(r->body == "strategy=ticket&ticket=t");
 }
 
 TEST_CASE("touch_session: the session id as one path segment and the optional fields") {
-  auto r = clerk::build_request(clerk::touch_session{.session_id = "sess_1"}, fapi(), token);
+  auto r = clerk::frontend::build_request(clerk::frontend::touch_session{.session_id = "sess_1"},
+                                          fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
   CHECK(r->url == "https://clerk.example.com/v1/client/sessions/sess_1/touch?_is_native=1");
@@ -85,10 +89,11 @@ TEST_CASE("touch_session: the session id as one path segment and the optional fi
   CHECK(r->headers.find("Content-Type") == "application/x-www-form-urlencoded");
   CHECK(r->body.empty());
 
-  r = clerk::build_request(clerk::touch_session{.session_id = "sess/1 ?#",
-                                                .active_organization_id = "",
-                                                .intent = clerk::touch_intent::select_session},
-                           fapi(), token);
+  r = clerk::frontend::build_request(
+      clerk::frontend::touch_session{.session_id = "sess/1 ?#",
+                                     .active_organization_id = "",
+                                     .intent = clerk::frontend::touch_intent::select_session},
+      fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->url ==
         "https://clerk.example.com/v1/client/sessions/sess%2F1%20%3F%23/touch?_is_native=1");
@@ -96,21 +101,24 @@ TEST_CASE("touch_session: the session id as one path segment and the optional fi
 }
 
 TEST_CASE("mint_session_token: POST .../tokens, organization_id only when set") {
-  auto r = clerk::build_request(clerk::mint_session_token{.session_id = "sess_1"}, fapi(), token);
+  auto r = clerk::frontend::build_request(
+      clerk::frontend::mint_session_token{.session_id = "sess_1"}, fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
   CHECK(r->url == "https://clerk.example.com/v1/client/sessions/sess_1/tokens?_is_native=1");
   check_common_headers(*r, true);
   CHECK(r->body.empty());
-  r = clerk::build_request(
-      clerk::mint_session_token{.session_id = "sess_1", .organization_id = "org_1"}, fapi(), token);
+  r = clerk::frontend::build_request(
+      clerk::frontend::mint_session_token{.session_id = "sess_1", .organization_id = "org_1"},
+      fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->body == "organization_id=org_1");
 }
 
 TEST_CASE("mint_session_token_from_template: both ids as path segments, no body") {
-  auto r = clerk::build_request(
-      clerk::mint_session_token_from_template{.session_id = "sess_1", .template_name = "my tpl/x"},
+  auto r = clerk::frontend::build_request(
+      clerk::frontend::mint_session_token_from_template{.session_id = "sess_1",
+                                                        .template_name = "my tpl/x"},
       fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
@@ -122,7 +130,8 @@ TEST_CASE("mint_session_token_from_template: both ids as path segments, no body"
 }
 
 TEST_CASE("remove_session: POST .../remove, no body") {
-  auto r = clerk::build_request(clerk::remove_session{.session_id = "sess_1"}, fapi(), token);
+  auto r = clerk::frontend::build_request(clerk::frontend::remove_session{.session_id = "sess_1"},
+                                          fapi(), token);
   REQUIRE(r.has_value());
   CHECK(r->method == clerk::http_method::post);
   CHECK(r->url == "https://clerk.example.com/v1/client/sessions/sess_1/remove?_is_native=1");
@@ -137,21 +146,26 @@ TEST_CASE("bad fields are refused before anything is built, naming the field") {
     REQUIRE(r.error().as_invalid_request() != nullptr);
     return r.error().as_invalid_request()->field;
   };
-  CHECK(field_of(clerk::build_request(clerk::sign_in_with_ticket{}, fapi(), token)) == "ticket");
-  CHECK(field_of(clerk::build_request(clerk::sign_in_with_ticket{clerk::secret("a\r\nb")}, fapi(),
-                                      token)) == "ticket");
-  CHECK(field_of(clerk::build_request(clerk::touch_session{}, fapi(), token)) == "session_id");
-  CHECK(field_of(clerk::build_request(clerk::remove_session{".."}, fapi(), token)) == "session_id");
-  CHECK(field_of(clerk::build_request(clerk::mint_session_token{"sess\xff"}, fapi(), token)) ==
+  CHECK(field_of(clerk::frontend::build_request(clerk::frontend::sign_in_with_ticket{}, fapi(),
+                                                token)) == "ticket");
+  CHECK(field_of(clerk::frontend::build_request(
+            clerk::frontend::sign_in_with_ticket{clerk::secret("a\r\nb")}, fapi(), token)) ==
+        "ticket");
+  CHECK(field_of(clerk::frontend::build_request(clerk::frontend::touch_session{}, fapi(), token)) ==
         "session_id");
-  CHECK(field_of(clerk::build_request(clerk::mint_session_token_from_template{"sess_1", ""}, fapi(),
-                                      token)) == "template_name");
+  CHECK(field_of(clerk::frontend::build_request(clerk::frontend::remove_session{".."}, fapi(),
+                                                token)) == "session_id");
+  CHECK(field_of(clerk::frontend::build_request(clerk::frontend::mint_session_token{"sess\xff"},
+                                                fapi(), token)) == "session_id");
+  CHECK(field_of(clerk::frontend::build_request(
+            clerk::frontend::mint_session_token_from_template{"sess_1", ""}, fapi(), token)) ==
+        "template_name");
 }
 
 TEST_CASE("the printed request redacts the client token and the ticket") {
-  auto r = clerk::build_request(
-      clerk::sign_in_with_ticket{clerk::secret("eyJhbGciOiJSUzI1NiJ9.eyJzdCI6InNpZ24ifQ.c2ln")},
-      fapi(), token);
+  auto r = clerk::frontend::build_request(clerk::frontend::sign_in_with_ticket{clerk::secret(
+                                              "eyJhbGciOiJSUzI1NiJ9.eyJzdCI6InNpZ24ifQ.c2ln")},
+                                          fapi(), token);
   REQUIRE(r.has_value());
   std::ostringstream os;
   os << *r;
@@ -161,14 +175,15 @@ TEST_CASE("the printed request redacts the client token and the ticket") {
 }
 
 TEST_CASE("a frontend configuration takes an explicit URL or a publishable key") {
-  auto from_key = clerk::frontend_config::from_publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k");
+  auto from_key =
+      clerk::frontend::frontend_config::from_publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k");
   REQUIRE(from_key.has_value());
   CHECK(from_key->base_url() == "https://clerk.example.com");
-  auto bad_key = clerk::frontend_config::from_publishable_key("sk_live_nope");
+  auto bad_key = clerk::frontend::frontend_config::from_publishable_key("sk_live_nope");
   REQUIRE(bad_key.has_error());
   CHECK(bad_key.error().as_invalid_request()->field == "publishable_key");
-  auto both = clerk::frontend_config::from_publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k",
-                                                           {.frontend_api_url = "https://x.y"});
+  auto both = clerk::frontend::frontend_config::from_publishable_key(
+      "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k", {.frontend_api_url = "https://x.y"});
   REQUIRE(both.has_error());
   CHECK(both.error().as_invalid_request()->field == "frontend_api_url");
 
@@ -176,17 +191,18 @@ TEST_CASE("a frontend configuration takes an explicit URL or a publishable key")
   for (const char* url : {"", "clerk.example.com", "https://user:pw@clerk.example.com",
                           "https://clerk.example.com/?x=1", "https:// x"}) {
     CAPTURE(url);
-    auto c = clerk::frontend_config::make({.frontend_api_url = url});
+    auto c = clerk::frontend::frontend_config::make({.frontend_api_url = url});
     REQUIRE(c.has_error());
     CHECK(c.error().as_invalid_request()->field == "frontend_api_url");
   }
-  auto c = clerk::frontend_config::make({.frontend_api_url = "https://a.b", .api_version = "x\n"});
+  auto c = clerk::frontend::frontend_config::make(
+      {.frontend_api_url = "https://a.b", .api_version = "x\n"});
   REQUIRE(c.has_error());
   CHECK(c.error().as_invalid_request()->field == "api_version");
 }
 
 TEST_CASE("a client token is never printed and follows the answers' Authorization") {
-  clerk::client_token t;
+  clerk::frontend::client_token t;
   std::ostringstream os;
   os << t;
   CHECK(os.str() == "(none)");
@@ -208,47 +224,51 @@ TEST_CASE("a client token is never printed and follows the answers' Authorizatio
 }
 
 TEST_CASE("only the idempotent operations build replayable requests; the sign-in is not") {
-  CHECK_FALSE(
-      clerk::build_request(clerk::create_client{}, fapi(), clerk::client_token{})->replayable);
-  CHECK_FALSE(
-      clerk::build_request(clerk::sign_in_with_ticket{clerk::secret("ticket_x")}, fapi(), token)
-          ->replayable);
-  CHECK(clerk::build_request(clerk::read_client{}, fapi(), token)->replayable);
-  CHECK(clerk::build_request(clerk::remove_session{"sess_1"}, fapi(), token)->replayable);
+  CHECK_FALSE(clerk::frontend::build_request(clerk::frontend::create_client{}, fapi(),
+                                             clerk::frontend::client_token{})
+                  ->replayable);
+  CHECK_FALSE(clerk::frontend::build_request(
+                  clerk::frontend::sign_in_with_ticket{clerk::secret("ticket_x")}, fapi(), token)
+                  ->replayable);
+  CHECK(clerk::frontend::build_request(clerk::frontend::read_client{}, fapi(), token)->replayable);
+  CHECK(clerk::frontend::build_request(clerk::frontend::remove_session{"sess_1"}, fapi(), token)
+            ->replayable);
 }
 
 TEST_CASE("a client token holding CR, LF or a control byte is refused when a request is built") {
   for (const char* bad : {"Bearer eyJ.e30.\r\nX-Injected: yes", "Bearer a\rb", "Bearer a\nb",
                           "Bearer a\tb", "Bearer a\x7f", "Bearer \xc3\xa9", " Bearer a"}) {
     CAPTURE(bad);
-    const clerk::client_token stored(bad);  // as read back from storage
-    auto r = clerk::build_request(clerk::read_client{}, fapi(), stored);
+    const clerk::frontend::client_token stored(bad);  // as read back from storage
+    auto r = clerk::frontend::build_request(clerk::frontend::read_client{}, fapi(), stored);
     REQUIRE(r.has_error());
     REQUIRE(r.error().as_invalid_request() != nullptr);
     CHECK(r.error().as_invalid_request()->field == "client_token");
-    clerk::client_token answered;  // as taken from an answer's Authorization
+    clerk::frontend::client_token answered;  // as taken from an answer's Authorization
     answered.update(clerk::secret(bad));
-    auto a = clerk::build_request(clerk::read_client{}, fapi(), answered);
+    auto a = clerk::frontend::build_request(clerk::frontend::read_client{}, fapi(), answered);
     REQUIRE(a.has_error());
     CHECK(a.error().as_invalid_request()->field == "client_token");
   }
-  CHECK(clerk::build_request(clerk::read_client{}, fapi(), token).has_value());
+  CHECK(clerk::frontend::build_request(clerk::frontend::read_client{}, fapi(), token).has_value());
 }
 
 TEST_CASE("client tokens compare by value") {
-  CHECK(clerk::client_token("Bearer a.b.c") == clerk::client_token("Bearer a.b.c"));
-  CHECK(clerk::client_token("Bearer a.b.c") != clerk::client_token("Bearer a.b.d"));
-  CHECK(clerk::client_token() == clerk::client_token(""));
+  CHECK(clerk::frontend::client_token("Bearer a.b.c") ==
+        clerk::frontend::client_token("Bearer a.b.c"));
+  CHECK(clerk::frontend::client_token("Bearer a.b.c") !=
+        clerk::frontend::client_token("Bearer a.b.d"));
+  CHECK(clerk::frontend::client_token() == clerk::frontend::client_token(""));
 }
 
 TEST_CASE("a Frontend API request asks the transport for the configured body limit") {
   for (std::size_t limit : {std::size_t{16} << 10, std::size_t{4} << 20}) {
-    clerk::frontend_options o;
+    clerk::frontend::frontend_options o;
     o.frontend_api_url = "https://clerk.example.com";
     o.limits.max_body_bytes = limit;
-    auto cfg = clerk::frontend_config::make(o);
+    auto cfg = clerk::frontend::frontend_config::make(o);
     REQUIRE(cfg.has_value());
-    auto r = clerk::build_request(clerk::read_client{}, *cfg, token);
+    auto r = clerk::frontend::build_request(clerk::frontend::read_client{}, *cfg, token);
     REQUIRE(r.has_value());
     CHECK(r->max_body_bytes == limit);
   }

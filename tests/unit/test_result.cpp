@@ -1,6 +1,6 @@
 #include <clerk/result.hpp>
 
-#include <clerk/sign_in_token.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/transport.hpp>
 
 #include <doctest/doctest.h>

@@ -2,8 +2,8 @@
 
 #include "support.hpp"
 
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/client.hpp>
-#include <clerk/sign_in_tokens.hpp>
 
 #include <chrono>
 #include <cmath>

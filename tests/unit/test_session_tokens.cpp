@@ -7,7 +7,7 @@
 #include "support.hpp"
 
 #include <clerk/client.hpp>
-#include <clerk/frontend_config.hpp>
+#include <clerk/frontend/config.hpp>
 
 #include <chrono>
 #include <functional>
@@ -541,12 +541,13 @@ TEST_CASE("get_jwks is GET /v1/jwks with the secret key") {
 }
 
 TEST_CASE("get_frontend_jwks is the Frontend API's /.well-known/jwks.json, without a secret") {
-  clerk::frontend_options fo;
+  clerk::frontend::frontend_options fo;
   fo.frontend_api_url = "https://clerk.example.com";
-  auto cfg = clerk::frontend_config::make(fo);
+  auto cfg = clerk::frontend::frontend_config::make(fo);
   REQUIRE(cfg);
-  const clerk::client_token none;
-  auto r = clerk::build_request(clerk::get_frontend_jwks{}, clerk::frontend_call(*cfg, none));
+  const clerk::frontend::client_token none;
+  auto r =
+      clerk::build_request(clerk::get_frontend_jwks{}, clerk::frontend::frontend_call(*cfg, none));
   REQUIRE(r);
   CHECK(r->method == clerk::http_method::get);
   CHECK(r->url.starts_with("https://clerk.example.com/.well-known/jwks.json"));

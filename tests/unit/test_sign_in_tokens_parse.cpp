@@ -1,4 +1,4 @@
-#include <clerk/sign_in_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 
 #include <clerk/json_value.hpp>
 

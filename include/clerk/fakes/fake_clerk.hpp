@@ -6,13 +6,13 @@
 #ifndef CLERK_TESTING_FAKE_CLERK_HPP
 #define CLERK_TESTING_FAKE_CLERK_HPP
 
-#include <clerk/actor_tokens.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
 #include <clerk/detail/form.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
 #include <clerk/http.hpp>
 #include <clerk/media_type.hpp>
-#include <clerk/sign_in_token.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
 

@@ -43,7 +43,7 @@
 #include <clerk/client.hpp>
 #include <clerk/config.hpp>
 #include <clerk/error.hpp>
-#include <clerk/frontend_config.hpp>
+#include <clerk/frontend/config.hpp>
 #include <clerk/http.hpp>
 #include <clerk/result.hpp>
 #include <clerk/retry.hpp>
@@ -457,7 +457,7 @@ class basic_asio_client {
 };
 
 using asio_client = basic_asio_client<clerk::config>;
-using asio_frontend_client = basic_asio_client<frontend_config>;
+using asio_frontend_client = basic_asio_client<frontend::frontend_config>;
 
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk

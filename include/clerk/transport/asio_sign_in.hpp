@@ -6,7 +6,7 @@
 #ifndef CLERK_TRANSPORT_ASIO_SIGN_IN_HPP
 #define CLERK_TRANSPORT_ASIO_SIGN_IN_HPP
 
-#include <clerk/frontend_sign_in.hpp>
+#include <clerk/frontend/sign_in.hpp>
 #include <clerk/transport/asio.hpp>
 #include <clerk/version.hpp>
 
@@ -16,6 +16,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+namespace frontend {
 
 // What the synchronous consume_ticket does, as a coroutine: see there. The
 // ticket and the options are copied into the coroutine; `fapi` and `token`
@@ -57,6 +58,7 @@ inline boost::asio::awaitable<result<ticket_sign_in>> consume_ticket(asio_fronte
   co_return flow.on_mint(jwt);
 }
 
+}  // namespace frontend
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

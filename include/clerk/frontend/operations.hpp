@@ -10,11 +10,11 @@
 // client_token::update() takes. clerk::client over a frontend_config does
 // both: client.send(op, token) (<clerk/client.hpp>), with its limits and
 // retries.
-#ifndef CLERK_FRONTEND_HPP
-#define CLERK_FRONTEND_HPP
+#ifndef CLERK_FRONTEND_OPERATIONS_HPP
+#define CLERK_FRONTEND_OPERATIONS_HPP
 
 #include <clerk/error.hpp>
-#include <clerk/frontend_config.hpp>
+#include <clerk/frontend/config.hpp>
 #include <clerk/http.hpp>
 #include <clerk/model.hpp>
 #include <clerk/operation.hpp>
@@ -30,6 +30,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+namespace frontend {
 
 // ---- models ----------------------------------------------------------------
 
@@ -118,7 +119,7 @@ struct session {
   std::string id;  // "sess_..."
   session_status status;
   std::optional<session_user> user;
-  std::optional<clerk::public_user_data> public_user_data;
+  std::optional<frontend::public_user_data> public_user_data;
   std::optional<std::string> last_active_organization_id;
   std::optional<session_jwt> last_active_token;
   std::optional<timestamp> expire_at;
@@ -366,9 +367,10 @@ struct remove_session {
 template <declared_operation Op>
 result<http_request> build_request(const Op& op, const frontend_config& cfg,
                                    const client_token& token) {
-  return build_request(op, frontend_call(cfg, token));
+  return clerk::build_request(op, frontend_call(cfg, token));
 }
 
+}  // namespace frontend
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -1,8 +1,8 @@
 // Actor tokens (impersonation): the model and its create and revoke
 // operations, declared for the engine in <clerk/model.hpp> and
 // <clerk/operation.hpp>. Nothing here parses or builds by hand.
-#ifndef CLERK_ACTOR_TOKENS_HPP
-#define CLERK_ACTOR_TOKENS_HPP
+#ifndef CLERK_BACKEND_ACTOR_TOKENS_HPP
+#define CLERK_BACKEND_ACTOR_TOKENS_HPP
 
 #include <clerk/http.hpp>
 #include <clerk/model.hpp>
@@ -18,6 +18,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+namespace backend {
 
 // Who acts: Clerk copies every member into the session token's "act" claim.
 struct actor_claims {
@@ -114,6 +115,14 @@ struct revoke_actor_token {
   }
   friend bool operator==(const revoke_actor_token&, const revoke_actor_token&) = default;
 };
+
+}  // namespace backend
+
+using backend::actor_claims;
+using backend::actor_token;
+using backend::actor_token_status;
+using backend::create_actor_token;
+using backend::revoke_actor_token;
 
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk

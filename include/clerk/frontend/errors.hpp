@@ -10,6 +10,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+namespace frontend {
 
 enum class frontend_errc {
   other,                  // none of the below (see the error itself)
@@ -108,6 +109,7 @@ inline frontend_errc frontend_error(const error& e) noexcept {
   }
 }
 
+}  // namespace frontend
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -22,6 +22,7 @@
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
+namespace frontend {
 
 // The client token: the credential by which the Frontend API knows this
 // native client (a long-lived JWT, "Bearer ..."). The library stores none: the
@@ -65,7 +66,7 @@ class client_token {
     std::string_view v = from_answer->reveal();
     while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
       v.remove_suffix(1);
-    if (v.find(' ') == std::string_view::npos && detail::iequals(v, "bearer"))
+    if (v.find(' ') == std::string_view::npos && clerk::detail::iequals(v, "bearer"))
       v = {};
     value_ = secret(v);
   }
@@ -131,7 +132,7 @@ class frontend_config {
 
   friend bool operator==(const frontend_config&, const frontend_config&) = default;
   friend std::ostream& operator<<(std::ostream& os, const frontend_config& c) {
-    return os << "clerk::frontend_config{frontend_api_url=" << http::redact(c.base_url_)
+    return os << "clerk::frontend::frontend_config{frontend_api_url=" << http::redact(c.base_url_)
               << ", api_version=" << http::redact(c.api_version_)
               << ", user_agent=" << http::redact(c.user_agent_)
               << ", timeout=" << c.timeout_.count() << "ms}";
@@ -184,11 +185,12 @@ inline frontend_call frontend_config::bind(const client_token& token) const noex
   return {*this, token};
 }
 
+}  // namespace frontend
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 
 #ifndef CLERK_BACKEND_SEPARATE_COMPILATION
-#include <clerk/impl/frontend_config.ipp>
+#include <clerk/frontend/impl/config.ipp>
 #endif
 
 #endif
