@@ -297,6 +297,8 @@ struct read_token {
   session_claims claims;
   std::string claim_problem;  // a claim of the wrong type, told after the signature
 };
+// Compares `s` seconds with `ms` milliseconds, whatever their values: <0, 0, >0.
+CLERK_BACKEND_DECL int compare_seconds_ms(std::int64_t s, std::int64_t ms) noexcept;
 // The options' first problem as an invalid_request, or nullopt.
 CLERK_BACKEND_DECL std::optional<error> check_options(const verify_options& options);
 // Steps 1 to 7 of verify_session_token (`options` checked first).

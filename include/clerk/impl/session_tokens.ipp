@@ -230,8 +230,7 @@ inline std::int64_t sat_add(std::int64_t a, std::int64_t b) noexcept {
   return r;
 }
 
-// Compares `s` seconds with `ms` milliseconds, whatever their values: <0, 0, >0.
-inline int compare_seconds_ms(std::int64_t s, std::int64_t ms) noexcept {
+CLERK_BACKEND_DECL int compare_seconds_ms(std::int64_t s, std::int64_t ms) noexcept {
   std::int64_t a;
   if (__builtin_mul_overflow(s, std::int64_t{1000}, &a))
     return s < 0 ? -1 : 1;  // beyond every int64 of milliseconds
