@@ -836,31 +836,34 @@ TEST_CASE("the suffixed session cookie is chosen as @clerk/backend's usesSuffixe
   const std::string newer = cookie_jwt(R"({"iss":"https://clerk.example.com","iat":200})");
   const std::string theirs = cookie_jwt(R"({"iss":"https://clerk.other.com","iat":300})");
   const std::string no_iss = cookie_jwt(R"({"sub":"user_1"})");
-  const auto pick = [&](std::string cookies, const clerk::cookie_instance& i = this_instance) {
+  // Which of them a request's cookies give.
+  const auto pick = [&](std::string cookies,
+                        const clerk::cookie_instance& i = this_instance) -> std::string {
     const std::string t = clerk::session_token_from({{"Cookie", std::move(cookies)}}, i, t_now);
     return t == ours     ? "ours"
            : t == newer  ? "newer"
            : t == theirs ? "theirs"
            : t == no_iss ? "no_iss"
-                         : (t.empty() ? "none" : t.c_str());
+           : t.empty()   ? "none"
+                         : t;
   };
   const std::string s = "; __session_l2OS3d9k=", u = "; __client_uat_l2OS3d9k=";
   // __session is another instance's: the suffixed cookie, even when absent.
-  CHECK(std::string(pick("__session=" + theirs + s + newer)) == "newer");
-  CHECK(std::string(pick("__session=" + theirs)) == "none");
+  CHECK(pick("__session=" + theirs + s + newer) == "newer");
+  CHECK(pick("__session=" + theirs) == "none");
   // Ours, or without an issuer: __session.
-  CHECK(std::string(pick("__session=" + ours + s + newer)) == "ours");
-  CHECK(std::string(pick("__session=" + no_iss + s + newer + u + "5")) == "no_iss");
+  CHECK(pick("__session=" + ours + s + newer) == "ours");
+  CHECK(pick("__session=" + no_iss + s + newer + u + "5") == "no_iss");
   // No suffixed cookies at all: __session.
-  CHECK(std::string(pick("__session=" + ours)) == "ours");
+  CHECK(pick("__session=" + ours) == "ours");
   // Suffixed session and client_uat: the newer iat wins.
-  CHECK(std::string(pick("__session=" + ours + s + newer + u + "5; __client_uat=5")) == "newer");
-  CHECK(std::string(pick("__session=" + newer + s + ours + u + "5; __client_uat=5")) == "newer");
+  CHECK(pick("__session=" + ours + s + newer + u + "5; __client_uat=5") == "newer");
+  CHECK(pick("__session=" + newer + s + ours + u + "5; __client_uat=5") == "newer");
   // The suffixed client_uat says signed out ("0") while the other does not.
-  CHECK(std::string(pick("__session=" + ours + s + newer + u + "0; __client_uat=5")) == "ours");
+  CHECK(pick("__session=" + ours + s + newer + u + "0; __client_uat=5") == "ours");
   // No __session: the suffixed one when its client_uat is there.
-  CHECK(std::string(pick("__session_l2OS3d9k=" + newer + u + "5")) == "newer");
-  CHECK(std::string(pick("__client_uat_l2OS3d9k=5")) == "none");
+  CHECK(pick("__session_l2OS3d9k=" + newer + u + "5") == "newer");
+  CHECK(pick("__client_uat_l2OS3d9k=5") == "none");
   // A development instance drops an expired suffixed session when
   // __client_uat is "0"; production does not look.
   const std::string expired = cookie_jwt(R"({"iss":"https://clerk.example.com","iat":200,"exp":)" +
@@ -869,7 +872,7 @@ TEST_CASE("the suffixed session cookie is chosen as @clerk/backend's usesSuffixe
   clerk::cookie_instance dev = this_instance;
   dev.key.instance = clerk::instance_type::development;
   CHECK(clerk::session_token_from({{"Cookie", cookies}}, this_instance, t_now) == expired);
-  CHECK(std::string(pick(cookies, dev)) == "ours");
+  CHECK(pick(cookies, dev) == "ours");
   // A header token still wins.
   CHECK(
       clerk::session_token_from({{"Authorization", "Bearer h"}, {"Cookie", "__session=" + theirs}},
