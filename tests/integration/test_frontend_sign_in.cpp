@@ -628,3 +628,108 @@ TEST_CASE("a frontend client retries an idempotent call after a 429") {
   REQUIRE(c->current() != nullptr);
   CHECK(c->current()->sessions.size() == 1);
 }
+
+TEST_CASE("a pending session (an instance with session tasks) is adopted, lost answer or not") {
+  fake_clerk fake({.session_tasks = {"choose-organization"}});
+  fake.add_user("user_1");
+  watched w{fake};
+  bool lost = false;
+  SUBCASE("the sign-in's answer arrives") {}
+  SUBCASE("the sign-in's answer is lost") {
+    lost = true;
+    w.on_sign_in = [fake](const clerk::http_request&) -> std::optional<clerk::transport_result> {
+      fake.drop_next_answers(1);  // Clerk carries the sign-in out; its answer is lost
+      return std::nullopt;
+    };
+  }
+  CAPTURE(lost);
+  auto t = mint(fake);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket);
+  REQUIRE_MESSAGE(s.has_value(), s.error().message());
+  CHECK(*w.sign_ins == 1);
+  CHECK(s->recovered == lost);
+  CHECK(s->user_id == "user_1");
+  CHECK(s->status == clerk::frontend::session_status::pending);
+  CHECK(fake.find_session(s->session_id)->status == "pending");
+  CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
+  CHECK(claim(s->jwt.reveal(), "sts") == "pending");
+  CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
+}
+
+namespace {
+
+// A ticket that names no user (not a JWT with a "sub": Clerk's tickets are
+// opaque to the library): this proxy swaps it for the fake's own ticket in
+// the sign-in, whose answer it loses. With `crowded`, every client read back
+// after that shows first another new session: another sign-in on the same
+// client (another process holding the client token).
+struct opaque_ticket {
+  fake_clerk fake;
+  std::string real;
+  bool crowded;
+  std::shared_ptr<bool> signed_in = std::make_shared<bool>(false);
+
+  static constexpr std::string_view ticket = "tkt_opaque0ticket";
+
+  clerk::transport_result operator()(const clerk::http_request& r) const {
+    if (r.url.find("/v1/client/sign_ins") != std::string::npos) {
+      clerk::http_request swapped = r;
+      auto at = swapped.body.find(ticket);
+      REQUIRE(at != std::string::npos);
+      swapped.body.replace(at, ticket.size(), real);  // base64url and dots: no form escapes
+      *signed_in = true;
+      fake.drop_next_answers(1);
+      return fake(swapped);
+    }
+    auto a = fake(r);
+    if (!a || !crowded || !*signed_in || r.method != clerk::http_method::get)
+      return a;
+    auto body = boost::json::parse(a->body);
+    auto& sessions = body.at("response").at("sessions").as_array();
+    sessions.insert(sessions.begin(),
+                    boost::json::parse(R"({"object":"session","id":"sess_other",)"
+                                       R"("status":"active","user":{"id":"user_2"}})"));
+    a->body = boost::json::serialize(body);
+    return a;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("without a user to expect, recovery adopts a lone new session, never one of several") {
+  auto fake = populated();
+  auto t = mint(fake, "user_1");
+  const clerk::secret ticket{std::string(opaque_ticket::ticket)};
+  clerk::frontend::client_token token;
+
+  SUBCASE("one new session: adopted") {
+    auto s = clerk::frontend::consume_ticket(
+        frontend(opaque_ticket{fake, std::string(t.ticket.reveal()), false}), token, ticket);
+    REQUIRE_MESSAGE(s.has_value(), s.error().message());
+    CHECK(s->recovered);
+    CHECK(s->user_id == "user_1");
+  }
+  SUBCASE("two new sessions: an error that names the remedy, no session adopted") {
+    auto s = clerk::frontend::consume_ticket(
+        frontend(opaque_ticket{fake, std::string(t.ticket.reveal()), true}), token, ticket);
+    REQUIRE(s.has_error());
+    INFO(s.error().message());
+    REQUIRE(s.error().as_transport() != nullptr);
+    CHECK_FALSE(s.error().as_transport()->request_not_sent);
+    CHECK(s.error().message().find("2 new sessions") != std::string::npos);
+    CHECK(s.error().message().find("expected_user_id") != std::string::npos);
+    CHECK(s.error().message().find("may be spent") != std::string::npos);
+    CHECK(s.error().session_id().empty());
+  }
+  SUBCASE("two new sessions and the user expected: that user's is adopted") {
+    auto s = clerk::frontend::consume_ticket(
+        frontend(opaque_ticket{fake, std::string(t.ticket.reveal()), true}), token, ticket,
+        {.expected_user_id = "user_1"});
+    REQUIRE_MESSAGE(s.has_value(), s.error().message());
+    CHECK(s->recovered);
+    CHECK(s->session_id != "sess_other");
+    CHECK(s->user_id == "user_1");
+  }
+  CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
+}
