@@ -541,18 +541,32 @@ TEST_CASE("no ticket is sent when the new client's answer carried no client toke
 namespace {
 
 // After the sign-in (whose answer it loses), every client it reads back
-// shows first another user's new active session: another sign-in of the app.
+// shows first another user's new active session: another sign-in of the app
+// (unless `crowded` is false). With `real_ticket`, the sign-in carries
+// opaque_ticket instead, which names no user (Clerk's tickets are opaque to
+// the library), and the proxy swaps it for the fake's own.
 struct crowded_client {
   fake_clerk fake;
+  bool crowded = true;
+  std::string real_ticket{};
   std::shared_ptr<bool> signed_in = std::make_shared<bool>(false);
+
+  static constexpr std::string_view opaque_ticket = "tkt_opaque0ticket";
+
   clerk::transport_result operator()(const clerk::http_request& r) const {
     if (r.url.find("/v1/client/sign_ins") != std::string::npos) {
+      clerk::http_request sent = r;
+      if (!real_ticket.empty()) {
+        auto at = sent.body.find(opaque_ticket);
+        REQUIRE(at != std::string::npos);
+        sent.body.replace(at, opaque_ticket.size(), real_ticket);  // no form escapes in a JWT
+      }
       *signed_in = true;
       fake.drop_next_answers(1);
-      return fake(r);
+      return fake(sent);
     }
     auto a = fake(r);
-    if (!a || !*signed_in || r.method != clerk::http_method::get)
+    if (!a || !crowded || !*signed_in || r.method != clerk::http_method::get)
       return a;
     auto body = boost::json::parse(a->body);
     auto& sessions = body.at("response").at("sessions").as_array();
@@ -657,62 +671,23 @@ TEST_CASE("a pending session (an instance with session tasks) is adopted, lost a
   CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
 }
 
-namespace {
-
-// A ticket that names no user (not a JWT with a "sub": Clerk's tickets are
-// opaque to the library): this proxy swaps it for the fake's own ticket in
-// the sign-in, whose answer it loses. With `crowded`, every client read back
-// after that shows first another new session: another sign-in on the same
-// client (another process holding the client token).
-struct opaque_ticket {
-  fake_clerk fake;
-  std::string real;
-  bool crowded;
-  std::shared_ptr<bool> signed_in = std::make_shared<bool>(false);
-
-  static constexpr std::string_view ticket = "tkt_opaque0ticket";
-
-  clerk::transport_result operator()(const clerk::http_request& r) const {
-    if (r.url.find("/v1/client/sign_ins") != std::string::npos) {
-      clerk::http_request swapped = r;
-      auto at = swapped.body.find(ticket);
-      REQUIRE(at != std::string::npos);
-      swapped.body.replace(at, ticket.size(), real);  // base64url and dots: no form escapes
-      *signed_in = true;
-      fake.drop_next_answers(1);
-      return fake(swapped);
-    }
-    auto a = fake(r);
-    if (!a || !crowded || !*signed_in || r.method != clerk::http_method::get)
-      return a;
-    auto body = boost::json::parse(a->body);
-    auto& sessions = body.at("response").at("sessions").as_array();
-    sessions.insert(sessions.begin(),
-                    boost::json::parse(R"({"object":"session","id":"sess_other",)"
-                                       R"("status":"active","user":{"id":"user_2"}})"));
-    a->body = boost::json::serialize(body);
-    return a;
-  }
-};
-
-}  // namespace
-
 TEST_CASE("without a user to expect, recovery adopts a lone new session, never one of several") {
   auto fake = populated();
   auto t = mint(fake, "user_1");
-  const clerk::secret ticket{std::string(opaque_ticket::ticket)};
+  const clerk::secret ticket{std::string(crowded_client::opaque_ticket)};
+  const std::string real(t.ticket.reveal());
   clerk::frontend::client_token token;
 
   SUBCASE("one new session: adopted") {
-    auto s = clerk::frontend::consume_ticket(
-        frontend(opaque_ticket{fake, std::string(t.ticket.reveal()), false}), token, ticket);
+    auto s =
+        clerk::frontend::consume_ticket(frontend(crowded_client{fake, false, real}), token, ticket);
     REQUIRE_MESSAGE(s.has_value(), s.error().message());
     CHECK(s->recovered);
     CHECK(s->user_id == "user_1");
   }
   SUBCASE("two new sessions: an error that names the remedy, no session adopted") {
-    auto s = clerk::frontend::consume_ticket(
-        frontend(opaque_ticket{fake, std::string(t.ticket.reveal()), true}), token, ticket);
+    auto s =
+        clerk::frontend::consume_ticket(frontend(crowded_client{fake, true, real}), token, ticket);
     REQUIRE(s.has_error());
     INFO(s.error().message());
     REQUIRE(s.error().as_transport() != nullptr);
@@ -723,9 +698,8 @@ TEST_CASE("without a user to expect, recovery adopts a lone new session, never o
     CHECK(s.error().session_id().empty());
   }
   SUBCASE("two new sessions and the user expected: that user's is adopted") {
-    auto s = clerk::frontend::consume_ticket(
-        frontend(opaque_ticket{fake, std::string(t.ticket.reveal()), true}), token, ticket,
-        {.expected_user_id = "user_1"});
+    auto s = clerk::frontend::consume_ticket(frontend(crowded_client{fake, true, real}), token,
+                                             ticket, {.expected_user_id = "user_1"});
     REQUIRE_MESSAGE(s.has_value(), s.error().message());
     CHECK(s->recovered);
     CHECK(s->session_id != "sess_other");

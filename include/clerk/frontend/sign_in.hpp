@@ -186,6 +186,16 @@ inline error lost_sign_in(const error& lost, std::string_view what) {
   return out;
 }
 
+// Why the client could not be read back. A transport error's own "request
+// not sent" is left out: it is about the read, not the sign-in.
+inline std::string read_back_failed(const error& e) {
+  std::string why = "the client could not be read back";
+  if (e.attempts() > 1)
+    why += " in " + std::to_string(e.attempts()) + " attempts";
+  const transport_error* t = e.as_transport();
+  return why + " (" + (t != nullptr ? t->message : e.message()) + ')';
+}
+
 inline error sign_in_incomplete(const sign_in_attempt& attempt) {
   unexpected_response u;
   u.status = 200;
@@ -269,8 +279,7 @@ class ticket_flow {
   bool must_recover() const noexcept { return lost_.has_value(); }
   std::optional<error> on_recovery(const result<client_answer>& client) {
     if (!client)
-      return lost_sign_in(*lost_,
-                          "reading the client back failed (" + client.error().message() + ')');
+      return lost_sign_in(*lost_, read_back_failed(client.error()));
     const new_sessions found = find_new_sessions(*client, before_, user_id_);
     if (found.count == 0)
       return lost_sign_in(*lost_, "no new session is on the client");
