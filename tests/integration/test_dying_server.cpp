@@ -230,7 +230,8 @@ class dying_server {
       const fate f = fate_(n, line);
       if (f == fate::die) {
         std::lock_guard l(m_);
-        ::close(listener_);  // first: a new connection is refused from now on
+        if (listener_ >= 0)
+          ::close(listener_);  // first: a new connection is refused from now on
         listener_ = -1;
       }
       if (f != fate::answer) {
