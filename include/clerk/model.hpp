@@ -25,18 +25,33 @@
 //   };
 //
 // A member's C++ type is its JSON kind: std::string, clerk::secret (a string
-// never printed), an open enum (<clerk/open_enum.hpp>), clerk::timestamp
-// (Unix milliseconds), std::int64_t, double (any JSON number), bool,
+// never printed), an open enum (<clerk/open_enum.hpp>), clerk::timestamp (Unix
+// milliseconds), std::int64_t, double (any JSON number), bool,
 // std::chrono::seconds, std::chrono::sys_seconds (Unix seconds, as JWT claims
 // are), clerk::raw_json (any JSON value, kept as text), another declared model,
 // a std::vector of any of these (arrays of arrays too), a map from std::string
 // to any of these (std::map, std::unordered_map: an object whose member names
-// are data), or a type of yours
-// that specialises clerk::decl::json_kind (below). std::optional<T> makes a
-// field optional and nullable. A member type with no JSON kind is a compile
-// error naming the kinds. The parser ignores unknown members, refuses
-// duplicates, checks types and names the field at fault
+// are data), a std::variant<a, b, ..., clerk::raw_json> of declared models
+// (below), or a type of yours that specialises clerk::decl::json_kind (below).
+// std::optional<T> makes a field optional and nullable. A member type with no
+// JSON kind is a compile error naming the kinds. The parser ignores unknown
+// members, refuses duplicates, checks types and names the field at fault
 // ("client.sessions[0].id", "scores.math").
+//
+// A oneOf is a std::variant a user switches on (std::visit, std::get_if):
+//
+//   std::optional<std::variant<verification_otp, verification_admin, clerk::raw_json>>
+//       verification;  // field("verification", &email_address::verification)
+//
+// Every alternative but the last is a declared model, and all of them
+// declare constant(name, value) under one name, each with its own value
+// (Clerk's "object": constant("object", "verification_otp")); the last is
+// clerk::raw_json. An answer's object becomes the alternative its value names,
+// checked as that model (problems named "verification.status"), or is kept
+// whole as the raw_json when it names none or has none: a kind newer than the
+// declaration is kept, never refused. A value that is not an object is refused
+// (null is an unset optional). Written and printed as the alternative held; a
+// request's raw_json alternative must be a JSON object.
 //
 // Options follow the member pointer; each says what it does when the model is
 // sent (a request) and when it is read (an answer), and one that does not fit

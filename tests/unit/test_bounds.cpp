@@ -95,9 +95,7 @@ std::string problem_of(std::string windows) {
   return r.error().as_unexpected_response()->problem;
 }
 
-}  // namespace bounds
-
-using namespace bounds;
+// The cases, in the namespace: unity builds batch this file with others.
 
 TEST_CASE(
     "a request value at either bound is sent, one past it is refused naming field and bound") {
@@ -152,3 +150,5 @@ TEST_CASE("an answer's value above its maximum is refused naming the field's pat
   CHECK(problem_of(R"([{"limit":0,"ttl":0}])") ==
         "field \"windows[0].limit\" is below its minimum of 1");
 }
+
+}  // namespace bounds

@@ -157,6 +157,22 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view p
       inner += '.';
       return check_fields(inner, *f.child(), v);
     }
+    case kind::variant: {
+      std::size_t i = 0;
+      const void* a = f.variant->held(v, i);
+      if (a == nullptr)
+        return refused(prefix, f.label, "must hold one of its alternatives");
+      if (i == f.variant->count) {  // an object no alternative declares, as the answer keeps it
+        const auto& j = *static_cast<const raw_json*>(a);
+        if (j.empty())
+          return std::nullopt;  // written as {}
+        return check_json_object(prefix, f.label, j.text(), nullptr);
+      }
+      std::string inner(prefix);
+      inner.append(f.label);
+      inner += '.';
+      return check_fields(inner, *f.variant->alternative(i), a);
+    }
     case kind::array:
     case kind::map: {
       std::optional<invalid_request> e;

@@ -17,4 +17,8 @@
 #include "printed_as_url_on_string.cpp"
 #include "repeated_body_name.cpp"
 #include "repeated_wire_name.cpp"
+#include "variant_constant_repeated.cpp"
+#include "variant_last_not_raw_json.cpp"
+#include "variant_of_non_model.cpp"
+#include "variant_without_shared_constant.cpp"
 int main() {}
