@@ -62,8 +62,11 @@
 //   free_text         a string: a JSON body may carry newlines and tabs (other
 //                     control characters, and any in a path, query, form or
 //                     header, are still refused); an answer's may always
-//   at_least(n)       an integer, number or duration: refused below n both ways
-//   at_most(n)        an integer, number or duration: refused above n both ways
+//   at_least(n)       an integer, number or duration: refused below n both ways;
+//                     an array: a request's with fewer than n elements refused
+//   at_most(n)        an integer, number or duration: refused above n both ways;
+//                     an array: a request's with more than n elements refused
+//                     (an answer's arrays are bounded by max_array_elements)
 //                     (the document's minimum and maximum: "limit" is
 //                     at_least(1), at_most(500))
 //   present_or_null   a std::optional: an answer must have the member (null
@@ -174,13 +177,13 @@ constexpr void option_fits() {
                   "clerk::decl: non_empty, may_be_empty and free_text apply to strings, secrets "
                   "and open enums; remove it from this field");
   else if constexpr (std::is_same_v<O, at_least_t>)
-    static_assert(k == kind::integer || k == kind::number || k == kind::seconds,
+    static_assert(k == kind::integer || k == kind::number || k == kind::seconds || k == kind::array,
                   "clerk::decl::at_least applies to std::int64_t, double and "
-                  "std::chrono::seconds; remove it from this field");
+                  "std::chrono::seconds, and to an array's length; remove it from this field");
   else if constexpr (std::is_same_v<O, at_most_t>)
-    static_assert(k == kind::integer || k == kind::number || k == kind::seconds,
+    static_assert(k == kind::integer || k == kind::number || k == kind::seconds || k == kind::array,
                   "clerk::decl::at_most applies to std::int64_t, double and "
-                  "std::chrono::seconds; remove it from this field");
+                  "std::chrono::seconds, and to an array's length; remove it from this field");
   else if constexpr (std::is_same_v<O, present_or_null_t>)
     static_assert(optional,
                   "clerk::decl::present_or_null applies to a std::optional member; a member "

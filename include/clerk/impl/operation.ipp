@@ -177,6 +177,19 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view p
     case kind::map: {
       std::optional<invalid_request> e;
       std::size_t i = 0;
+      if (f.has_min || f.has_max) {  // an array's length (option_fits allows no bound on a map)
+        std::size_t n = 0;
+        for_each_element(f, v, [&](std::string_view, const void*) { ++n; });
+        const auto count = static_cast<std::int64_t>(n);
+        if (f.has_min && count < f.min)
+          return refused(prefix, f.label,
+                         "must hold at least " + std::to_string(f.min) +
+                             (f.min == 1 ? " element" : " elements"));
+        if (f.has_max && count > f.max)
+          return refused(prefix, f.label,
+                         "must hold at most " + std::to_string(f.max) +
+                             (f.max == 1 ? " element" : " elements"));
+      }
       for_each_element(f, v, [&](std::string_view key, const void* element) {
         if (e)
           return;
@@ -370,6 +383,10 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
     r.body += '{';
     write_members(r.body, info.body, op, first);
     r.body += '}';
+  } else if (info.encoding == body_encoding::json_array) {
+    r.headers.add("Content-Type", "application/json");
+    r.body.reserve(128);
+    write_value(r.body, info.body.fields[0], info.body.fields[0].get(op));
   } else if (info.encoding == body_encoding::form) {
     r.headers.add("Content-Type", "application/x-www-form-urlencoded");
     append_form_fields(r.body, info.body, op, first);

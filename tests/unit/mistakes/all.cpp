@@ -10,6 +10,7 @@
 #include "header_not_a_token.cpp"
 #include "idempotent_member.cpp"
 #include "joined_in_json_body.cpp"
+#include "json_array_body_not_array.cpp"
 #include "no_json_kind.cpp"
 #include "non_empty_on_integer.cpp"
 #include "open_enum_names.cpp"
