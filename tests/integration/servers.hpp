@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -524,9 +525,10 @@ class header_flood_server {
   std::thread thread_;
 };
 
-// A listening socket on 127.0.0.1 whose backlog is full and which never
+// A listening socket on 127.0.0.1 whose accept queue is full and which never
 // accepts: a new connection's SYN is dropped, so connecting hangs (until the
-// client gives up), as towards a blackholed address.
+// client gives up), as towards a blackholed address. The constructor returns
+// only once the kernel reports the queue full.
 class blackhole_listener {
  public:
   blackhole_listener() {
@@ -540,13 +542,19 @@ class blackhole_listener {
     REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
     port_ = ntohs(a.sin_port);
     REQUIRE(::listen(listener_, 0) == 0);
-    // Linux queues backlog + 1 connections: these fill the queue.
-    for (int i = 0; i < 3; ++i) {
+    // Connections fill the queue one by one, each waited for until it is
+    // queued: a filler still in its handshake could leave the test's own
+    // connection the free place.
+    for (int i = 0; i < 8 && !queue_full(); ++i) {
+      const unsigned before = queued();
       int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
       REQUIRE(fd >= 0);
       (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
       fillers_.push_back(fd);
+      for (int waited = 0; queued() == before && waited < 5000; ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    REQUIRE(queue_full());
   }
   ~blackhole_listener() {
     for (int fd : fillers_)
@@ -559,26 +567,54 @@ class blackhole_listener {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
 
  private:
+  // Linux's TCP_INFO of a listening socket: tcpi_unacked is the number of
+  // connections in its accept queue, tcpi_sacked the queue's limit, which
+  // the kernel lets it pass by one.
+  tcp_info info() const {
+    tcp_info i{};
+    socklen_t n = sizeof i;
+    REQUIRE(::getsockopt(listener_, IPPROTO_TCP, TCP_INFO, &i, &n) == 0);
+    return i;
+  }
+  unsigned queued() const { return info().tcpi_unacked; }
+  bool queue_full() const {
+    const tcp_info i = info();
+    return i.tcpi_unacked > i.tcpi_sacked;
+  }
+
   int listener_ = -1;
   int port_ = 0;
   std::vector<int> fillers_;
 };
 
-// A loopback port nothing listens on: bound, then closed, so connecting is
-// refused.
-inline int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+// A loopback port that refuses connections for as long as this lives: a
+// socket bound to it that never listens (the kernel answers a connection to
+// it with a reset), and holds it, so no other server can take it meanwhile.
+class closed_port {
+ public:
+  closed_port() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+  }
+  ~closed_port() { ::close(fd_); }
+  closed_port(const closed_port&) = delete;
+  closed_port& operator=(const closed_port&) = delete;
+
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
 
 }  // namespace clerk_test
 
