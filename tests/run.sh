@@ -104,9 +104,11 @@ run_ctest() {
            notrun = /status="notrun"/
            if (notrun) print "  " name
          }
-         notrun && /[Ss][Kk][Ii][Pp]/ && !/<skipped / {
-           gsub(/<\/?system-out>/, ""); sub(/^[ \t]+/, ""); gsub(/&apos;/, "'\''"); gsub(/&quot;/, "\"")
-           gsub(/&lt;/, "<"); gsub(/&gt;/, ">"); gsub(/&amp;/, "\\&")
+         notrun {
+           gsub(/<\/?system-out>/, ""); sub(/^[ \t]+/, "")
+           if (!/^(SKIP|[Ss]kipped)[: ]/) next
+           gsub(/&apos;/, "'\''"); gsub(/&quot;/, "\""); gsub(/&lt;/, "<"); gsub(/&gt;/, ">")
+           gsub(/&amp;/, "\\&")
            print "    " $0
          }' "$junit"
   fi
