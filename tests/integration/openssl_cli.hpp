@@ -6,6 +6,7 @@
 #ifndef CLERK_TESTS_INTEGRATION_OPENSSL_CLI_HPP
 #define CLERK_TESTS_INTEGRATION_OPENSSL_CLI_HPP
 
+#include "../support.hpp"  // b64url
 #include "process.hpp"
 
 #include <doctest/doctest.h>
@@ -37,26 +38,6 @@ inline std::string read_all(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Base64url without padding (RFC 4648 section 5), written here for the test.
-inline std::string b64url(std::string_view in) {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += alphabet[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out += alphabet[(acc << (6 - bits)) & 63];
-  return out;
 }
 
 // The bytes of "Modulus=HEX", which `openssl rsa -modulus` prints.

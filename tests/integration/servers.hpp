@@ -261,6 +261,28 @@ inline canned canned::cannot_be_revoked() {
       ""};
 }
 
+// 127.0.0.1:port as a socket address.
+inline sockaddr_in loopback_address(int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  return a;
+}
+
+// A TCP socket bound to 127.0.0.1 and a port the kernel picked, which
+// `port` receives.
+inline int bound_loopback_socket(int& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a = loopback_address(0);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
 // A keep-alive HTTP/1.1 server on raw sockets that loses answers after doing
 // the work: an origin whose answer a load balancer or a crash lost. Each
 // request it reads is done: answered with a sign-in token (200), or, with an
@@ -280,7 +302,7 @@ class lossy_server {
     REQUIRE(listener_ >= 0);
     int one = 1;
     ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a = loopback(0);
+    sockaddr_in a = loopback_address(0);
     REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
     socklen_t len = sizeof a;
     REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
@@ -322,14 +344,6 @@ class lossy_server {
   }
 
  private:
-  static sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    return a;
-  }
-
   // Waits (bounded, and never past the server's end) until `fd` can be read.
   bool readable(int fd) const {
     for (int waited = 0; waited < 15000 && !stopping_; waited += 50) {
@@ -387,7 +401,7 @@ class lossy_server {
              std::to_string(std::string_view(sample_token_body).size()) + "\r\n\r\n" +
              sample_token_body;
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a = loopback(upstream_);
+    sockaddr_in a = loopback_address(upstream_);
     std::string out, buffer;
     if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
       send_all(fd, request);
@@ -458,15 +472,7 @@ class lossy_server {
 class header_flood_server {
  public:
   header_flood_server() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(listener_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = ntohs(a.sin_port);
+    listener_ = bound_loopback_socket(port_);
     REQUIRE(::listen(listener_, 4) == 0);
     thread_ = std::thread([this] { run(); });
   }
@@ -532,16 +538,9 @@ class header_flood_server {
 class blackhole_listener {
  public:
   blackhole_listener() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(listener_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = ntohs(a.sin_port);
+    listener_ = bound_loopback_socket(port_);
     REQUIRE(::listen(listener_, 0) == 0);
+    sockaddr_in a = loopback_address(port_);
     // Connections fill the queue one by one, each waited for until it is
     // queued: a filler still in its handshake could leave the test's own
     // connection the free place.
@@ -592,18 +591,7 @@ class blackhole_listener {
 // it with a reset), and holds it, so no other server can take it meanwhile.
 class closed_port {
  public:
-  closed_port() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = ntohs(a.sin_port);
-  }
+  closed_port() { fd_ = bound_loopback_socket(port_); }
   ~closed_port() { ::close(fd_); }
   closed_port(const closed_port&) = delete;
   closed_port& operator=(const closed_port&) = delete;
