@@ -129,7 +129,7 @@ class prism_process {
   // from the schemas (prism mock -d) instead of the document's examples.
   // Prism binds port 0 itself and logs the port it got: no other process can
   // take it in between. False, with its log on stderr, when it does not
-  // listen within a minute.
+  // listen within three minutes.
   bool start(const fs::path& prism, const fs::path& served, const fs::path& log,
              bool dynamic = false) {
     log_ = log;
@@ -158,15 +158,19 @@ class prism_process {
       std::cerr << "cannot start Prism: " << std::strerror(rc) << '\n';
       return false;
     }
-    // Prism reads the document (700 kB) first: allow it up to a minute.
+    // Prism reads the document (700 kB) first: allow it three minutes. It
+    // takes seconds alone, but the Frontend API document has taken 90 s on
+    // 2 cores under a load of 11.
     const std::string listening = "Prism is listening on http://127.0.0.1:";
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0; i < 1800; ++i) {
       if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
         pid_ = -1;
         break;
       }
       const std::string text = read_file(log_);
-      if (auto at = text.find(listening); at != std::string::npos) {
+      const auto at = text.find(listening);
+      // The whole line, not a port still being written.
+      if (at != std::string::npos && text.find('\n', at) != std::string::npos) {
         port_ = std::atoi(text.c_str() + at + listening.size());
         if (port_ > 0 && port_ < 65536)
           return true;
