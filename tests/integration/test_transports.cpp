@@ -161,8 +161,8 @@ TEST_CASE_TEMPLATE("a broken server's answers are parsed into the right errors",
 TEST_CASE_TEMPLATE("a refused connection is a transport error, known not sent", T, curl_transport,
                    httplib_transport, asio_blocking) {
   CAPTURE(clerk_test::transport_name<T>());
-  auto url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
-  const clerk::client client(config_at(url), T{});
+  const clerk_test::closed_port closed;
+  const clerk::client client(config_at(closed.base_url()), T{});
   auto t = client.send(clerk::create_sign_in_token{.user_id = "user_1"});
   REQUIRE(t.has_error());
   REQUIRE(t.error().as_transport() != nullptr);
@@ -187,9 +187,9 @@ TEST_CASE("curl failures keep curl's own code and message") {
   clerk_test::misbehaving_server server;
   curl_transport curl;
 
-  auto refused = clerk::build_request(
-      clerk::create_sign_in_token{.user_id = "user_1"},
-      config_at("http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1"));
+  const clerk_test::closed_port closed;
+  auto refused = clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
+                                      config_at(closed.base_url()));
   auto r = curl(*refused);
   REQUIRE(r.has_error());
   CHECK(r.error().code.category().name() == std::string("curl"));
