@@ -299,6 +299,7 @@ int exit_code_for(const clerk::error& e) {
     case clerk::error_kind::api:
     case clerk::error_kind::unexpected_response:
     case clerk::error_kind::invalid_token:
+    case clerk::error_kind::invalid_webhook:
       break;
   }
   return clerk_failed;
