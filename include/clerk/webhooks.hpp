@@ -68,9 +68,10 @@ class webhook_secret : public secret {
   // specification asks for 24 to 64; under 16 is not a signing secret.
   static constexpr std::size_t min_key_bytes = 16;
 
-  // "whsec_" (optional) then the standard base64 of the key, padding
-  // optional. An error of kind invalid_webhook (secret_invalid) for anything
-  // else, or a key under min_key_bytes; the secret is not repeated in it.
+  // "whsec_" (optional) then the standard base64 of the key, padded, as
+  // Svix's libraries read it. An error of kind invalid_webhook
+  // (secret_invalid) for anything else, or a key under min_key_bytes; the
+  // secret is not repeated in it.
   static result<webhook_secret> make(std::string_view signing_secret);
 
   // The HMAC key: the secret's base64, decoded.

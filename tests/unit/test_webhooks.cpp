@@ -80,7 +80,7 @@ clerk::invalid_webhook refused_before_mac(const clerk::header_list& headers,
 
 }  // namespace
 
-TEST_CASE("a signing secret is read with or without whsec_, padded or not") {
+TEST_CASE("a signing secret is read with or without whsec_") {
   auto with = clerk::webhook_secret::make("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   auto without = clerk::webhook_secret::make("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   REQUIRE(with.has_value());
@@ -92,21 +92,18 @@ TEST_CASE("a signing secret is read with or without whsec_, padded or not") {
   CHECK(std::equal(with->key().begin(), with->key().end(), without->key().begin(),
                    without->key().end()));
   CHECK(with->reveal() == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");  // the text it was made from
-  // 16 bytes, the shortest accepted: base64 with and without its padding.
+  // 16 bytes, the shortest accepted, padded as base64 is.
   auto padded = clerk::webhook_secret::make("whsec_AAAAAAAAAAAAAAAAAAAAAA==");
-  auto unpadded = clerk::webhook_secret::make("whsec_AAAAAAAAAAAAAAAAAAAAAA");
   REQUIRE(padded.has_value());
-  REQUIRE(unpadded.has_value());
   CHECK(padded->key().size() == 16);
-  CHECK(unpadded->key().size() == 16);
 }
 
 TEST_CASE("a signing secret that is not base64 of a long enough key is refused, unrepeated") {
   for (std::string_view bad :
        {"", "whsec_", "whsec_not base64!", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS",
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw=", "whsec_MfKQ9r8GKYqrTwjU-D8ILPZIo2LaLaSw",
-        "whsec_c2hvcnQ=", "whsec_AAAAAAAAAAAAAAAAAAAA", " whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        "WHSEC_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}) {
+        "whsec_c2hvcnQ=", "whsec_AAAAAAAAAAAAAAAAAAAA", "whsec_AAAAAAAAAAAAAAAAAAAAAA",
+        " whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "WHSEC_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}) {
     CAPTURE(bad);
     auto s = clerk::webhook_secret::make(bad);
     REQUIRE(s.has_error());

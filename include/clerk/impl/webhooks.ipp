@@ -27,7 +27,8 @@ CLERK_BACKEND_DECL result<webhook_secret> webhook_secret::make(std::string_view 
   if (encoded.starts_with("whsec_"))
     encoded.remove_prefix(6);
   std::string key;
-  if (encoded.empty() || !detail::base64_decode(encoded, key)) {
+  // Padded, as Svix's libraries require: one spelling of a key.
+  if (encoded.empty() || encoded.size() % 4 != 0 || !detail::base64_decode(encoded, key)) {
     detail::wipe(key.data(), key.size());
     return refuse("the signing secret is not whsec_ followed by standard base64");
   }
