@@ -382,3 +382,36 @@ TEST_CASE("a signed body that is not a Clerk event is payload_invalid, naming wh
   CHECK(e->object.empty());
   CHECK(e->event_attributes.http_request.client_ip.empty());
 }
+
+TEST_CASE("data is kept as sent, found by its name however it is spelt, and only once") {
+  std::vector<recording_hmac::call> calls;
+  const auto s = test_secret();
+  auto verify = [&](std::string_view body) {
+    return clerk::verify_webhook(svix("msg_1", "1614265330", recorded_signature), body, s,
+                                 at_1614265330, recording_hmac{&calls});
+  };
+  // Spacing, number spellings, repeated names and braces inside strings stay.
+  auto e = verify(R"({ "type" : "x" , "data" : { "n" : 1.0e2, "k": 1, "k": [ ] ,)"
+                  R"( "s": "}\"{,\\" } , "after": {"data": 2}})");
+  REQUIRE_MESSAGE(e.has_value(), (e ? "" : e.error().message()));
+  CHECK(e->data.text() == R"({ "n" : 1.0e2, "k": 1, "k": [ ] , "s": "}\"{,\\" })");
+  // A name spelt with escapes is the same name.
+  auto escaped = verify(R"({"type":"x","d\u0061t\u0061":[1,2]})");
+  REQUIRE_MESSAGE(escaped.has_value(), (escaped ? "" : escaped.error().message()));
+  CHECK(escaped->data.text() == "[1,2]");
+  auto scalar = verify(R"({"data":"text","type":"x"})");
+  REQUIRE(scalar.has_value());
+  CHECK(scalar->data.text() == R"("text")");
+  // Twice, or not at all, is not an event.
+  for (std::string_view body :
+       {R"({"type":"x","data":{},"data":{}})", R"({"type":"x","data":1,"d\u0061ta":2})"}) {
+    auto twice = verify(body);
+    REQUIRE(twice.has_error());
+    CHECK(twice.error().message() ==
+          R"(invalid webhook: payload-invalid: not a Clerk event: duplicate field "data")");
+  }
+  auto nested_only = verify(R"({"type":"x","other":{"data":1}})");
+  REQUIRE(nested_only.has_error());
+  CHECK(nested_only.error().message() ==
+        R"(invalid webhook: payload-invalid: not a Clerk event: missing field "data")");
+}

@@ -4,6 +4,7 @@
 
 #include <clerk/detail/response.hpp>
 #include <clerk/detail/text.hpp>
+#include <clerk/detail/wire.hpp>
 #include <clerk/publishable_key.hpp>
 #include <clerk/webhooks.hpp>
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -149,6 +151,101 @@ inline std::optional<std::int64_t> webhook_seconds(std::string_view s) {
   return v;
 }
 
+// The end of the JSON string whose opening quote is at `i` (past its closing
+// quote): the first quote after it that an odd run of backslashes does not
+// escape. memchr finds the quotes; most of a body is inside strings.
+inline std::size_t skip_json_string(std::string_view json, std::size_t i) {
+  for (++i; i < json.size();) {
+    const void* q = std::memchr(json.data() + i, '"', json.size() - i);
+    if (q == nullptr)
+      return json.size();
+    const std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(q) - json.data());
+    std::size_t backslashes = 0;
+    while (quote - backslashes > i && json[quote - backslashes - 1] == '\\')
+      ++backslashes;
+    if (backslashes % 2 == 0)
+      return quote + 1;
+    i = quote + 1;
+  }
+  return json.size();
+}
+
+// Whether the JSON string's contents `raw` (between its quotes, escapes as
+// sent) spell `name`, an ASCII name.
+inline bool json_string_is(std::string_view raw, std::string_view name) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < raw.size(); ++k) {
+    unsigned code = static_cast<unsigned char>(raw[i]);
+    if (raw[i] == '\\' && i + 1 < raw.size()) {
+      const char e = raw[i + 1];
+      i += 2;
+      if (e == 'u' && i + 4 <= raw.size()) {
+        code = 0;
+        for (int d = 0; d < 4; ++d)
+          code = code * 16 + static_cast<unsigned>(hex_value(raw[i + d]));
+        i += 4;
+      } else {
+        code = e == 'b'   ? '\b'
+               : e == 'f' ? '\f'
+               : e == 'n' ? '\n'
+               : e == 'r' ? '\r'
+               : e == 't' ? '\t'
+                          : static_cast<unsigned char>(e);
+      }
+    } else {
+      ++i;
+    }
+    if (k >= name.size() || code != static_cast<unsigned char>(name[k]))
+      return false;
+  }
+  return k == name.size();
+}
+
+// The value of the member `name` of the JSON object `json` (valid JSON,
+// whitespace around the value left out), and how many members have that
+// name; a text that is not an object has none.
+struct member_text {
+  std::string_view text;
+  int count = 0;
+};
+inline member_text top_level_member(std::string_view json, std::string_view name) {
+  constexpr std::string_view space = " \t\r\n";
+  member_text out;
+  std::size_t i = json.find_first_not_of(space);
+  if (i == std::string_view::npos || json[i] != '{')
+    return out;
+  ++i;
+  while (i < json.size()) {
+    i = json.find_first_not_of(space, i);
+    if (i == std::string_view::npos || json[i] != '"')
+      return out;  // the closing brace
+    const std::size_t key_end = skip_json_string(json, i);
+    const bool wanted = json_string_is(json.substr(i + 1, key_end - i - 2), name);
+    i = json.find_first_not_of(space, key_end);  // at the colon
+    i = json.find_first_not_of(space, i + 1);    // at the value
+    const std::size_t start = i;
+    for (int depth = 0; i < json.size();) {
+      const char c = json[i];
+      if (c == '"') {
+        i = skip_json_string(json, i);
+        continue;
+      }
+      if (depth == 0 && (c == ',' || c == '}'))
+        break;
+      depth += c == '{' || c == '[';
+      depth -= c == '}' || c == ']';
+      ++i;
+    }
+    if (wanted) {
+      std::string_view value = json.substr(start, i - start);
+      out.text = value.substr(0, value.find_last_not_of(space) + 1);
+      ++out.count;
+    }
+    ++i;  // past the comma (or the closing brace)
+  }
+  return out;
+}
+
 CLERK_BACKEND_DECL result<webhook_event> verify_webhook(
     const header_list& headers, std::string_view body, const webhook_secret& secret,
     std::chrono::system_clock::time_point now, const hmac_ref& hmac, const webhook_options& opt) {
@@ -211,13 +308,25 @@ CLERK_BACKEND_DECL result<webhook_event> verify_webhook(
                          v1 == 0 ? h.name(2) + " holds no v1 signature"
                                  : "none of the " + std::to_string(v1) + " v1 signatures in " +
                                        h.name(2) + " is this message's");
-  // 5. The event, read by the one engine.
+  // 5. The event, read by the one engine but for data, which is declared
+  // last: the engine skips it, and its text is kept as sent (capturing it
+  // token by token would cost twice the rest of the parse).
   webhook_event event;
   http_response r;
   r.headers.add("id", std::string(id));  // from_header("id", &webhook_event::id)
   r.body.assign(body);
-  if (auto u = parse_model(info_of<webhook_event>, &event, r, opt.limits))
-    return webhook_error(reason::payload_invalid, "not a Clerk event: " + std::move(u->problem));
+  const model_info& full = info_of<webhook_event>;
+  static_assert(info_of<webhook_event>.fields[info_of<webhook_event>.count - 1].name == "data");
+  const model_info head{full.name, full.fields, full.count - 1};
+  std::string problem;
+  if (auto u = parse_model(head, &event, r, opt.limits))
+    problem = std::move(u->problem);
+  else if (auto data = top_level_member(body, "data"); data.count != 1)
+    problem = data.count == 0 ? "missing field \"data\"" : "duplicate field \"data\"";
+  else
+    event.data = raw_json(std::string(data.text));
+  if (!problem.empty())
+    return webhook_error(reason::payload_invalid, "not a Clerk event: " + std::move(problem));
   return event;
 }
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The webhook verify benchmark (issue 27): builds clerk_webhook_bench with
+# g++ in Release (-O2) in build/bench, runs it (CPU per verify of one 2 KiB
+# user.created delivery: clerk's verify_webhook with clerk::openssl_hmac
+# beside the floor, an OpenSSL HMAC, base64 and a Boost.JSON parse of the
+# body in the same binary; medians of interleaved rounds), then
+# standardwebhooks' Webhook.verify on Node on the same delivery
+# (tests/bench/node, npm ci there), and prints Markdown.
+#
+# Usage: tests/bench/webhook.sh [CALLS [ROUNDS]]   (default 20000 7)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+calls=${1:-20000}
+rounds=${2:-7}
+
+bash tests/setup.sh
+if [ ! -d tests/bench/node/node_modules/standardwebhooks ]; then
+  (cd tests/bench/node && npm ci --no-audit --no-fund >&2)
+fi
+
+build=build/bench
+log=$build/webhook_build.log
+mkdir -p "$build"
+if ! { cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCLERK_BACKEND_BUILD_EXAMPLES=OFF \
+  -DCLERK_BACKEND_INSTALL=OFF && cmake --build "$build" --target clerk_webhook_bench -j 2; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "tests/bench/webhook.sh: the build failed" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+"$build/tests/bench/clerk_webhook_bench" --calls "$calls" --rounds "$rounds" --write "$work" |
+  tee "$work/clerk.md"
+node_calls=$((calls / 4))
+node_json=$(node tests/bench/node/webhook.mjs "$work" "$node_calls" "$rounds")
+node_us=$(node -e '
+  const v = JSON.parse(process.argv[1]).cpu_us_per_verify.sort((a, b) => a - b);
+  const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  console.log(m.toFixed(3));' "$node_json")
+clerk_us=$(sed -n 's/^| clerk verify_webhook (openssl_hmac) | \([0-9.]*\) .*/\1/p' "$work/clerk.md")
+echo
+echo "| standardwebhooks 1.3.0 Webhook.verify, Node $(node --version) | CPU µs/verify |"
+echo "| --- | ---: |"
+echo "| $node_calls calls a round, median of $rounds rounds | $node_us |"
+echo
+echo "clerk verify_webhook / standardwebhooks CPU: $(node -e "console.log(($clerk_us / $node_us).toFixed(3))")x"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
