@@ -129,6 +129,27 @@ struct arguments {
   bool verbose = false, help = false, version = false;
 };
 
+// An option as given: --name=VALUE, or --name alone (its value then the next
+// argument).
+struct option_arg {
+  std::string_view name, value;
+  bool has_value = false;
+};
+option_arg split_option(std::string_view arg) {
+  const auto eq = arg.find('=');
+  if (eq == std::string_view::npos)
+    return {arg, {}, false};
+  return {arg.substr(0, eq), arg.substr(eq + 1), true};
+}
+// The argument after argv[i] as an option's value (i moves past it); false
+// when there is none.
+bool next_value(int argc, char** argv, int& i, std::string_view& value) {
+  if (i + 1 >= argc)
+    return false;
+  value = argv[++i];
+  return true;
+}
+
 int usage(std::string_view problem) {
   // Arguments are echoed redacted: a key pasted as an argument must not
   // reach a terminal log.
@@ -167,14 +188,7 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
     }
     if (!arg.starts_with("--"))
       return usage("unknown option " + std::string(arg));
-    // --name VALUE or --name=VALUE
-    std::string_view name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
+    auto [name, value, has_value] = split_option(arg);
     std::optional<std::string>* slot = nullptr;
     if (name == "--user-id")
       slot = &a.user_id;
@@ -194,11 +208,8 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
       return usage("the secret key is read only from the CLERK_SECRET_KEY environment variable");
     else
       return usage("unknown option " + std::string(name));
-    if (!has_value) {
-      if (i + 1 >= argc)
-        return usage("option " + std::string(name) + " needs a value");
-      value = argv[++i];
-    }
+    if (!has_value && !next_value(argc, argv, i, value))
+      return usage("option " + std::string(name) + " needs a value");
     if (*slot)
       return usage("option " + std::string(name) + " given twice");
     slot->emplace(value);
@@ -324,6 +335,15 @@ int exit_code_for(const clerk::error& e) {
   return clerk_failed;
 }
 
+// Reports `e` on stderr (a usage error with the hint) and returns its exit code.
+int failed(const clerk::error& e) {
+  const int code = exit_code_for(e);
+  if (code == usage_error)
+    return usage(e.message());
+  std::cerr << program << ": " << e.message() << '\n';
+  return code;
+}
+
 // Logs each attempt: what goes out (redacted) and what came back.
 struct verbose_transport {
   clerk::curl_transport inner;
@@ -412,13 +432,8 @@ int consume(const arguments& a) {
                            std::get<clerk::retry_policy>(policy), verbose_waiter{{}, a.verbose});
   clerk::frontend::client_token client_token;  // a new client each run: nothing is kept
   auto s = clerk::frontend::consume_ticket(fapi, client_token, clerk::secret(std::move(ticket)));
-  if (!s) {
-    int code = exit_code_for(s.error());
-    if (code == usage_error)
-      return usage(s.error().message());
-    std::cerr << program << ": " << s.error().message() << '\n';
-    return code;
-  }
+  if (!s)
+    return failed(s.error());
   boost::json::object out;
   out["session_id"] = s->session_id;
   out["user_id"] = s->user_id;
@@ -483,13 +498,7 @@ std::variant<verify_arguments, int> parse_verify_arguments(int argc, char** argv
       a.verbose = true;
       continue;
     }
-    std::string_view name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
+    auto [name, value, has_value] = split_option(arg);
     std::optional<std::string>* slot = nullptr;
     if (name == "--jwt-key")
       slot = &a.jwt_key;
@@ -505,11 +514,8 @@ std::variant<verify_arguments, int> parse_verify_arguments(int argc, char** argv
       slot = &a.timeout;
     else if (name != "--authorized-party")
       return usage("unknown option " + std::string(name) + " for verify");
-    if (!has_value) {
-      if (i + 1 >= argc)
-        return usage("option " + std::string(name) + " needs a value");
-      value = argv[++i];
-    }
+    if (!has_value && !next_value(argc, argv, i, value))
+      return usage("option " + std::string(name) + " needs a value");
     if (slot == nullptr) {
       if (value.empty())
         return usage("--authorized-party wants an origin, got nothing");
@@ -662,20 +668,11 @@ std::variant<webhook_arguments, int> parse_webhook_arguments(int argc, char** ar
           "verify-webhook takes no argument (the body is read from standard input), "
           "got " +
           std::string(arg));
-    std::string_view name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
+    auto [name, value, has_value] = split_option(arg);
     if (name != "--header" && name != "--tolerance")
       return usage("unknown option " + std::string(name) + " for verify-webhook");
-    if (!has_value) {
-      if (i + 1 >= argc)
-        return usage("option " + std::string(name) + " needs a value");
-      value = argv[++i];
-    }
+    if (!has_value && !next_value(argc, argv, i, value))
+      return usage("option " + std::string(name) + " needs a value");
     if (name == "--tolerance") {
       if (a.tolerance)
         return usage("option --tolerance given twice");
@@ -721,16 +718,12 @@ int verify_webhook_main(int argc, char** argv) {
                          std::istreambuf_iterator<char>{});
   auto event = clerk::verify_webhook(a.headers, body, *secret, std::chrono::system_clock::now(),
                                      clerk::openssl_hmac{}, options);
-  if (!event) {
-    if (event.error().kind() != clerk::error_kind::invalid_webhook)
-      return usage(event.error().message());
-    std::cerr << program << ": " << event.error().message() << '\n';
-    return clerk_failed;
-  }
+  if (!event)
+    return failed(event.error());  // invalid_webhook: 1
   boost::json::object out;
   out["id"] = event->id;
   out["type"] = event->type;
-  boost::system::error_code ec;  // the library captured it as JSON: no error expected
+  boost::system::error_code ec;  // the verifier read it as JSON: no error expected
   out["data"] = boost::json::parse(event->data.text(), ec);
   std::cout << boost::json::serialize(out) << '\n';
   return ok;
@@ -813,13 +806,8 @@ int main(int argc, char** argv) {
   } else {
     token = client.send(clerk::revoke_sign_in_token{*a.token_id});
   }
-  if (!token) {
-    int code = exit_code_for(token.error());
-    if (code == usage_error)
-      return usage(token.error().message());
-    std::cerr << program << ": " << token.error().message() << '\n';
-    return code;
-  }
+  if (!token)
+    return failed(token.error());
   std::cout << clerk::to_json_revealing_secrets(*token) << '\n';
   return ok;
 }

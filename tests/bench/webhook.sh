@@ -13,21 +13,10 @@ cd "$(dirname "$0")/../.."
 calls=${1:-20000}
 rounds=${2:-7}
 
-bash tests/setup.sh
-if [ ! -d tests/bench/node/node_modules/standardwebhooks ]; then
-  (cd tests/bench/node && npm ci --no-audit --no-fund >&2)
-fi
-
+. tests/bench/node_bench.sh
+bench_setup
+bench_build clerk_webhook_bench
 build=build/bench
-log=$build/webhook_build.log
-mkdir -p "$build"
-if ! { cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCLERK_BACKEND_BUILD_EXAMPLES=OFF \
-  -DCLERK_BACKEND_INSTALL=OFF && cmake --build "$build" --target clerk_webhook_bench -j 2; } >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "tests/bench/webhook.sh: the build failed" >&2
-  exit 1
-fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -37,10 +26,7 @@ echo
   tee "$work/clerk.md"
 node_calls=$((calls / 4))
 node_json=$(node tests/bench/node/webhook.mjs "$work" "$node_calls" "$rounds")
-node_us=$(node -e '
-  const v = JSON.parse(process.argv[1]).cpu_us_per_verify.sort((a, b) => a - b);
-  const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  console.log(m.toFixed(3));' "$node_json")
+node_us=$(node_median "$node_json" 3)
 clerk_us=$(sed -n 's/^| clerk verify_webhook (openssl_hmac) | \([0-9.]*\) .*/\1/p' "$work/clerk.md")
 echo
 echo "| standardwebhooks 1.3.0 Webhook.verify, Node $(node --version) | CPU µs/verify |"

@@ -15,6 +15,8 @@
 #include <clerk/crypto/openssl.hpp>
 #include <clerk/webhooks.hpp>
 
+#include "cpu_rounds.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -38,25 +40,13 @@
 
 namespace {
 
-double thread_cpu_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 // A user.created event as Clerk sends it, its public_metadata padded so that
 // the body is exactly `size` bytes.
 std::string user_created(std::size_t size, long long now_ms) {
   const std::string head =
       R"({"data":{"backup_code_enabled":false,"banned":false,"create_organization_enabled":true,)"
       R"("created_at":)" +
-      std::to_string(now_ms) +
-      R"(,"delete_self_enabled":true,"email_addresses":[{"created_at":)" +
+      std::to_string(now_ms) + R"(,"delete_self_enabled":true,"email_addresses":[{"created_at":)" +
       std::to_string(now_ms) +
       R"(,"email_address":"ada@example.com","id":"idn_2g7np7Hrk0SN6kj5EDMLDaKNL0S","linked_to":[],)"
       R"("object":"email_address","reserved":false,"updated_at":)" +
@@ -88,28 +78,18 @@ std::string user_created(std::size_t size, long long now_ms) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long calls = 20000, rounds = 7;
-  std::string write_dir;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view a = argv[i];
-    if (a == "--calls")
-      calls = std::atol(argv[i + 1]);
-    else if (a == "--rounds")
-      rounds = std::atol(argv[i + 1]);
-    else if (a == "--write")
-      write_dir = argv[i + 1];
-  }
-  if (calls < 1 || rounds < 1) {
-    std::fprintf(stderr, "usage: clerk_webhook_bench [--calls N] [--rounds R] [--write DIR]\n");
+  const auto run = clerk_bench::parse_run_options(argc, argv, {20000, 7}, "clerk_webhook_bench");
+  if (!run)
     return 2;
-  }
+  const long calls = run->calls, rounds = run->rounds;
+  const std::string& write_dir = run->write_dir;
 
   const std::string secret_text = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   auto secret = clerk::webhook_secret::make(secret_text);
   const auto now = std::chrono::system_clock::now();
   const auto now_s = std::chrono::floor<std::chrono::seconds>(now);
-  const std::string body =
-      user_created(2048, std::chrono::floor<std::chrono::milliseconds>(now).time_since_epoch().count());
+  const std::string body = user_created(
+      2048, std::chrono::floor<std::chrono::milliseconds>(now).time_since_epoch().count());
   const std::string id = "msg_2g7nd5DcGf6WCcBf3QaOVAkS7XZ";
   const std::string timestamp = std::to_string(now_s.time_since_epoch().count());
   auto signature = clerk::sign_webhook(id, now_s, body, *secret, clerk::openssl_hmac{});
@@ -159,9 +139,9 @@ int main(int argc, char** argv) {
     EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(prepared);
     std::size_t n = 0;
     bool ok = ctx && EVP_MAC_init(ctx, key.data(), key.size(), nullptr) == 1;
-    for (std::string_view part : {std::string_view(id), std::string_view("."),
-                                  std::string_view(timestamp), std::string_view("."),
-                                  std::string_view(body)})
+    for (std::string_view part :
+         {std::string_view(id), std::string_view("."), std::string_view(timestamp),
+          std::string_view("."), std::string_view(body)})
       ok = ok && EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()),
                                 part.size()) == 1;
     ok = ok && EVP_MAC_final(ctx, mac, &n, 32) == 1;
@@ -196,25 +176,15 @@ int main(int argc, char** argv) {
       return 1;
     }
 
-  std::map<std::string, std::vector<double>> cpu;
-  for (long r = 0; r < rounds; ++r)
-    for (auto& [name, op] : ops) {
-      double t0 = thread_cpu_ns();
-      for (long i = 0; i < calls; ++i)
-        if (!op())
-          std::abort();
-      cpu[name].push_back((thread_cpu_ns() - t0) / double(calls) / 1000.0);
-    }
-
-  const double floor_us = median(cpu["floor: HMAC() one-shot, base64, parse"]);
-  const double fast_floor_us =
-      median(cpu["floor: EVP_MAC on a copied prepared context, base64, parse"]);
+  auto cpu = clerk_bench::cpu_us_per_call(ops, calls, rounds);
+  const double floor_us = cpu["floor: HMAC() one-shot, base64, parse"];
+  const double fast_floor_us = cpu["floor: EVP_MAC on a copied prepared context, base64, parse"];
   std::printf(
       "| verify of one 2 KiB webhook delivery | CPU µs/verify | / one-shot floor | / prepared "
       "floor |\n| --- | ---: | ---: | ---: |\n");
-  for (auto& [name, v] : cpu)
-    std::printf("| %s | %.3f | %.3f | %.3f |\n", name.c_str(), median(v), median(v) / floor_us,
-                median(v) / fast_floor_us);
+  for (auto& [name, us] : cpu)
+    std::printf("| %s | %.3f | %.3f | %.3f |\n", name.c_str(), us, us / floor_us,
+                us / fast_floor_us);
   std::printf("\n(%ld calls a round, %ld rounds)\n", calls, rounds);
   EVP_MAC_CTX_free(prepared);
   EVP_MAC_free(hmac);

@@ -49,20 +49,6 @@ clerk::fakes::fake_clerk live_fake() {
   }});
 }
 
-// A file holding `text`, removed with the object.
-struct temp_file {
-  std::string path;
-  explicit temp_file(const std::string& text) {
-    char name[] = "/tmp/clerk_cli_webhook_XXXXXX";
-    int fd = ::mkstemp(name);
-    REQUIRE(fd >= 0);
-    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-    ::close(fd);
-    path = name;
-  }
-  ~temp_file() { ::unlink(path.c_str()); }
-};
-
 // "--header" "Name: value" for each header of `d` but Content-Type.
 std::vector<std::string> header_args(const clerk::header_list& headers) {
   std::vector<std::string> args;
@@ -84,7 +70,7 @@ clerk_test::process_result verify_webhook(std::vector<std::string> args, const s
   std::vector<std::string> env{"PATH=/usr/bin:/bin"};
   if (!secret_text.empty())
     env.push_back("CLERK_WEBHOOK_SIGNING_SECRET=" + secret_text);
-  temp_file input(body);
+  clerk_test::temp_file input(body);
   auto r = clerk_test::run_process(CLERK_CLI_PATH, args, env, std::chrono::seconds(30), input.path);
   INFO("stdout: " << r.out);
   INFO("stderr: " << r.err);
