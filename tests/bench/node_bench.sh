@@ -24,11 +24,11 @@ bench_build() {
   fi
 }
 
-# The median of the "cpu_us_per_verify" rounds of a Node script's JSON, with
-# DIGITS decimals.
+# The median of the rounds of a Node script's JSON, with DIGITS decimals:
+# node_median JSON DIGITS [MEMBER] (default cpu_us_per_verify).
 node_median() {
   node -e '
-    const v = JSON.parse(process.argv[1]).cpu_us_per_verify.sort((a, b) => a - b);
+    const v = JSON.parse(process.argv[1])[process.argv[3]].sort((a, b) => a - b);
     const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    console.log(m.toFixed(Number(process.argv[2])));' "$1" "$2"
+    console.log(m.toFixed(Number(process.argv[2])));' "$1" "$2" "${3:-cpu_us_per_verify}"
 }

@@ -4,8 +4,8 @@
 # user.created delivery: clerk's verify_webhook with clerk::openssl_hmac
 # beside the floor, an OpenSSL HMAC, base64 and a Boost.JSON parse of the
 # body in the same binary; medians of interleaved rounds), then
-# standardwebhooks' Webhook.verify on Node on the same delivery
-# (tests/bench/node, npm ci there), and prints Markdown.
+# standardwebhooks' Webhook.verify and @clerk/backend's verifyWebhook on Node
+# on the same delivery (tests/bench/node, npm ci there), and prints Markdown.
 #
 # Usage: tests/bench/webhook.sh [CALLS [ROUNDS]]   (default 20000 7)
 set -euo pipefail
@@ -27,11 +27,14 @@ echo
 node_calls=$((calls / 4))
 node_json=$(node tests/bench/node/webhook.mjs "$work" "$node_calls" "$rounds")
 node_us=$(node_median "$node_json" 3)
+clerk_backend_us=$(node_median "$node_json" 3 clerk_backend_cpu_us_per_verify)
 clerk_us=$(sed -n 's/^| clerk verify_webhook (openssl_hmac) | \([0-9.]*\) .*/\1/p' "$work/clerk.md")
 echo
-echo "| standardwebhooks 1.3.0 Webhook.verify, Node $(node --version) | CPU µs/verify |"
+echo "| Node $(node --version), $node_calls calls a round, median of $rounds rounds | CPU µs/verify |"
 echo "| --- | ---: |"
-echo "| $node_calls calls a round, median of $rounds rounds | $node_us |"
+echo "| standardwebhooks 1.3.0 Webhook.verify (one Webhook) | $node_us |"
+echo "| @clerk/backend 3.25.0 verifyWebhook (a Request) | $clerk_backend_us |"
 echo
 echo "clerk verify_webhook / standardwebhooks CPU: $(node -e "console.log(($clerk_us / $node_us).toFixed(3))")x"
+echo "clerk verify_webhook / @clerk/backend verifyWebhook CPU: $(node -e "console.log(($clerk_us / $clerk_backend_us).toFixed(3))")x"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -129,7 +129,7 @@ TEST_CASE("random deliveries: the library signs as standardwebhooks and judges a
   REQUIRE(vectors.size() == 2000);
 
   std::map<std::string, int> agreed, by_rule, signatures;
-  int accepted = 0;
+  int accepted = 0, differing = 0;
   for (std::size_t i = 0; i < vectors.size(); ++i) {
     const json::object& v = vectors[i].as_object();
     const std::string kind(v.at("kind").as_string());
@@ -192,6 +192,7 @@ TEST_CASE("random deliveries: the library signs as standardwebhooks and judges a
       ++agreed[library];
       continue;
     }
+    ++differing;
     std::vector<std::string> applied;
     std::string reference = standard;
     if (kind == "spaces" && clerk != standard) {
@@ -221,7 +222,7 @@ TEST_CASE("random deliveries: the library signs as standardwebhooks and judges a
             << " accepted by the library\n  agreed with both judges:";
   for (const auto& [verdict, n] : agreed)
     std::cout << ' ' << verdict << ' ' << n << ';';
-  std::cout << "\n  differing by a rule:";
+  std::cout << "\n  differing from a judge: " << differing << ", by rule:";
   for (const auto& [rule, n] : by_rule)
     std::cout << ' ' << rule << ' ' << n << ';';
   std::cout << "\n  signatures against standardwebhooks':";

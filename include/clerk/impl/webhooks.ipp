@@ -153,7 +153,7 @@ inline std::optional<std::int64_t> webhook_seconds(std::string_view s) {
 
 // The end of the JSON string whose opening quote is at `i` (past its closing
 // quote): the first quote after it that an odd run of backslashes does not
-// escape. memchr finds the quotes; most of a body is inside strings.
+// escape. memchr finds the quotes: most of a body is inside strings.
 inline std::size_t skip_json_string(std::string_view json, std::size_t i) {
   for (++i; i < json.size();) {
     const void* q = std::memchr(json.data() + i, '"', json.size() - i);
@@ -169,6 +169,14 @@ inline std::size_t skip_json_string(std::string_view json, std::size_t i) {
   }
   return json.size();
 }
+
+// The bytes a scan for the end of a JSON value stops at, outside strings.
+inline constexpr auto json_structure = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view("\"{}[],"))
+    t[c] = true;
+  return t;
+}();
 
 // Whether the JSON string's contents `raw` (between its quotes, escapes as
 // sent) spell `name`, an ASCII name.
@@ -225,6 +233,10 @@ inline member_text top_level_member(std::string_view json, std::string_view name
     i = json.find_first_not_of(space, i + 1);    // at the value
     const std::size_t start = i;
     for (int depth = 0; i < json.size();) {
+      while (i < json.size() && !json_structure[static_cast<unsigned char>(json[i])])
+        ++i;
+      if (i == json.size())
+        break;
       const char c = json[i];
       if (c == '"') {
         i = skip_json_string(json, i);

@@ -1,10 +1,14 @@
-// standardwebhooks' Webhook.verify (the Standard Webhooks reference library,
-// which @clerk/backend's verifyWebhook calls) on the delivery
-// clerk_webhook_bench wrote: node webhook.mjs DIR CALLS ROUNDS
-// The Webhook is made once, as a server would; one warm-up verify, then
-// ROUNDS rounds of CALLS; prints {"calls", "rounds", "cpu_us_per_verify":
-// [per round]} (this process's CPU, user + system).
+// Node's webhook verifiers on the delivery clerk_webhook_bench wrote:
+//   node webhook.mjs DIR CALLS ROUNDS
+// standardwebhooks' Webhook.verify (the Standard Webhooks reference library),
+// its Webhook made once as a server would; and @clerk/backend's
+// verifyWebhook, what a Clerk Node server calls (a Request in, standardwebhooks
+// inside, a Webhook made per call). One warm-up verify each, then ROUNDS
+// rounds of CALLS, interleaved; prints {"calls", "rounds",
+// "cpu_us_per_verify": [per round], "clerk_backend_cpu_us_per_verify": [per
+// round]} (this process's CPU, user + system).
 import { Webhook } from 'standardwebhooks';
+import { verifyWebhook } from '@clerk/backend/webhooks';
 import { readFileSync } from 'node:fs';
 
 const [dir, count, roundCount] = process.argv.slice(2);
@@ -20,13 +24,22 @@ const headers = {
 const calls = Number(count);
 const rounds = Number(roundCount);
 const webhook = new Webhook(secret);
+const request = () => new Request('http://127.0.0.1/webhooks', { method: 'POST', headers: svix, body });
 
 if (webhook.verify(body, headers).type !== 'user.created') throw new Error('not verified');
-const perRound = [];
+if ((await verifyWebhook(request(), { signingSecret: secret })).type !== 'user.created')
+  throw new Error('not verified by verifyWebhook');
+const standard = [];
+const clerk = [];
 for (let r = 0; r < rounds; r++) {
-  const cpu0 = process.cpuUsage();
+  let cpu0 = process.cpuUsage();
   for (let i = 0; i < calls; i++) webhook.verify(body, headers);
-  const cpu = process.cpuUsage(cpu0);
-  perRound.push((cpu.user + cpu.system) / calls);
+  let cpu = process.cpuUsage(cpu0);
+  standard.push((cpu.user + cpu.system) / calls);
+  cpu0 = process.cpuUsage();
+  for (let i = 0; i < calls; i++) await verifyWebhook(request(), { signingSecret: secret });
+  cpu = process.cpuUsage(cpu0);
+  clerk.push((cpu.user + cpu.system) / calls);
 }
-console.log(JSON.stringify({ calls, rounds, cpu_us_per_verify: perRound }));
+console.log(JSON.stringify({ calls, rounds, cpu_us_per_verify: standard,
+  clerk_backend_cpu_us_per_verify: clerk }));
