@@ -29,6 +29,7 @@ CLERK_BACKEND_DECL result<webhook_secret> webhook_secret::make(std::string_view 
   if (encoded.starts_with("whsec_"))
     encoded.remove_prefix(6);
   std::string key;
+  key.reserve(encoded.size() / 4 * 3);  // decoded in place: no copy of the key left behind
   // Padded, as Svix's libraries require: one spelling of a key.
   if (encoded.empty() || encoded.size() % 4 != 0 || !detail::base64_decode(encoded, key)) {
     detail::wipe(key.data(), key.size());
