@@ -125,7 +125,7 @@ struct webhook_event {
   ::clerk::timestamp timestamp{};  // when Clerk made the event (Unix milliseconds)
   std::string instance_id;         // "ins_..."
   webhook_event_attributes event_attributes;
-  raw_json data;  // the event's object (a user, a session, ...), as JSON text
+  raw_json data;  // the event's object (a user, a session, ...): its JSON text as sent
 
   // `data` read into a declared model (the Backend API's clerk::backend::user,
   // or one of yours), by the one engine. An invalid_webhook error
