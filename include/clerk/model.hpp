@@ -48,6 +48,9 @@
 //                     control characters, and any in a path, query, form or
 //                     header, are still refused); an answer's may always
 //   at_least(n)       an integer, number or duration: refused below n both ways
+//   at_most(n)        an integer, number or duration: refused above n both ways
+//                     (the document's minimum and maximum: "limit" is
+//                     at_least(1), at_most(500))
 //   present_or_null   a std::optional: an answer must have the member (null
 //                     allowed); a request sends an unset one as null
 //   absent_in_response  a member that is not std::optional: an answer may
@@ -113,6 +116,9 @@ struct space_separated_t {};
 struct at_least_t {
   std::int64_t min;
 };
+struct at_most_t {
+  std::int64_t max;
+};
 struct named_t {
   std::string_view label;
 };
@@ -125,6 +131,9 @@ inline constexpr printed_as_url_t printed_as_url{};
 inline constexpr comma_separated_t comma_separated{};
 inline constexpr space_separated_t space_separated{};
 constexpr at_least_t at_least(std::int64_t n) {
+  return {n};
+}
+constexpr at_most_t at_most(std::int64_t n) {
   return {n};
 }
 constexpr named_t named(std::string_view label) {
@@ -153,6 +162,10 @@ constexpr void option_fits() {
     static_assert(k == kind::integer || k == kind::number || k == kind::seconds,
                   "clerk::decl::at_least applies to std::int64_t, double and "
                   "std::chrono::seconds; remove it from this field");
+  else if constexpr (std::is_same_v<O, at_most_t>)
+    static_assert(k == kind::integer || k == kind::number || k == kind::seconds,
+                  "clerk::decl::at_most applies to std::int64_t, double and "
+                  "std::chrono::seconds; remove it from this field");
   else if constexpr (std::is_same_v<O, present_or_null_t>)
     static_assert(optional,
                   "clerk::decl::present_or_null applies to a std::optional member; a member "
@@ -175,6 +188,8 @@ constexpr detail::field_option merge(detail::field_option o, detail::field_optio
   o.set |= b.set;
   if (b.set & detail::opt_at_least)
     o.min = b.min;
+  if (b.set & detail::opt_at_most)
+    o.max = b.max;
   if (b.set & detail::opt_named)
     o.label = b.label;
   return o;
@@ -199,9 +214,11 @@ constexpr detail::field_option bits(const O& o) {
   else if constexpr (std::is_same_v<O, space_separated_t>)
     return {opt_space_separated};
   else if constexpr (std::is_same_v<O, at_least_t>)
-    return {opt_at_least, o.min, {}};
+    return {opt_at_least, o.min, {}, 0};
+  else if constexpr (std::is_same_v<O, at_most_t>)
+    return {opt_at_most, 0, {}, o.max};
   else
-    return {opt_named, 0, o.label};
+    return {opt_named, 0, o.label, 0};
 }
 }  // namespace check
 

@@ -23,7 +23,7 @@
 // std::optional members are left out when unset (sent as null with
 // present_or_null); strings must be non-empty (unless may_be_empty), valid
 // UTF-8 and free of control characters (a JSON body's may hold newlines and
-// tabs with free_text); at_least(n) bounds numbers and durations; named("x")
+// tabs with free_text); at_least(n) and at_most(n) bound numbers and durations; named("x")
 // names the field in errors; a declared model member is written as a JSON
 // object and its fields are checked as "member.field". A query or form field
 // is a scalar or an array of scalars, sent as a repeated name

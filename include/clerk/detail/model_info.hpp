@@ -49,11 +49,13 @@ enum option_bit : unsigned {
   opt_free_text = 128,
   opt_comma_separated = 256,
   opt_space_separated = 512,
+  opt_at_most = 1024,
 };
 struct field_option {
   unsigned set = 0;
   std::int64_t min = 0;
   std::string_view label{};
+  std::int64_t max = 0;
 };
 
 template <class T, class M>
@@ -278,10 +280,12 @@ struct field_info {
   bool allow_empty = false;      // a request string may be empty
   bool as_url = false;           // a secret printed as its origin and path
   bool has_min = false;          // a number at least `min`, both ways
+  bool has_max = false;          // a number at most `max`, both ways
   bool free_text = false;        // a JSON body string may hold newlines and tabs
   bool null_when_unset = false;  // a request sends an unset optional as null
   char joined = 0;               // an array in a query or form: one value, joined by ',' or ' '
   std::int64_t min = 0;
+  std::int64_t max = 0;
   void* (*value)(void* obj) = nullptr;
   const void* (*get)(const void* obj) = nullptr;
   void (*reset)(void* obj) = nullptr;                          // optional members only
@@ -476,9 +480,11 @@ struct field_at {
       f.allow_empty = (set & opt_may_be_empty) != 0;
       f.as_url = (set & opt_printed_as_url) != 0;
       f.has_min = (set & opt_at_least) != 0;
+      f.has_max = (set & opt_at_most) != 0;
       f.free_text = (set & opt_free_text) != 0;
       f.joined = (set & opt_comma_separated) ? ',' : (set & opt_space_separated) ? ' ' : '\0';
       f.min = decl.opt.min;
+      f.max = decl.opt.max;
     } else {
       using M = std::remove_cvref_t<decltype(std::declval<T&>().*(decl.member))>;
       f.name = decl.name;
@@ -501,6 +507,14 @@ constexpr bool distinct_names(const std::array<field_info, N>& fields) {
         return false;
   return true;
 }
+// A field's at_least is not above its at_most: no value could pass both.
+template <std::size_t N>
+constexpr bool bounds_ordered(const std::array<field_info, N>& fields) {
+  for (const auto& f : fields)
+    if (f.has_min && f.has_max && f.min > f.max)
+      return false;
+  return true;
+}
 template <std::size_t N>
 constexpr bool one_rest(const std::array<field_info, N>& fields) {
   std::size_t n = 0;
@@ -517,6 +531,9 @@ constexpr auto make_fields(std::index_sequence<I...>) {
                 "clerk::decl: two fields of one object have the same wire name; rename or "
                 "remove one");
   static_assert(one_rest(fields), "clerk::decl::other_members: at most once an object");
+  static_assert(bounds_ordered(fields),
+                "clerk::decl: a field's at_least(n) is above its at_most(m), so no value "
+                "passes; fix the bound that is wrong");
   return fields;
 }
 

@@ -374,6 +374,8 @@ class model_handler {
     else if (const field_info* f = begin_value()) {
       if (f->has_min && v < f->min)
         note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
+      else if (f->has_max && v > f->max)
+        note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
       else if (f->k == kind::timestamp)
         store(f, timestamp(std::chrono::milliseconds(v)));
       else if (f->k == kind::unix_seconds)
@@ -404,6 +406,8 @@ class model_handler {
       if (f->k == kind::timestamp || f->k == kind::integer || f->k == kind::unix_seconds ||
           f->k == kind::seconds)
         note("field " + in_quotes(path(f)) + " is out of range");
+      else if (f->k == kind::number && f->has_max)  // above any int64 bound
+        note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
       else if (f->k == kind::number)
         store(f, static_cast<double>(v));
       else if (f->k == kind::rest || f->k == kind::json)
@@ -425,6 +429,8 @@ class model_handler {
     else if (const field_info* f = begin_value()) {
       if (f->k == kind::number && f->has_min && v < static_cast<double>(f->min))
         note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
+      else if (f->k == kind::number && f->has_max && v > static_cast<double>(f->max))
+        note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
       else if (f->k == kind::number)
         store(f, v);
       else if (f->k == kind::rest || f->k == kind::json)

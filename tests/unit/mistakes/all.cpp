@@ -1,6 +1,8 @@
 // Every mistake file without its mistake: each declaration compiles, so what
 // fails with CLERK_MISTAKE defined is the mistake alone.
 #include "at_least_on_string.cpp"
+#include "at_most_below_at_least.cpp"
+#include "at_most_on_string.cpp"
 #include "body_on_delete.cpp"
 #include "body_on_get.cpp"
 #include "free_text_in_query.cpp"
