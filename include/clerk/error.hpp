@@ -154,7 +154,60 @@ struct invalid_token {
   friend bool operator==(const invalid_token&, const invalid_token&) = default;
 };
 
-enum class error_kind { invalid_request, transport, api, unexpected_response, invalid_token };
+// Why a webhook delivery (or the secret to check it) was refused. to_string()
+// spells each in the words of the Standard Webhooks libraries' errors.
+enum class webhook_reason {
+  missing_headers,        // no complete svix-* or webhook-* id, timestamp and signature
+  timestamp_malformed,    // the timestamp is not a plain decimal count of seconds
+  timestamp_too_old,      // more than the tolerance before now
+  timestamp_too_new,      // more than the tolerance after now
+  no_matching_signature,  // no v1 signature is the MAC of this message under the secret
+  secret_invalid,         // the signing secret is not whsec_ and base64 of a long enough key
+  body_too_large,         // more than the limit's bytes: refused before the MAC
+  payload_invalid,        // signed, but not a Clerk event (or its data not the model asked for)
+  hmac_failed,            // the crypto adapter could not compute the MAC
+};
+
+constexpr std::string_view to_string(webhook_reason r) noexcept {
+  switch (r) {
+    case webhook_reason::missing_headers:
+      return "missing-headers";
+    case webhook_reason::timestamp_malformed:
+      return "timestamp-malformed";
+    case webhook_reason::timestamp_too_old:
+      return "timestamp-too-old";
+    case webhook_reason::timestamp_too_new:
+      return "timestamp-too-new";
+    case webhook_reason::no_matching_signature:
+      return "no-matching-signature";
+    case webhook_reason::secret_invalid:
+      return "secret-invalid";
+    case webhook_reason::body_too_large:
+      return "body-too-large";
+    case webhook_reason::payload_invalid:
+      return "payload-invalid";
+    case webhook_reason::hmac_failed:
+      return "hmac-failed";
+  }
+  return "no-matching-signature";
+}
+
+// A webhook delivery that failed verification. Never holds the secret or a
+// signature: `detail` names the headers at fault and says what is wrong.
+struct invalid_webhook {
+  webhook_reason reason = webhook_reason::no_matching_signature;
+  std::string detail{};
+  friend bool operator==(const invalid_webhook&, const invalid_webhook&) = default;
+};
+
+enum class error_kind {
+  invalid_request,
+  transport,
+  api,
+  unexpected_response,
+  invalid_token,
+  invalid_webhook
+};
 
 class error {
  public:
@@ -165,6 +218,7 @@ class error {
   error(api_error e);
   error(unexpected_response e);
   error(invalid_token e);
+  error(invalid_webhook e);
   error(const error&);
   error(error&&) noexcept;
   error& operator=(const error&);
@@ -183,6 +237,9 @@ class error {
     return std::get_if<unexpected_response>(&v_);
   }
   const invalid_token* as_invalid_token() const noexcept { return std::get_if<invalid_token>(&v_); }
+  const invalid_webhook* as_invalid_webhook() const noexcept {
+    return std::get_if<invalid_webhook>(&v_);
+  }
 
   // The HTTP status of the response, or 0 when there was none.
   int http_status() const noexcept {
@@ -241,7 +298,9 @@ class error {
  private:
   bool equals(const error& other) const;
 
-  std::variant<invalid_request, transport_error, api_error, unexpected_response, invalid_token> v_;
+  std::variant<invalid_request, transport_error, api_error, unexpected_response, invalid_token,
+               invalid_webhook>
+      v_;
   unsigned attempts_ = 0;
   retry_stop stop_ = retry_stop::none;
   std::string session_id_;

@@ -20,6 +20,8 @@
 #include <clerk/impl/response.ipp>
 #include <clerk/impl/retry.ipp>
 #include <clerk/impl/session_tokens.ipp>
+#include <clerk/impl/webhooks.ipp>
 #include <clerk/session_tokens.hpp>
+#include <clerk/webhooks.hpp>
 
 #endif

@@ -15,6 +15,8 @@
 #include <clerk/fakes/openssl_signer.hpp>
 #include <clerk/session_tokens.hpp>
 
+#include "cpu_rounds.hpp"
+
 #ifdef CLERK_BENCH_LIBJWT
 #include <jwt.h>
 #endif
@@ -37,16 +39,8 @@
 
 namespace {
 
-double thread_cpu_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using clerk_bench::median;
+using clerk_bench::thread_cpu_ns;
 
 std::string b64url_decode(std::string_view in) {
   std::string out;
@@ -81,21 +75,11 @@ struct jwks_client {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long calls = 2000, rounds = 7;
-  std::string write_dir;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view a = argv[i];
-    if (a == "--calls")
-      calls = std::atol(argv[i + 1]);
-    else if (a == "--rounds")
-      rounds = std::atol(argv[i + 1]);
-    else if (a == "--write")
-      write_dir = argv[i + 1];
-  }
-  if (calls < 1 || rounds < 1) {
-    std::fprintf(stderr, "usage: clerk_verify_bench [--calls N] [--rounds R] [--write DIR]\n");
+  const auto run = clerk_bench::parse_run_options(argc, argv, {2000, 7}, "clerk_verify_bench");
+  if (!run)
     return 2;
-  }
+  const long calls = run->calls, rounds = run->rounds;
+  const std::string& write_dir = run->write_dir;
 
   // A token as Clerk mints it, alive for an hour (Node checks it against its clock).
   clerk::fakes::openssl_signer signer(2048, 65537, "ins_2GIoQhbUpy0hX7B2cVkuTMinXoD");
@@ -175,21 +159,12 @@ int main(int argc, char** argv) {
       return 1;
     }
 
-  std::map<std::string, std::vector<double>> cpu;
-  for (long r = 0; r < rounds; ++r)
-    for (auto& [name, op] : ops) {
-      double t0 = thread_cpu_ns();
-      for (long i = 0; i < calls; ++i)
-        if (!op())
-          std::abort();
-      cpu[name].push_back((thread_cpu_ns() - t0) / double(calls) / 1000.0);
-    }
-
-  const double floor_us = median(cpu["floor: bare EVP_DigestVerify"]);
+  auto cpu = clerk_bench::cpu_us_per_call(ops, calls, rounds);
+  const double floor_us = cpu["floor: bare EVP_DigestVerify"];
   std::printf(
       "| verify of one RS256 session JWT | CPU µs/verify | / floor |\n| --- | ---: | ---: |\n");
-  for (auto& [name, v] : cpu)
-    std::printf("| %s | %.2f | %.3f |\n", name.c_str(), median(v), median(v) / floor_us);
+  for (auto& [name, us] : cpu)
+    std::printf("| %s | %.2f | %.3f |\n", name.c_str(), us, us / floor_us);
 
   // Throughput: one verifier shared by 1 and 2 threads, wall clock; and each
   // thread's CPU per verify, which contention (locks, shared cache lines)

@@ -302,4 +302,74 @@ inline result<std::string> cookie_suffix(std::string_view publishable_key) {
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 
+// ---- clerk::openssl_hmac: HMAC-SHA256 for webhooks (issue 27) -------------
+//
+// clerk::hmac_sha256 on OpenSSL 3's EVP_MAC, for clerk::verify_webhook:
+//
+//   auto e = clerk::verify_webhook(headers, body, *secret, now, clerk::openssl_hmac{});
+//
+// Stateless and free to make: the HMAC, with SHA-256 chosen, is fetched and
+// prepared once a process, and each MAC works on a copy of that context, so
+// one object (or many) may be used by many threads at once. It works with
+// -fno-exceptions -fno-rtti.
+#include <clerk/webhooks.hpp>
+
+#include <openssl/params.h>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+class openssl_hmac {
+ public:
+  // clerk::hmac_sha256: the MAC of message's parts, in order, under key.
+  // False when OpenSSL fails (out of memory, no SHA-256 in its providers).
+  bool mac(std::span<const unsigned char> key, std::span<const std::string_view> message,
+           std::span<unsigned char, 32> out) const {
+    const EVP_MAC_CTX* proto = prototype();
+    std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> ctx(proto ? EVP_MAC_CTX_dup(proto) : nullptr);
+    bool ok = ctx && EVP_MAC_init(ctx.get(), key.data(), key.size(), nullptr) == 1;
+    for (std::size_t i = 0; ok && i < message.size(); ++i)
+      ok = EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(message[i].data()),
+                          message[i].size()) == 1;
+    std::size_t written = 0;
+    ok = ok && EVP_MAC_final(ctx.get(), out.data(), &written, out.size()) == 1 &&
+         written == out.size();
+    if (!ok)
+      ERR_clear_error();  // OpenSSL's queue is per thread: leave it empty for the caller
+    return ok;
+  }
+
+ private:
+  struct mac_ctx_free {
+    void operator()(EVP_MAC_CTX* p) const noexcept { EVP_MAC_CTX_free(p); }
+  };
+
+  // HMAC with SHA-256 set, no key yet: fetching the MAC and the digest by
+  // name is most of what a fresh context costs. Made once (thread-safe, as a
+  // function's static), only ever copied; null if OpenSSL cannot make it.
+  static const EVP_MAC_CTX* prototype() {
+    static const std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> proto = [] {
+      std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> ctx;
+      if (EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr)) {
+        ctx.reset(EVP_MAC_CTX_new(hmac));
+        EVP_MAC_free(hmac);  // the context keeps its own reference
+      }
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+          OSSL_PARAM_construct_end()};
+      if (ctx && EVP_MAC_CTX_set_params(ctx.get(), params) != 1)
+        ctx.reset();
+      ERR_clear_error();
+      return ctx;
+    }();
+    return proto.get();
+  }
+};
+
+static_assert(hmac_sha256<openssl_hmac>);
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
 #endif

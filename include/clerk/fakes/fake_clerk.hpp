@@ -15,6 +15,7 @@
 #include <clerk/media_type.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
+#include <clerk/webhooks.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -134,7 +135,8 @@ class fake_clerk {
 
   void add_user(std::string user_id) const {
     auto l = lock();
-    s_->users.insert(std::move(user_id));
+    if (auto added = s_->users.insert(std::move(user_id)); added.second)
+      webhook_event_locked("user.created", user_json(*added.first));
   }
 
   // Registers an organization with these members (who become known users).
@@ -251,6 +253,113 @@ class fake_clerk {
     auto l = lock();
     return s_->o.signer ? s_->o.signer->jwks() : std::string(R"({"keys":[]})");
   }
+
+  // ---- webhooks (issue 27) -----------------------------------------------
+
+  // What a webhook endpoint receives: the svix-id, svix-timestamp,
+  // svix-signature and Content-Type headers, and the event as JSON.
+  struct webhook_delivery {
+    header_list headers;
+    std::string body;
+  };
+
+  // A delivery of an event of `type` whose data is the JSON text `data`,
+  // shaped as Clerk sends it through Svix ({"data", "event_attributes",
+  // "instance_id": "ins_fake", "object": "event", "timestamp", "type"}), with
+  // a new message id ("msg_...") and the fake's clock, signed with `secret` by
+  // `hmac`. An invalid_request when `data` is not JSON; the signer's error
+  // when it fails.
+  template <hmac_sha256 H>
+  result<webhook_delivery> webhook(std::string_view type, std::string_view data,
+                                   const webhook_secret& secret, const H& hmac) const {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(data, ec);
+    if (ec)
+      return error(invalid_request{"data", "is not JSON"});
+    auto l = lock();
+    tick();
+    return signed_delivery_locked(type, std::move(v), secret, hmac);
+  }
+
+  // From now on the fake sends its own events, each a signed delivery passed
+  // to `deliver`: user.created for each user add_user() adds, and
+  // session.created for each session a ticket signs in (the Frontend API's
+  // sign-in). `deliver` is called under the fake's lock: it must not call the
+  // fake (queue the delivery; send it from elsewhere). A delivery the signer
+  // fails to sign is dropped.
+  template <hmac_sha256 H>
+  void send_webhooks(webhook_secret secret, H hmac,
+                     std::function<void(webhook_delivery)> deliver) const {
+    auto l = lock();
+    w_->emit = [secret = std::move(secret), hmac = std::move(hmac), deliver = std::move(deliver)](
+                   const fake_clerk& fake, std::string_view type, boost::json::value data) {
+      if (auto d = fake.signed_delivery_locked(type, std::move(data), secret, hmac))
+        deliver(std::move(*d));
+    };
+  }
+  // The fake sends no more events.
+  void stop_webhooks() const {
+    auto l = lock();
+    w_->emit = nullptr;
+  }
+
+ private:
+  struct webhook_state {
+    std::function<void(const fake_clerk&, std::string_view, boost::json::value)> emit;
+  };
+  std::shared_ptr<webhook_state> w_ = std::make_shared<webhook_state>();
+
+  template <hmac_sha256 H>
+  result<webhook_delivery> signed_delivery_locked(std::string_view type, boost::json::value data,
+                                                  const webhook_secret& secret,
+                                                  const H& hmac) const {
+    boost::json::object event;
+    event["data"] = std::move(data);
+    event["event_attributes"] = boost::json::object{
+        {"http_request", boost::json::object{{"client_ip", ""}, {"user_agent", ""}}}};
+    event["instance_id"] = "ins_fake";
+    event["object"] = "event";
+    event["timestamp"] = s_->now.time_since_epoch().count();
+    event["type"] = type;
+    webhook_delivery d;
+    d.body = boost::json::serialize(event);
+    const std::string id = "msg_" + next_base62(27);
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(s_->now);
+    auto signature = sign_webhook(id, seconds, d.body, secret, hmac);
+    if (!signature)
+      return std::move(signature).error();
+    d.headers.add("svix-id", id);
+    d.headers.add("svix-timestamp", std::to_string(seconds.time_since_epoch().count()));
+    d.headers.add("svix-signature", std::move(*signature));
+    d.headers.add("Content-Type", "application/json");
+    return d;
+  }
+
+  // An event of the fake's own, sent when send_webhooks() asked for them.
+  void webhook_event_locked(std::string_view type, boost::json::value data) const {
+    if (!w_->emit)
+      return;
+    tick();
+    w_->emit(*this, type, std::move(data));
+  }
+
+  // A session as Clerk's session.created event carries it.
+  template <class Session>
+  boost::json::object session_webhook_data(const Session& f) const {
+    boost::json::object o;
+    o["object"] = "session";
+    o["id"] = f.id;
+    o["client_id"] = f.client_id;
+    o["user_id"] = f.user_id;
+    o["status"] = f.status;
+    o["last_active_at"] = f.last_active_at.time_since_epoch().count();
+    o["expire_at"] = f.created_at.time_since_epoch().count() + 7 * 86400000LL;
+    o["abandon_at"] = f.created_at.time_since_epoch().count() + 30 * 86400000LL;
+    o["created_at"] = f.created_at.time_since_epoch().count();
+    o["updated_at"] = f.updated_at.time_since_epoch().count();
+    return o;
+  }
+  // ---- end of webhooks ----------------------------------------------------
 
  private:
   ticket_result consume_locked(std::string_view ticket) const {
@@ -1169,6 +1278,7 @@ class fake_clerk {
     c->last_strategy = "ticket";
     c->updated_at = s_->now;
     auto& stored = s_->fapi.sessions.emplace(session.id, std::move(session)).first->second;
+    webhook_event_locked("session.created", session_webhook_data(stored));
     token_to_send = rotate_token(*c);
 
     boost::json::object attempt;
