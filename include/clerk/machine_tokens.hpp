@@ -405,10 +405,13 @@ authenticate_request(const header_list& headers, const Keys& keys, const Client&
   const std::string& token = picked->token;
   if (picked->type == token_type::session) {
     result<session_claims> s = [&] {
-      if constexpr (verifier)
+      if constexpr (verifier) {
         return keys.verify(token, now);
-      else
-        return verify_session_token(token, keys, now, options.session.value_or(verify_options{}));
+      } else {
+        static const verify_options defaults{};
+        return verify_session_token(token, keys, now,
+                                    options.session ? *options.session : defaults);
+      }
     }();
     if (!s)
       return std::move(s).error();

@@ -282,7 +282,7 @@ TEST_CASE("a token of other than three dot-separated parts is token-invalid") {
   const std::string t = token(std_header, claims_json());
   CHECK(refusal(t.substr(0, t.rfind('.'))) == token_reason::token_invalid);
   CHECK(refusal(t + ".e30") == token_reason::token_invalid);
-  CHECK(refusal("") == token_reason::token_invalid);
+  CHECK(refusal(std::string()) == token_reason::token_invalid);
 }
 
 TEST_CASE("padding, the standard alphabet and whitespace in a part are token-invalid") {

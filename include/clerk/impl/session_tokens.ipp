@@ -5,6 +5,7 @@
 #include <clerk/detail/response.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
+#include <clerk/impl/error.ipp>  // append_one_line, whatever order src.hpp takes
 #include <clerk/session_tokens.hpp>
 
 #include <algorithm>
