@@ -93,9 +93,10 @@ struct unexpected_response {
 
 inline constexpr std::size_t body_excerpt_limit = 256;
 
-// Why a session token (or the keys to check it) was refused. to_string()
-// spells each as @clerk/backend's TokenVerificationErrorReason does, so that
-// logs read the same in every language; the last ones are this library's own.
+// Why a token (or the keys to check it) was refused. to_string() spells each
+// as @clerk/backend's TokenVerificationErrorReason, MachineTokenVerification-
+// ErrorCode or AuthErrorReason does, so that logs read the same in every
+// language; session_pending is this library's own.
 enum class token_reason {
   token_invalid,                     // not a well-formed JWT, or a header we refuse (typ, crit)
   token_invalid_algorithm,           // alg is not RS256
@@ -106,10 +107,13 @@ enum class token_reason {
   token_iat_in_the_future,           // iat > now + clock_skew
   token_invalid_authorized_parties,  // azp missing or not listed
   token_invalid_issuer,              // iss is not the instance's
-  token_type_mismatch,               // a machine token or a non-session category
+  token_type_mismatch,               // a token of a kind the call does not accept
   session_pending,                   // sts "pending" and pending sessions not accepted
   jwk_kid_mismatch,                  // no key has the token's kid
   jwk_remote_invalid,                // a JWKS that holds no usable key, or a weak one
+  secret_key_invalid,                // the Backend API refused the secret key (401) verifying it
+  session_token_missing,             // no Authorization token and no __session cookie
+  no_token_in_header,                // only machine tokens accepted, and no Authorization token
 };
 
 constexpr std::string_view to_string(token_reason r) noexcept {
@@ -140,11 +144,17 @@ constexpr std::string_view to_string(token_reason r) noexcept {
       return "jwk-kid-mismatch";
     case token_reason::jwk_remote_invalid:
       return "jwk-remote-invalid";
+    case token_reason::secret_key_invalid:
+      return "secret-key-invalid";
+    case token_reason::session_token_missing:
+      return "session-token-missing";
+    case token_reason::no_token_in_header:
+      return "No token in header";  // @clerk/backend's words, as its reason
   }
   return "token-invalid";
 }
 
-// A session token that failed verification. Never holds the token or its
+// A token that failed verification. Never holds the token or its
 // signature: `claim` names the claim or header parameter at fault ("exp",
 // "header.alg", "keys[1].n"), `detail` says what is wrong with it.
 struct invalid_token {

@@ -223,8 +223,9 @@ struct session_claims {
   // never (none when absent).
   std::vector<std::int64_t> factor_verification_age;
   std::optional<std::string> features;  // "fea": "o:dashboard,u:teams"
+  std::optional<std::string> plans;     // "pla": "u:free,o:pro", the billing plans
   std::optional<session_actor> actor;   // "act"
-  // Every other claim as JSON text (jti, pla, custom claims), the
+  // Every other claim as JSON text (jti, custom claims), the
   // organization's as they came included: v2's "o", v1's "org_*".
   raw_json other_claims{};
   // Not a member of its own on the wire: read from "o" when version is 2,
@@ -245,7 +246,7 @@ struct session_claims {
                  field("nbf", &c::not_before), field("v", &c::version, absent_in_response),
                  field("sts", &c::session_status, absent_in_response),
                  field("fva", &c::factor_verification_age, absent_in_response),
-                 field("fea", &c::features), field("act", &c::actor),
+                 field("fea", &c::features), field("pla", &c::plans), field("act", &c::actor),
                  other_members(&c::other_claims));
   }
   // One line for a log, token-shaped strings redacted.
@@ -506,16 +507,31 @@ class session_verifier {
     auto read = detail::read_session_token(token, options_);
     if (!read)
       return std::move(read).error();
-    auto held = keys_for(read->kid, now);
+    // with_keys reads the kid before `check` moves the token.
+    return with_keys<session_claims>(read->kid, now, [&](const detail::keys_ref& keys) {
+      return detail::check_session_token(std::move(*read), keys, now, options_);
+    });
+  }
+
+  // `check(keys)` with the keys that verify a token of `kid`, fetched as
+  // verify() fetches them: for Clerk's other JWTs, signed by the same keys
+  // (<clerk/machine_tokens.hpp>). What `check` returns; or the error of
+  // getting the keys, as verify() says; or, when the JWKS's key of this kid
+  // was skipped, an invalid_token (jwk_remote_invalid) saying why.
+  template <class T, class Check>
+  result<T> with_keys(std::string_view kid, std::chrono::system_clock::time_point now,
+                      Check&& check) const {
+    if (auto bad = jwks_cache::check(cache_options_))
+      return std::move(*bad);
+    auto held = keys_for(kid, now);
     if (!held)
       return std::move(held).error();
     for (const auto& s : (*held)->skipped)
-      if (!s.kid.empty() && s.kid == read->kid)
+      if (!s.kid.empty() && s.kid == kid)
         return error(
             invalid_token{token_reason::jwk_remote_invalid, "header.kid",
                           "the JWKS's key of this kid was skipped: " + s.where + ": " + s.why});
-    return detail::check_session_token(std::move(*read), detail::ref_to((*held)->keys), now,
-                                       options_);
+    return std::forward<Check>(check)(detail::ref_to((*held)->keys));
   }
 
   const Client& client() const noexcept { return client_; }

@@ -1,9 +1,9 @@
 // Session-token verification: every rule of <clerk/session_tokens.hpp> and
-// every reason, with a key adapter written here (real RSA is the OpenSSL
-// adapter's, tested in tests/integration): kid "ins_1" accepts exactly the
-// signature "good-signature".
+// every reason, with the tests' key adapter (jwt_test_keys.hpp): kid "ins_1"
+// accepts exactly the signature "good-signature".
 #include <clerk/session_tokens.hpp>
 
+#include "jwt_test_keys.hpp"
 #include "support.hpp"
 
 #include <clerk/client.hpp>
@@ -23,38 +23,8 @@ namespace {
 
 using clerk_test::b64url;
 
-constexpr std::string_view good_sig = "good-signature";
-
-// The test's key adapter. Counts its calls, to show what is refused before
-// any key is touched.
-struct test_keys {
-  std::vector<std::string> kids{"ins_1"};
-  mutable int calls = 0;
-  clerk::key_check verify(std::string_view kid, std::string_view alg, std::string_view input,
-                          std::span<const unsigned char> sig) const {
-    ++calls;
-    CHECK(alg == "RS256");
-    CHECK(std::count(input.begin(), input.end(), '.') == 1);
-    bool known = false;
-    for (const auto& k : kids)
-      known = known || k == kid;
-    if (!known)
-      return clerk::key_check::unknown_kid;
-    std::string_view s(reinterpret_cast<const char*>(sig.data()), sig.size());
-    return s == good_sig ? clerk::key_check::valid : clerk::key_check::bad_signature;
-  }
-  static clerk::result<test_keys> from_jwks(const clerk::jwks& set) {
-    auto usable = clerk::rs256_keys(set);
-    if (!usable)
-      return std::move(usable).error();
-    test_keys k;
-    k.kids.clear();
-    for (const auto& u : *usable)
-      k.kids.push_back(u.kid);
-    return k;
-  }
-};
-static_assert(clerk::session_keys<test_keys>);
+constexpr std::string_view good_sig = clerk_test::good_signature;
+using test_keys = clerk_test::jwt_test_keys;
 
 constexpr std::int64_t now_s = 1767225600;  // 2026-01-01T00:00:00Z
 const auto t_now = std::chrono::system_clock::time_point(std::chrono::seconds(now_s));
@@ -75,7 +45,7 @@ std::string claims_json(std::string_view extra = "") {
 
 std::string token(std::string_view header, std::string_view payload,
                   std::string_view sig = good_sig) {
-  return b64url(header) + '.' + b64url(payload) + '.' + b64url(sig);
+  return clerk_test::signed_jwt(header, payload, sig);
 }
 
 // The reason a token is refused for; fails the test when it is accepted.
@@ -129,10 +99,10 @@ TEST_CASE("a genuine session token yields its claims") {
   // Clerk's documented example: fpm 3 = manage|read on dashboard, 2 = read on teams.
   CHECK(r->organization->permissions ==
         std::vector<std::string>{"org:dashboard:manage", "org:dashboard:read", "org:teams:read"});
+  CHECK(r->plans == "u:free");
   // The organization's claims stay among the other claims, as they came.
-  CHECK(r->other_claims.text() ==
-        R"({"jti":"abc","pla":"u:free","o":{"id":"org_1","rol":"admin","slg":"acme",)"
-        R"("per":"manage,read","fpm":"3,2"}})");
+  CHECK(r->other_claims.text() == R"({"jti":"abc","o":{"id":"org_1","rol":"admin","slg":"acme",)"
+                                  R"("per":"manage,read","fpm":"3,2"}})");
 }
 
 TEST_CASE("permissions align fpm with the organization features of fea only") {
@@ -312,7 +282,7 @@ TEST_CASE("a token of other than three dot-separated parts is token-invalid") {
   const std::string t = token(std_header, claims_json());
   CHECK(refusal(t.substr(0, t.rfind('.'))) == token_reason::token_invalid);
   CHECK(refusal(t + ".e30") == token_reason::token_invalid);
-  CHECK(refusal("") == token_reason::token_invalid);
+  CHECK(refusal(std::string()) == token_reason::token_invalid);
 }
 
 TEST_CASE("padding, the standard alphabet and whitespace in a part are token-invalid") {

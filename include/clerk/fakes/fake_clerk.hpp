@@ -361,6 +361,210 @@ class fake_clerk {
   }
   // ---- end of webhooks ----------------------------------------------------
 
+ public:
+  // ---- machine tokens (issue 27) -------------------------------------------
+
+  // An M2M token JWT as Clerk mints one for machine `machine_id` ("mch_..."):
+  // header cat "cl_B7d4PD333AAA", claims iss, sub, jti, iat, nbf, exp (the
+  // fake's clock plus `lifetime`), the machines it may call as aud and as
+  // space-separated "scopes", and the members of the JSON object `claims`
+  // beside them. Signed as the fake's session JWTs are.
+  std::string m2m_jwt(std::string_view machine_id, std::vector<std::string> scopes = {},
+                      std::chrono::seconds lifetime = std::chrono::hours(1),
+                      std::string_view claims = "{}") const {
+    auto l = lock();
+    tick();
+    boost::json::object c = extra_claims(claims);
+    boost::json::array aud;
+    std::string joined;
+    for (const auto& m : scopes) {
+      aud.emplace_back(m);
+      joined += (joined.empty() ? "" : " ") + m;
+    }
+    c["aud"] = std::move(aud);
+    c["scopes"] = joined;
+    return machine_jwt_locked(R"("typ":"JWT","cat":"cl_B7d4PD333AAA")", "mt_", machine_id, lifetime,
+                              std::move(c));
+  }
+
+  // An OAuth access token JWT of `client_id` for `user_id`: header typ
+  // "at+jwt", claims iss, sub, client_id, jti, iat, nbf, exp, and the scopes
+  // as "scp".
+  std::string oauth_jwt(std::string_view user_id, std::string_view client_id,
+                        std::vector<std::string> scopes = {},
+                        std::chrono::seconds lifetime = std::chrono::hours(1)) const {
+    auto l = lock();
+    tick();
+    boost::json::object c;
+    c["client_id"] = client_id;
+    boost::json::array scp;
+    for (const auto& s : scopes)
+      scp.emplace_back(s);
+    c["scp"] = std::move(scp);
+    return machine_jwt_locked(R"("typ":"at+jwt")", "oat_", user_id, lifetime, std::move(c));
+  }
+
+  // Opaque tokens, which POST {prefix}/m2m_tokens/verify, {prefix}/api_keys/
+  // verify and {prefix}/oauth_applications/access_tokens/verify answer for
+  // as Clerk does (401 without the secret key, 404 for a token they do not
+  // know, the resource with revoked and expired otherwise). Each returns the
+  // token ("mt_...", "ak_...", "oat_..."); its resource id is another.
+  // No lifetime: it never expires.
+  std::string create_m2m_token(
+      std::string_view machine_id, std::vector<std::string> scopes = {},
+      std::optional<std::chrono::seconds> lifetime = std::chrono::hours(1)) const {
+    auto l = lock();
+    tick();
+    return add_machine_token_locked("mt_", machine_id, {}, std::move(scopes), lifetime);
+  }
+  std::string create_api_key(std::string_view subject, std::vector<std::string> scopes = {},
+                             std::optional<std::chrono::seconds> lifetime = std::nullopt) const {
+    auto l = lock();
+    tick();
+    return add_machine_token_locked("ak_", subject, {}, std::move(scopes), lifetime);
+  }
+  std::string create_oauth_access_token(
+      std::string_view user_id, std::string_view client_id, std::vector<std::string> scopes = {},
+      std::optional<std::chrono::seconds> lifetime = std::chrono::hours(1)) const {
+    auto l = lock();
+    tick();
+    return add_machine_token_locked("oat_", user_id, client_id, std::move(scopes), lifetime);
+  }
+  // Marks an opaque token revoked; false when the fake does not know it.
+  bool revoke_machine_token(std::string_view token) const {
+    auto l = lock();
+    auto it = m_->tokens.find(token);
+    if (it == m_->tokens.end())
+      return false;
+    it->second.revoked = true;
+    return true;
+  }
+
+ private:
+  struct machine_token {
+    std::string id, subject, client_id;
+    std::vector<std::string> scopes;
+    std::optional<timestamp> expiration;
+    timestamp created_at;
+    bool revoked = false;
+  };
+  struct machine_state {
+    std::map<std::string, machine_token, std::less<>> tokens;  // by token
+  };
+  std::shared_ptr<machine_state> m_ = std::make_shared<machine_state>();
+
+  static boost::json::object extra_claims(std::string_view json) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    return !ec && v.is_object() ? std::move(v.get_object()) : boost::json::object();
+  }
+
+  // A JWT whose header is alg, kid and `header_members`, and whose claims
+  // are `c` with iss, sub, jti (`jti_prefix` and hex), iat, nbf and exp.
+  std::string machine_jwt_locked(std::string_view header_members, std::string_view jti_prefix,
+                                 std::string_view subject, std::chrono::seconds lifetime,
+                                 boost::json::object c) const {
+    jwt_signer* signer = s_->o.signer.get();
+    c["iss"] = s_->o.frontend_issuer;
+    c["sub"] = subject;
+    c["jti"] = std::string(jti_prefix) + next_hex(32);
+    c["iat"] = seconds_now();
+    c["nbf"] = seconds_now() - 5;
+    c["exp"] = seconds_now() + lifetime.count();
+    std::string header =
+        R"({"alg":"RS256","kid":)" +
+        boost::json::serialize(boost::json::value(signer ? signer->kid() : "ins_fake")) + "," +
+        std::string(header_members) + "}";
+    if (!signer)
+      return jwt_of(header, c);
+    std::string input = base64url(header) + '.' + base64url(boost::json::serialize(c));
+    return input + '.' + base64url(signer->sign(input));
+  }
+
+  std::string add_machine_token_locked(std::string_view prefix, std::string_view subject,
+                                       std::string_view client_id, std::vector<std::string> scopes,
+                                       std::optional<std::chrono::seconds> lifetime) const {
+    machine_token t;
+    t.id = std::string(prefix) + next_hex(32);
+    t.subject = subject;
+    t.client_id = client_id;
+    t.scopes = std::move(scopes);
+    t.created_at = s_->now;
+    if (lifetime)
+      t.expiration = s_->now + *lifetime;
+    std::string token = std::string(prefix) + next_base62(40);
+    m_->tokens.emplace(token, std::move(t));
+    return token;
+  }
+
+  // The three verify endpoints, or nullopt for any other request.
+  std::optional<http_response> machine_route(const http_request& r, std::string_view path,
+                                             std::string_view trace) const {
+    const std::string& prefix = s_->o.path_prefix;
+    if (r.method != http_method::post || !path.starts_with(prefix))
+      return std::nullopt;
+    path.remove_prefix(prefix.size());
+    std::string_view kind, member;
+    if (path == "/m2m_tokens/verify")
+      kind = "mt_", member = "token";
+    else if (path == "/api_keys/verify")
+      kind = "ak_", member = "secret";
+    else if (path == "/oauth_applications/access_tokens/verify")
+      kind = "oat_", member = "access_token";
+    else
+      return std::nullopt;
+    auto auth = r.headers.find("authorization");
+    if (!auth || *auth != "Bearer " + s_->o.secret_key)
+      return clerk_errors(401, "authentication_invalid", "Invalid authentication",
+                          "The secret key in the Authorization header is not valid", trace);
+    boost::system::error_code ec;
+    boost::json::value body = boost::json::parse(r.body, ec);
+    const boost::json::value* given =
+        !ec && body.is_object() ? body.get_object().if_contains(member) : nullptr;
+    if (given == nullptr || !given->is_string())
+      return clerk_errors(400, "form_param_missing", "is missing",
+                          std::string(member) + " is missing", trace, member);
+    const std::string_view token = given->get_string();
+    auto it = m_->tokens.find(token);
+    if (!token.starts_with(kind) || it == m_->tokens.end())
+      return not_found("No token was found", trace);
+    const machine_token& t = it->second;
+    boost::json::object o;
+    o["object"] = kind == "mt_"   ? "machine_to_machine_token"
+                  : kind == "ak_" ? "api_key"
+                                  : "clerk_idp_oauth_access_token";
+    o["id"] = t.id;
+    if (kind == "ak_") {
+      o["type"] = "api_key";
+      o["name"] = "fake key";
+      o["description"] = nullptr;
+      o["created_by"] = nullptr;
+    }
+    if (kind == "oat_")
+      o["client_id"] = t.client_id;
+    else
+      o["claims"] = nullptr;
+    o["subject"] = t.subject;
+    boost::json::array scopes;
+    for (const auto& s : t.scopes)
+      scopes.emplace_back(s);
+    o["scopes"] = std::move(scopes);
+    o["revoked"] = t.revoked;
+    o["revocation_reason"] =
+        t.revoked ? boost::json::value("revoked") : boost::json::value(nullptr);
+    o["expired"] = t.expiration && s_->now >= *t.expiration;
+    o["expiration"] =
+        t.expiration ? boost::json::value(ms(*t.expiration)) : boost::json::value(nullptr);
+    if (kind != "oat_")
+      o["last_used_at"] = nullptr;
+    o["created_at"] = ms(t.created_at);
+    o["updated_at"] = ms(t.created_at);
+    return json(200, o);
+  }
+
+ public:
+  // ---- end of machine tokens -----------------------------------------------
+
  private:
   ticket_result consume_locked(std::string_view ticket) const {
     auto refuse = [](ticket_problem p, std::string why) {
@@ -579,6 +783,8 @@ class fake_clerk {
 
   http_response route(const http_request& r, std::string_view trace) const {
     std::string_view path = path_of(r.url);
+    if (auto machine = machine_route(r, path, trace))  // issue 27's verify endpoints
+      return std::move(*machine);
     const std::string& prefix = s_->o.path_prefix;
     // The Frontend API's JWKS: public, no key needed.
     if (r.method == http_method::get && path == "/.well-known/jwks.json")

@@ -5,6 +5,7 @@
 #include <clerk/detail/response.hpp>
 #include <clerk/detail/text.hpp>
 #include <clerk/detail/wire.hpp>
+#include <clerk/impl/error.ipp>  // append_one_line, whatever order src.hpp takes
 #include <clerk/session_tokens.hpp>
 
 #include <algorithm>
@@ -108,26 +109,47 @@ inline std::optional<std::string> read_object(const model_info& info, void* obj,
   return std::move(p);
 }
 
+// What a kind of Clerk JWT may carry in its header: the typ values accepted
+// (`typ_may_be_absent` too) and the cat values (absent is always accepted),
+// and the kind's name for a refusal's words ("a session token's").
+struct header_rules {
+  std::span<const std::string_view> typs;
+  bool typ_may_be_absent;
+  std::span<const std::string_view> categories;
+  std::string_view kind;
+};
+
+inline constexpr std::string_view jwt_typ[] = {"JWT"};
+inline constexpr header_rules session_header{jwt_typ, true, session_categories,
+                                             "a session token's"};
+
 // Rules 4 to 7 on the header (alg, typ, crit, cat, kid), in that order; a
-// member of the wrong type fails its own rule. `categories`: the cat values
-// a token of the kind being verified may carry (absent is a session token).
+// member of the wrong type fails its own rule.
 inline std::optional<error> check_header(const jose_header& h, std::string_view problem,
-                                         std::span<const std::string_view> categories) {
+                                         const header_rules& rules) {
   const std::string bad = problem.empty() ? std::string() : claim_of(problem);
   if (bad == "alg" || h.alg != "RS256")
     return token_error(token_reason::token_invalid_algorithm, "header.alg",
                        bad == "alg" ? "not a string" : (h.alg.empty() ? "missing" : "not RS256"));
-  if (bad == "typ" || (h.typ && *h.typ != "JWT"))
-    return token_error(token_reason::token_invalid, "header.typ", "present and not \"JWT\"");
+  bool typ = !h.typ && rules.typ_may_be_absent;
+  for (auto t : rules.typs)
+    typ = typ || (h.typ && *h.typ == t);
+  if (bad == "typ" || !typ) {
+    std::string want;
+    for (auto t : rules.typs)
+      want += (want.empty() ? "\"" : " or \"") + std::string(t) + '"';
+    return token_error(token_reason::token_invalid, "header.typ",
+                       (rules.typ_may_be_absent ? "present and not " : "not ") + want);
+  }
   if (bad == "crit" || !h.crit.text().empty())  // RFC 7515 §4.1.11: no extension is understood
     return token_error(token_reason::token_invalid, "header.crit",
                        "critical extensions are not supported");
   bool category = !h.cat;
-  for (auto c : categories)
+  for (auto c : rules.categories)
     category = category || *h.cat == c;
   if (bad == "cat" || !category)
     return token_error(token_reason::token_type_mismatch, "header.cat",
-                       "not a session token's category");
+                       "not " + std::string(rules.kind) + " category");
   if (bad == "kid" || !h.kid || h.kid->empty())
     return token_error(token_reason::token_invalid, "header.kid",
                        bad == "kid" ? "not a string" : "missing or empty");
@@ -443,7 +465,7 @@ CLERK_BACKEND_DECL result<read_token> read_session_token(std::string_view token,
   out.claims.expires_at = std::chrono::sys_seconds::min();
   if (auto e = decode_jwt(token, opt.max_token_bytes, info_of<session_claims>, &out.claims, parts))
     return std::move(*e);
-  if (auto e = check_header(parts.header, parts.header_problem, session_categories))
+  if (auto e = check_header(parts.header, parts.header_problem, session_header))
     return std::move(*e);
   if (out.claims.user_id.starts_with("mch_"))
     return token_error(token_reason::token_type_mismatch, "sub", "a machine's, not a session's");
