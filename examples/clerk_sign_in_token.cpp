@@ -59,16 +59,21 @@ Clerk's code.
 
 verify checks a session JWT and prints its claims as one JSON object:
 user_id, session_id, issuer, expires_at (Unix seconds), and org_id, org_role
-and actor when the token has them. Keys: --jwt-key FILE or $CLERK_JWT_KEY
-(the PEM public key of Clerk's dashboard; no network), else --jwks FILE,
-else the instance's JWKS from the Backend API with $CLERK_SECRET_KEY. Exit 1
-names the reason (token-expired, token-invalid-signature, ...) on stderr; 2
-is a usage error or an unreadable key; 3, the JWKS could not be fetched.
+and actor when the token has them. Give the token as "-" and write it to
+standard input: an argument shows in process lists. Keys: --jwt-key FILE or
+$CLERK_JWT_KEY (the PEM public key of Clerk's dashboard; no network), else
+--jwks FILE, else the instance's JWKS from the Backend API with
+$CLERK_SECRET_KEY. Without --issuer, iss is not checked, and without
+--authorized-party, azp is not: only the signature, exp, nbf, iat and sts
+are (a native client's session carries no azp). Exit 1 names the reason
+(token-expired, token-invalid-signature, ...) on stderr; 2 is a usage error
+or an unreadable key; 3, the JWKS could not be fetched.
   --jwt-key FILE              verify: the PEM public key
   --jwks FILE                 verify: a JWKS document
   --authorized-party URL      verify: an origin azp must be (repeatable)
   --issuer URL                verify: the Frontend API URL iss must be
-  --clock-skew SECONDS        verify: tolerance on exp, nbf, iat (default 5)
+  --clock-skew SECONDS        verify: tolerance on exp, nbf, iat (default 5,
+                              at most 86400)
 
 options:
   --api-url URL        the Backend API's origin, as Clerk's SDKs take it

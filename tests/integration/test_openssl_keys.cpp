@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <span>
 #include <string>
 #include <string_view>
@@ -247,4 +248,59 @@ TEST_CASE("one openssl_keys checks signatures from two threads at once") {
   t1.join();
   t2.join();
   CHECK(wrong == 0);
+}
+
+// Review 3's finding 5 (f06): one key out of range no longer makes the whole
+// set unusable; a token naming it is told why it is refused.
+TEST_CASE("a JWKS with a 1024-bit key beside a 2048-bit one keeps the good key") {
+  openssl_signer good(2048, 65537, "ins_good"), weak(1024, 65537, "ins_legacy");
+  auto doc = boost::json::parse(good.jwks());
+  doc.as_object()["keys"].as_array().push_back(
+      boost::json::parse(weak.jwks()).as_object()["keys"].as_array()[0]);
+  auto keys = openssl_keys::from_jwks(boost::json::serialize(doc));
+  REQUIRE_MESSAGE(keys.has_value(), keys.error().message());
+  CHECK(keys->kids() == std::vector<std::string>{"ins_good"});
+  const std::string sg = good.sign("h.p"), sw = weak.sign("h.p");
+  CHECK(keys->verify("ins_good", "RS256", "h.p", bytes(sg)) == key_check::valid);
+  CHECK(keys->verify("ins_legacy", "RS256", "h.p", bytes(sw)) == key_check::refused_key);
+  CHECK(keys->verify("ins_other", "RS256", "h.p", bytes(sw)) == key_check::unknown_kid);
+  // Through the verifier: the good key's token passes, the weak key's is
+  // jwk-remote-invalid, not a kid mismatch that would ask for a refetch.
+  const auto now = std::chrono::system_clock::now();
+  const std::string claims =
+      R"({"sub":"user_1","sid":"sess_1","iss":"https://clerk.example.com","exp":)" +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() + 60) +
+      "}";
+  CHECK(clerk::verify_session_token(good.jwt(R"({"alg":"RS256","kid":"ins_good"})", claims), *keys,
+                                    now));
+  auto refused = clerk::verify_session_token(
+      weak.jwt(R"({"alg":"RS256","kid":"ins_legacy"})", claims), *keys, now);
+  REQUIRE(refused.has_error());
+  CHECK(refused.error().as_invalid_token()->reason == clerk::token_reason::jwk_remote_invalid);
+  // Two keys sharing a kid: both dropped, the other key kept.
+  openssl_signer twin(2048, 65537, "ins_good");
+  doc.as_object()["keys"].as_array().push_back(
+      boost::json::parse(twin.jwks()).as_object()["keys"].as_array()[0]);
+  openssl_signer other(2048, 65537, "ins_other");
+  doc.as_object()["keys"].as_array().push_back(
+      boost::json::parse(other.jwks()).as_object()["keys"].as_array()[0]);
+  auto shared = openssl_keys::from_jwks(boost::json::serialize(doc));
+  REQUIRE(shared.has_value());
+  CHECK(shared->kids() == std::vector<std::string>{"ins_other"});
+  CHECK(shared->verify("ins_good", "RS256", "h.p", bytes(sg)) == key_check::refused_key);
+}
+
+// Review 3's finding 8: the suffix of __session_<suffix>, from the key.
+TEST_CASE("cookie_suffix is @clerk/shared's getCookieSuffix of the publishable key") {
+  // Fixtures: the pinned @clerk/shared 4.41.0's getCookieSuffix (node, from
+  // tests/crosscheck/node_modules) gave these; `printf %s KEY | openssl dgst
+  // -sha1 -binary | base64 | tr '+/' '-_' | cut -c1-8` gives the same.
+  CHECK(clerk::cookie_suffix("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k").value() == "l2OS3d9k");
+  CHECK(clerk::cookie_suffix("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k").value() == "naoXFJnI");
+  CHECK(clerk::cookie_suffix("pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk").value() ==
+        "nx2hSE6I");
+  auto bad = clerk::cookie_suffix("sk_test_abc");
+  REQUIRE(bad.has_error());
+  CHECK(bad.error().as_invalid_request()->field == "publishable_key");
 }

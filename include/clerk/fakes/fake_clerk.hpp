@@ -80,6 +80,11 @@ struct fake_clerk_options {
   std::shared_ptr<jwt_signer> signer{};
   // The key rotates after this many session JWTs signed with it (0: never).
   std::size_t rotate_key_after = 0;
+  // The session tasks an instance requires (Clerk's keys: "choose-organization",
+  // "reset-password"). Set, every sign-in completes with a "pending" session
+  // listing them as its tasks, whose JWTs carry sts "pending"; the fake never
+  // completes a task. Empty: sessions are active at once.
+  std::vector<std::string> session_tasks{};
 };
 
 // Why consume_ticket() refused a ticket.
@@ -303,7 +308,7 @@ class fake_clerk {
   // ---- Frontend API (issue 10): state ------------------------------------
   struct fapi_session {
     std::string id, client_id, user_id;
-    std::string status;  // active | removed
+    std::string status;  // active | pending (options.session_tasks) | removed
     std::optional<std::string> org_id;
     timestamp created_at, updated_at, last_active_at;
     std::optional<std::string> last_jwt;
@@ -839,6 +844,11 @@ class fake_clerk {
     return s_->fapi.clients.emplace(std::move(id), std::move(c)).first->second;
   }
 
+  // Listed on its client, and usable: active, or pending its tasks.
+  static bool signed_in(const fapi_session& f) {
+    return f.status == "active" || f.status == "pending";
+  }
+
   boost::json::object session_json(const fapi_session& f) const {
     boost::json::object o;
     o["object"] = "session";
@@ -852,7 +862,14 @@ class fake_clerk {
     else
       o["last_active_token"] = nullptr;
     o["actor"] = nullptr;
-    o["tasks"] = nullptr;
+    if (f.status == "pending") {
+      boost::json::array tasks;
+      for (const auto& key : s_->o.session_tasks)
+        tasks.push_back(boost::json::object{{"key", key}});
+      o["tasks"] = std::move(tasks);
+    } else {
+      o["tasks"] = nullptr;
+    }
     if (f.org_id)
       o["last_active_organization_id"] = *f.org_id;
     else
@@ -873,7 +890,7 @@ class fake_clerk {
     o["id"] = c.id;
     boost::json::array sessions;
     for (const auto& id : c.sessions)
-      if (auto it = s_->fapi.sessions.find(id); it->second.status == "active")
+      if (auto it = s_->fapi.sessions.find(id); signed_in(it->second))
         sessions.push_back(session_json(it->second));
     o["sessions"] = std::move(sessions);
     o["sign_in"] = nullptr;
@@ -1009,7 +1026,7 @@ class fake_clerk {
     if (s == s_->fapi.sessions.end() || s->second.client_id != c->id)
       return not_found("No session was found with this id on this client", trace);
     fapi_session& session = s->second;
-    if (session.status != "active")
+    if (!signed_in(session))
       return error(401, "signed_out", "Signed out", "The session is " + session.status + '.');
 
     if (action == "touch") {
@@ -1047,6 +1064,8 @@ class fake_clerk {
     claims["nbf"] = seconds_now() - 10;
     claims["exp"] = seconds_now() + 60;
     claims["v"] = 2;
+    if (session.status == "pending")
+      claims["sts"] = "pending";
     // The origin of a browser's request (a native one has none), as Clerk does.
     if (auto origin = r.headers.find("origin"))
       claims["azp"] = *origin;
@@ -1086,7 +1105,7 @@ class fake_clerk {
       return error(422, "form_param_missing", "is missing", "ticket must be included.", "ticket");
     if (c && s_->fapi.single_session)
       for (const auto& id : c->sessions)
-        if (s_->fapi.sessions.find(id)->second.status == "active")
+        if (signed_in(s_->fapi.sessions.find(id)->second))
           return error(400, "session_exists", "You're already signed in.",
                        "You're already signed in.");
 
@@ -1136,7 +1155,7 @@ class fake_clerk {
     fapi_session session;
     session.id = "sess_" + next_base62(27);
     session.client_id = c->id;
-    session.status = "active";
+    session.status = s_->o.session_tasks.empty() ? "active" : "pending";
     if (acted) {
       session.user_id = acted->first;
       session.actor = std::move(acted->second);
