@@ -38,9 +38,9 @@
 // hides is qualified (clerk::secret secret), a clerk::decl word a member's
 // name hides too (decl::query beside a query parameter). A type named
 // like a C++ keyword or a word of clerk::decl gets a trailing underscore; two
-// generated types of one name (operations first, then component schemas in
-// the document's order, then inline schemas as met) are told apart by _2,
-// _3... on the later one. An enum value becomes an enumerator in lower snake
+// generated types of one name are told apart by _2, _3... on the later one:
+// operations claim their names first, then schemas as the operations, sorted
+// by name, reach them. An enum value becomes an enumerator in lower snake
 // case ("-manual_invitation" -> minus_manual_invitation), with a trailing
 // underscore when it is a keyword or one of open_enum's own names.
 //
@@ -51,17 +51,17 @@
 // std::map<std::string, kind>, any other object ({}, metadata) ->
 // clerk::raw_json, an array -> std::vector. allOf is merged; a oneOf/anyOf of
 // one shape (null aside) is that shape; a oneOf whose alternatives a member
-// tells apart (a discriminator) becomes std::variant<alternatives...,
-// raw_json> when the engine has that kind (`features.variants`), raw_json
-// until then; any other oneOf/anyOf stays raw_json. overlay.yml turns
-// integers into clerk::timestamp (Unix milliseconds), std::chrono::seconds and
-// std::chrono::sys_seconds.
+// tells apart (a discriminator, or an "object" or "strategy" of one value in
+// each) becomes std::variant<alternatives..., clerk::raw_json>, each
+// alternative declaring that member as its constant() (raw_json keeps an
+// answer none matches); any other oneOf/anyOf stays raw_json. overlay.yml
+// turns integers into clerk::timestamp (Unix milliseconds),
+// std::chrono::seconds and std::chrono::sys_seconds.
 //
 // Checks. required -> a member that is not std::optional (present_or_null
 // when also nullable); not required or nullable -> std::optional; minimum ->
-// at_least (exclusiveMinimum adds one); maximum -> at_most when the engine has
-// it (`features.at_most`); a model member "object" with one enum value is a
-// constant() (left out when not required). Empty strings in requests: a path
+// at_least (exclusiveMinimum adds one); maximum -> at_most; a model member
+// "object" with one enum value is a constant() (left out when not required). Empty strings in requests: a path
 // parameter, a required member and an identifier (id, *_id, an array of them)
 // are refused empty, as the engine does by default; any other optional string
 // of a request is sent even when empty (may_be_empty), since the document
@@ -70,20 +70,20 @@
 // (explode: false -> comma_separated, spaceDelimited -> space_separated); an
 // optional array in a query is a plain std::vector (empty sends nothing).
 //
-// Left out: multipart uploads (the engine sends JSON and forms only) and JSON
-// bodies that are not objects (its json_body() writes an object).
+// Bodies: a JSON object as json_body() of its properties, a bare JSON array
+// (the bulk creates) as json_array_body() of one member named after the
+// path's resource, a form as form_body(). minItems and maxItems bound an
+// array as minimum and maximum bound a number. Left out: multipart uploads
+// (the engine sends JSON and forms only).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
-
-// Kinds the engine gains on another branch: each turns on when it has landed.
-const features = { at_most: false, variants: false };
 
 const SKIP = 77;
 function fail(message, code = 1) {
@@ -142,7 +142,7 @@ const keywords = new Set(
 // Words generated code uses unqualified in clerk::backend: a type named so
 // would hide them.
 const declWords = [
-  "path", "param", "query", "json_body", "form_body", "headers", "field", "endpoint", "idempotent", "already_done",
+  "path", "param", "query", "json_body", "json_array_body", "form_body", "headers", "field", "endpoint", "idempotent", "already_done",
   "model", "constant", "other_members", "non_empty", "may_be_empty", "free_text", "at_least", "at_most",
   "present_or_null", "absent_in_response", "printed_as_url", "comma_separated", "space_separated", "named",
 ];
@@ -308,7 +308,7 @@ function typeOf(schemaIn, derived, parent, where) {
     if (["string", "integer", "number", "boolean"].includes(scalars[0]) && scalars.every((t) => t === scalars[0]))
       return { type: typeOf({ type: scalars[0] }, derived, parent, where).type, nullable: nullable || nullAlt };
     const disc = s.discriminator?.propertyName ?? toldApartBy(alts);
-    if (features.variants && disc && alts.every((a) => a.$ref || toldApartBy([a]))) {
+    if (disc && alts.every((a) => a.$ref || toldApartBy([a]))) {
       const altTypes = alts.map((a) => {
         if (a.$ref) return componentType(a.$ref, disc).type;
         const value = flat(a).properties[disc].enum[0];
@@ -460,6 +460,8 @@ function member(owner, wire, schema, r, required, location) {
   if (typeof s.minimum === "number") m.min = s.exclusiveMinimum === true ? s.minimum + 1 : s.minimum;
   if (typeof s.maximum === "number") m.max = s.exclusiveMaximum === true ? s.maximum - 1 : s.maximum;
   if (m.min !== undefined && !Number.isInteger(m.min)) m.min = Math.ceil(m.min);
+  if (typeof s.minItems === "number" && s.minItems > 0) m.min = s.minItems;
+  if (typeof s.maxItems === "number") m.max = s.maxItems;
   const minimum = lookup("minimum", key);
   if (minimum !== undefined) {
     if (m.min !== undefined) fail(`overlay.yml: the document gives ${key} a minimum already`);
@@ -544,7 +546,18 @@ function buildOperation(path, item, method, op) {
       if (media.includes("multipart/form-data")) return { out: "a multipart upload" };
       return { out: `a request body of type ${media[0]}` };
     }
-    const s = flat(rb.content[json ?? form].schema ?? {});
+    const schema = rb.content[json ?? form].schema ?? {};
+    const s = flat(schema);
+    if (json && schemaType(s) === "array") {
+      // A bare JSON array (the bulk creates): one member holds it, named after
+      // the path's resource (/invitations/bulk -> invitations).
+      const literal = path.split("/").filter((x) => x && !x.startsWith("{") && x !== "bulk");
+      const wire = literal.at(-1) ?? "items";
+      const r = typeOf(schema, `${name}_item`, o, `${name}[]`);
+      o.body = "json_array";
+      o.members.push({ ...member(name, wire, schema, r, true, "body"), optional: false });
+      return finish(o, op, name);
+    }
     if (schemaType(s) !== "object") return { out: `a JSON body of type ${schemaType(s)}` };
     o.body = json ? "json" : "form";
     const required = new Set(s.required ?? []);
@@ -553,6 +566,10 @@ function buildOperation(path, item, method, op) {
       o.members.push(member(name, wire, ps, r, required.has(wire), "body"));
     }
   }
+  return finish(o, op, name);
+}
+
+function finish(o, op, name) {
   o.response = responseOf(o, op);
   const idem = lookup("idempotent", name);
   if (idem !== undefined) {
@@ -703,16 +720,16 @@ function cppType(t, clash) {
 const isId = (wire) => wire === "id" || wire.endsWith("_id") || wire.endsWith("_ids") || wire === "starting_after";
 const isText = (t) => t.k === "string" || t.k === "secret" || t.k === "enum";
 // The checks a member's declaration carries (clerk::decl's options).
-function options(m, sent, read) {
+function options(m, sent) {
   const o = [];
   const text = isText(m.type);
   if (m.nonEmpty) o.push("non_empty");
   const refusedEmpty = m.location === "path" || m.required || isId(m.wire) || m.type.k === "enum" || m.minLength >= 1;
   if (text && sent && !m.nonEmpty && !refusedEmpty) o.push("may_be_empty");
   if (m.freeText) o.push("free_text");
-  const bounded = ["int", "double", "seconds"].includes(m.type.k);
+  const bounded = ["int", "double", "seconds", "array"].includes(m.type.k);
   if (bounded && m.min !== undefined) o.push(`at_least(${m.min})`);
-  if (bounded && m.max !== undefined && features.at_most) o.push(`at_most(${m.max})`);
+  if (bounded && m.max !== undefined) o.push(`at_most(${m.max})`);
   if (m.presentOrNull) o.push("present_or_null");
   if (m.absentInResponse) o.push("absent_in_response");
   if (m.asUrl) o.push("printed_as_url");
@@ -733,8 +750,8 @@ function word(w, owner) {
   return hidden ? (w === "http_method" ? `clerk::${w}` : `decl::${w}`) : w;
 }
 
-function fieldCall(m, self, owner, sent, read) {
-  const opts = options(m, sent, read);
+function fieldCall(m, self, owner, sent) {
+  const opts = options(m, sent);
   return `${word("field", owner)}("${m.wire}", &${self}::${m.cpp}${opts.map((x) => `, ${optCall(x, owner)}`).join("")})`;
 }
 function optCall(x, owner) {
@@ -779,7 +796,7 @@ function emitModel(m) {
   if (m.rest) lines.push(`  ${cppType({ k: "json" }, clash)} ${m.rest}{};  // members the document does not name`);
   const parts = [`"${m.name}"`];
   if (m.constant) parts.push(`${word("constant", m)}("${m.constant.name}", "${m.constant.value}")`);
-  for (const x of members) parts.push(fieldCall(x, "M", m, sent, m.read));
+  for (const x of members) parts.push(fieldCall(x, "M", m, sent));
   if (m.rest) parts.push(`${word("other_members", m)}(&M::${m.rest})`);
   const self = clash.has(m.name) ? `backend::${m.name}` : m.name;
   return `${comment(firstSentence(m.description))}struct ${m.name} {
@@ -798,10 +815,11 @@ ${lines.join("\n")}
 function refusals(o) {
   const empty = [], bounds = [];
   for (const m of o.members) {
-    if (isText(m.type) && !options(m, true, false).includes("may_be_empty")) empty.push(m.wire);
-    const unit = m.type.k !== "seconds" ? "" : m.min === 1 && m.max === undefined ? " second" : " seconds";
-    const max = features.at_most ? m.max : undefined;
-    if (m.min !== undefined && max !== undefined) bounds.push(`${m.wire} outside ${m.min}-${max}${unit}`);
+    if (isText(m.type) && !options(m, true).includes("may_be_empty")) empty.push(m.wire);
+    const max = m.max;
+    const last = max ?? m.min;
+    const unit = m.type.k === "seconds" ? (last === 1 ? " second" : " seconds") : m.type.k === "array" ? (last === 1 ? " element" : " elements") : "";
+    if (m.min !== undefined && max !== undefined) bounds.push(`${m.wire} outside ${m.min} to ${max}${unit}`);
     else if (m.min !== undefined) bounds.push(`${m.wire} below ${m.min}${unit}`);
     else if (max !== undefined) bounds.push(`${m.wire} above ${max}${unit}`);
   }
@@ -827,13 +845,16 @@ function emitOperation(o) {
   const parts = [`${word("http_method", o)}::${o.method === "delete" ? "delete_" : o.method}`, `${word("path", o)}(${pieces.join(", ")})`];
   const group = (loc, w) => {
     const ms = o.members.filter((x) => x.location === loc);
-    if (ms.length) parts.push(`${word(w, o)}(${ms.map((x) => fieldCall(x, "O", o, true, false)).join(", ")})`);
+    if (ms.length) parts.push(`${word(w, o)}(${ms.map((x) => fieldCall(x, "O", o, true)).join(", ")})`);
   };
   group("query", "query");
   group("header", "headers");
   if (o.body === "json") {
     const ms = o.members.filter((x) => x.location === "body");
-    parts.push(`${word("json_body", o)}(${ms.map((x) => fieldCall(x, "O", o, true, false)).join(", ")})`);
+    parts.push(`${word("json_body", o)}(${ms.map((x) => fieldCall(x, "O", o, true)).join(", ")})`);
+  } else if (o.body === "json_array") {
+    const [m] = o.members.filter((x) => x.location === "body");
+    parts.push(`${word("json_array_body", o)}(${fieldCall(m, "O", o, true)})`);
   } else if (o.body === "form") group("body", "form_body");
   if (o.idempotent) parts.push(word("idempotent", o));
   if (o.alreadyDone) parts.push(`${word("already_done", o)}("${o.alreadyDone}")`);
@@ -1009,7 +1030,7 @@ function generate() {
     "all.hpp",
     `// Every Backend API header: ${operations.length} of the ${documentOperations} operations of Clerk's Backend API
 // document (${documentName}), generated by tests/codegen/generate.mjs. Left out, because the
-// engine sends JSON objects and forms only:
+// engine sends JSON and forms only:
 //
 ${left}
 #ifndef CLERK_BACKEND_ALL_HPP
@@ -1151,8 +1172,7 @@ function summary() {
     `models: ${reached}, open enums: ${enumCount}, headers: ${new Set(operations.map((o) => o.tag)).size} tags + ${
       [...models.values()].filter((m) => m.file?.startsWith("models/") && !m.parent).length
     } shared models`,
-    `model members: ${total}; typed ${typed} (${pct(typed)}%), raw_json for any JSON (metadata, {}) ${untyped} (${pct(untyped)}%), raw_json for a oneOf the engine cannot type yet ${fallback} (${pct(fallback)}%)`,
-    `features: at_most ${features.at_most ? "on" : "off"}, variants ${features.variants ? "on" : "off"}`,
+    `model members: ${total}; typed ${typed} (${pct(typed)}%), raw_json for any JSON (metadata, {}) ${untyped} (${pct(untyped)}%), raw_json for a oneOf or anyOf no member tells apart ${fallback} (${pct(fallback)}%)`,
   ].join("\n");
 }
 

@@ -333,8 +333,9 @@ class classifier {
       if (is_json_media(media) && m.is_object()) {
         std::string k = kind(schema_of(m.as_object()), "body", v.fallbacks);
         v.parts.push_back("body json " + k);
-        // json_body() writes an object: its fields, and other_members.
-        if (k != "model" && k != "raw_json")
+        // json_body() writes an object (its fields, and other_members),
+        // json_array_body() a bare array (one array member's value).
+        if (k != "model" && k != "raw_json" && !k.starts_with("array<"))
           add(v, "JSON body of kind " + k, "body");
         return;
       }

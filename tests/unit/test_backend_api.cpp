@@ -7,8 +7,10 @@
 #include "support.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <type_traits>
+#include <variant>
 
 using namespace std::chrono_literals;
 using clerk_test::make_config;
@@ -27,6 +29,13 @@ const std::string api_key_json = R"({"object":"api_key","id":"ak_1","type":"api_
   "secret":"ak_live_0123456789abcdefSECRET","revoked":false,"revocation_reason":null,
   "expired":false,"expiration":null,"created_by":"user_1","last_used_at":null,
   "created_at":1719952616214,"updated_at":1719952616214})";
+
+clerk::invalid_request refused(const auto& op) {
+  auto r = clerk::build_request(op, make_config());
+  REQUIRE(r.has_error());
+  REQUIRE(r.error().kind() == clerk::error_kind::invalid_request);
+  return *r.error().as_invalid_request();
+}
 
 }  // namespace
 
@@ -114,6 +123,46 @@ TEST_CASE("a testing token expires in Unix seconds, as the document's example sh
   CHECK(t->expires_at == std::chrono::sys_seconds(1713880800s));
   CHECK(t->token.reveal() == "1713877200-c_2J2MvPu9");
   CHECK(clerk_test::printed(*t).find("c_2J2MvPu9") == std::string::npos);
+}
+
+TEST_CASE("a bulk create's body is a bare JSON array of 1 to 10 invitations") {
+  backend::create_bulk_invitations op{
+      {{.email_address = "a@example.com"}, {.email_address = "b@example.com", .notify = false}}};
+  auto r = build_ok(op);
+  CHECK(r.method == clerk::http_method::post);
+  CHECK(r.url == "https://api.clerk.com/v1/invitations/bulk");
+  CHECK(r.body ==
+        R"([{"email_address":"a@example.com"},{"email_address":"b@example.com","notify":false}])");
+  CHECK(refused(backend::create_bulk_invitations{}).field == "invitations");
+  op.invitations.resize(11, {.email_address = "c@example.com"});
+  CHECK(refused(op).reason == "must hold at most 10 elements");
+  op.invitations.resize(2);
+  op.invitations[1].email_address.clear();
+  CHECK(refused(op).field == "invitations[1].email_address");
+}
+
+TEST_CASE("API keys and M2M tokens are listed 1 to 100 at a time") {
+  CHECK(build_ok(backend::get_api_keys{.subject = "user_1", .limit = 100}).url ==
+        "https://api.clerk.com/v1/api_keys?subject=user_1&limit=100");
+  CHECK(refused(backend::get_api_keys{.subject = "user_1", .limit = 101}).field == "limit");
+  CHECK(refused(backend::get_m2m_tokens{.subject = "mch_1", .limit = 0}).field == "limit");
+  static_assert(
+      std::is_same_v<decltype(backend::get_api_keys_response::total_count), std::int64_t>);
+}
+
+TEST_CASE("a session refresh answers a token or cookies, told apart by their object") {
+  auto parse = [](std::string body) {
+    return clerk::parse_response(backend::refresh_session{},
+                                 clerk_test::json_response(200, std::move(body)), make_config());
+  };
+  auto t = parse(R"({"object":"token","jwt":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln"})");
+  REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
+  REQUIRE(std::holds_alternative<backend::token>(*t));
+  CHECK(std::get<backend::token>(*t).jwt.reveal() == "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+  auto c = parse(R"({"object":"cookies","cookies":["__session=x; Path=/"]})");
+  REQUIRE(c.has_value());
+  REQUIRE(std::holds_alternative<backend::cookies>(*c));
+  CHECK(std::get<backend::cookies>(*c).cookies.size() == 1);
 }
 
 TEST_CASE("a member named as its struct keeps its name") {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -152,7 +153,13 @@ TEST_CASE("get_user parses a whole user: scalars, nulls, times, enums, metadata,
   const backend::email_address& e = u->email_addresses[0];
   CHECK(e.id == "idn_email1");
   CHECK(e.email_address == "ada@example.com");
-  CHECK(e.verification.has_value());
+  REQUIRE(e.verification.has_value());
+  const auto* otp = std::get_if<backend::verification_otp>(&*e.verification);
+  REQUIRE(otp != nullptr);
+  CHECK(otp->status == backend::verification_otp_status::verified);
+  CHECK(otp->strategy == backend::verification_otp_strategy::email_code);
+  CHECK(otp->attempts == 1);
+  CHECK(otp->expire_at == ms(1719952616214));
   REQUIRE(e.linked_to.size() == 1);
   CHECK(e.linked_to[0].type == "oauth_google");
   CHECK(e.created_at == ms(1719952616214));
@@ -218,6 +225,24 @@ TEST_CASE("an enum value the document does not list is kept, as unknown") {
   CHECK(kind.raw() == "mastodon_account");
 }
 
+TEST_CASE("a verification of a kind the document does not list is kept as its JSON") {
+  auto body = user_json;
+  const std::string otp =
+      R"({"object": "verification_otp", "status": "verified", "strategy": "email_code",
+                     "attempts": 1, "expire_at": 1719952616214})";
+  REQUIRE(body.find(otp) != std::string::npos);
+  body.replace(body.find(otp), otp.size(),
+               R"({"object":"verification_carrier_pigeon","status":"verified"})");
+  auto u = clerk::parse_response(backend::get_user{"user_2xyz"},
+                                 clerk_test::json_response(200, body), make_config());
+  REQUIRE_MESSAGE(u.has_value(), (u ? "" : u.error().message()));
+  const auto& v = u->email_addresses[0].verification;
+  REQUIRE(v.has_value());
+  const auto* raw = std::get_if<clerk::raw_json>(&*v);
+  REQUIRE(raw != nullptr);
+  CHECK(raw->text() == R"({"object":"verification_carrier_pigeon","status":"verified"})");
+}
+
 TEST_CASE("update_user_metadata sends exactly the metadata given, any JSON object") {
   auto r = build_ok(backend::update_user_metadata{
       .user_id = "user_2xyz",
@@ -262,9 +287,11 @@ TEST_CASE("get_user_list sends arrays as repeated names, times as milliseconds, 
   CHECK((*list)[0].id == "user_2xyz");
 }
 
-TEST_CASE("get_user_list refuses a limit below the document's minimum, and empty identifiers") {
+TEST_CASE("get_user_list refuses a limit outside the document's 1 to 500, and empty identifiers") {
   CHECK(build_refused(backend::get_user_list{.limit = 0}).field == "limit");
   CHECK(build_refused(backend::get_user_list{.limit = -3}).reason == "must be at least 1");
+  CHECK(build_refused(backend::get_user_list{.limit = 501}).field == "limit");
+  CHECK(build_refused(backend::get_user_list{.limit = 501}).reason == "must be at most 500");
   CHECK(build_refused(backend::get_user_list{.offset = -1}).field == "offset");
   CHECK(build_ok(backend::get_user_list{.limit = 1}).url ==
         "https://api.clerk.com/v1/users?limit=1");

@@ -87,7 +87,7 @@ struct admin_portal_link_token_with_secret {
 };
 
 // Create an Admin Portal Link Token: POST /admin_portal_link_tokens. Refused before sending: an
-// empty organization_id or it_contact_id; seconds_until_expiration below 1 seconds.
+// empty organization_id or it_contact_id; seconds_until_expiration outside 1 to 86400 seconds.
 struct create_admin_portal_link_token {
   std::optional<std::string> organization_id{};
   std::optional<std::string> it_contact_id{};
@@ -104,7 +104,8 @@ struct create_admin_portal_link_token {
         http_method::post, path("/admin_portal_link_tokens"),
         json_body(field("organization_id", &O::organization_id),
                   field("it_contact_id", &O::it_contact_id), field("scopes", &O::scopes),
-                  field("seconds_until_expiration", &O::seconds_until_expiration, at_least(1))));
+                  field("seconds_until_expiration", &O::seconds_until_expiration, at_least(1),
+                        at_most(86400))));
   }
 };
 

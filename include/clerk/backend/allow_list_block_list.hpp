@@ -97,7 +97,7 @@ struct blocklist_identifiers {
 };
 
 // List all identifiers on the allow-list: GET /allowlist_identifiers. Refused before sending: limit
-// below 1; offset below 0.
+// outside 1 to 500; offset below 0.
 struct list_allowlist_identifiers {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -110,7 +110,8 @@ struct list_allowlist_identifiers {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/allowlist_identifiers"),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

@@ -129,8 +129,8 @@ struct get_api_keys_response {
   }
 };
 
-// Get API Keys: GET /api_keys. Refused before sending: an empty type or subject; limit below 1;
-// offset below 0.
+// Get API Keys: GET /api_keys. Refused before sending: an empty type or subject; limit outside 1 to
+// 100; offset below 0.
 struct get_api_keys {
   std::optional<std::string> type{};
   std::string subject{};
@@ -147,7 +147,7 @@ struct get_api_keys {
     return endpoint(http_method::get, path("/api_keys"),
                     decl::query(field("type", &O::type), field("subject", &O::subject),
                                 field("include_invalid", &O::include_invalid),
-                                field("limit", &O::limit, at_least(1)),
+                                field("limit", &O::limit, at_least(1), at_most(100)),
                                 field("offset", &O::offset, at_least(0)),
                                 field("query", &O::query, may_be_empty)),
                     idempotent);

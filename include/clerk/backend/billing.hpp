@@ -657,7 +657,7 @@ struct paginated_commerce_subscription_item_response {
 };
 
 // List all billing plans: GET /billing/plans. Refused before sending: an empty payer_type; limit
-// below 1; offset below 0.
+// outside 1 to 500; offset below 0.
 struct get_commerce_plan_list {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -671,14 +671,15 @@ struct get_commerce_plan_list {
     using namespace decl;
     return endpoint(
         http_method::get, path("/billing/plans"),
-        query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+        query(field("paginated", &O::paginated),
+              field("limit", &O::limit, at_least(1), at_most(500)),
               field("offset", &O::offset, at_least(0)), field("payer_type", &O::payer_type)),
         idempotent);
   }
 };
 
 // List all billing prices: GET /billing/prices. Refused before sending: an empty plan_id; limit
-// below 1; offset below 0.
+// outside 1 to 500; offset below 0.
 struct get_billing_price_list {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -691,7 +692,8 @@ struct get_billing_price_list {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/billing/prices"),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0)), field("plan_id", &O::plan_id)),
                     idempotent);
   }
@@ -722,8 +724,8 @@ struct create_billing_price {
   }
 };
 
-// List all billing statements: GET /billing/statements. Refused before sending: limit below 1;
-// offset below 0.
+// List all billing statements: GET /billing/statements. Refused before sending: limit outside 1 to
+// 500; offset below 0.
 struct get_billing_statement_list {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -736,7 +738,8 @@ struct get_billing_statement_list {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/billing/statements"),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }
@@ -760,7 +763,7 @@ struct get_billing_statement {
 
 // List payment attempts for a billing statement: GET
 // /billing/statements/{statementID}/payment_attempts. Refused before sending: an empty statementID;
-// limit below 1; offset below 0.
+// limit outside 1 to 500; offset below 0.
 struct get_billing_statement_payment_attempts {
   std::string statement_id{};
   std::optional<bool> paginated{};
@@ -776,14 +779,15 @@ struct get_billing_statement_payment_attempts {
     return endpoint(
         http_method::get,
         path("/billing/statements/", param("statementID", &O::statement_id), "/payment_attempts"),
-        query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+        query(field("paginated", &O::paginated),
+              field("limit", &O::limit, at_least(1), at_most(500)),
               field("offset", &O::offset, at_least(0))),
         idempotent);
   }
 };
 
 // List all subscription items: GET /billing/subscription_items. Refused before sending: an empty
-// status, payer_type or plan_id; limit below 1; offset below 0.
+// status, payer_type or plan_id; limit outside 1 to 500; offset below 0.
 struct get_commerce_subscription_item_list {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -802,11 +806,11 @@ struct get_commerce_subscription_item_list {
     using namespace decl;
     return endpoint(
         http_method::get, path("/billing/subscription_items"),
-        decl::query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
-                    field("offset", &O::offset, at_least(0)), field("status", &O::status),
-                    field("payer_type", &O::payer_type), field("plan_id", &O::plan_id),
-                    field("include_free", &O::include_free),
-                    field("query", &O::query, may_be_empty)),
+        decl::query(
+            field("paginated", &O::paginated), field("limit", &O::limit, at_least(1), at_most(500)),
+            field("offset", &O::offset, at_least(0)), field("status", &O::status),
+            field("payer_type", &O::payer_type), field("plan_id", &O::plan_id),
+            field("include_free", &O::include_free), field("query", &O::query, may_be_empty)),
         idempotent);
   }
 };

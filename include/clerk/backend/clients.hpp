@@ -48,7 +48,7 @@ struct client {
   }
 };
 
-// List all clients: GET /clients. Refused before sending: limit below 1; offset below 0.
+// List all clients: GET /clients. Refused before sending: limit outside 1 to 500; offset below 0.
 struct get_client_list {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -60,7 +60,8 @@ struct get_client_list {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/clients"),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

@@ -186,7 +186,8 @@ struct replace_directory_group_role_mappings_mappings {
   }
 };
 
-// List all directories: GET /directories. Refused before sending: limit below 1; offset below 0.
+// List all directories: GET /directories. Refused before sending: limit outside 1 to 500; offset
+// below 0.
 struct list_directories {
   std::optional<std::int64_t> limit{};
   std::optional<std::int64_t> offset{};
@@ -196,10 +197,10 @@ struct list_directories {
   template <class O = list_directories>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(
-        http_method::get, path("/directories"),
-        query(field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0))),
-        idempotent);
+    return endpoint(http_method::get, path("/directories"),
+                    query(field("limit", &O::limit, at_least(1), at_most(500)),
+                          field("offset", &O::offset, at_least(0))),
+                    idempotent);
   }
 };
 

@@ -68,7 +68,7 @@ struct template_ {
 };
 
 // List all templates: GET /templates/{template_type}. Refused before sending: an empty
-// template_type; limit below 1; offset below 0.
+// template_type; limit outside 1 to 500; offset below 0.
 struct get_template_list {
   std::string template_type{};
   std::optional<bool> paginated{};
@@ -82,7 +82,8 @@ struct get_template_list {
     using namespace decl;
     return endpoint(http_method::get,
                     path("/templates/", param("template_type", &O::template_type)),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

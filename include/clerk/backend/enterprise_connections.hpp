@@ -582,7 +582,7 @@ struct update_enterprise_connection_saml {
 };
 
 // List enterprise connections: GET /enterprise_connections. Refused before sending: an empty
-// organization_id; limit below 1; offset below 0.
+// organization_id; limit outside 1 to 500; offset below 0.
 struct list_enterprise_connections {
   std::optional<std::int64_t> limit{};
   std::optional<std::int64_t> offset{};
@@ -597,14 +597,15 @@ struct list_enterprise_connections {
     using namespace decl;
     return endpoint(
         http_method::get, path("/enterprise_connections"),
-        query(field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0)),
+        query(field("limit", &O::limit, at_least(1), at_most(500)),
+              field("offset", &O::offset, at_least(0)),
               field("organization_id", &O::organization_id), field("active", &O::active)),
         idempotent);
   }
 };
 
 // Create an enterprise connection: POST /enterprise_connections. Refused before sending: an empty
-// name, provider or organization_id.
+// name, provider or organization_id; domains below 1 element.
 struct create_enterprise_connection {
   std::string name{};
   create_enterprise_connection_provider provider{};
@@ -625,7 +626,8 @@ struct create_enterprise_connection {
     return endpoint(
         http_method::post, path("/enterprise_connections"),
         json_body(
-            field("name", &O::name), field("provider", &O::provider), field("domains", &O::domains),
+            field("name", &O::name), field("provider", &O::provider),
+            field("domains", &O::domains, at_least(1)),
             field("organization_id", &O::organization_id),
             field("allow_organization_account_linking", &O::allow_organization_account_linking),
             field("active", &O::active), field("saml", &O::saml), field("oidc", &O::oidc),
@@ -706,7 +708,7 @@ struct delete_enterprise_connection {
 
 // List enterprise connection test runs: GET
 // /enterprise_connections/{enterprise_connection_id}/test_runs. Refused before sending: an empty
-// enterprise_connection_id; limit below 1; offset below 0.
+// enterprise_connection_id; limit outside 1 to 500; offset below 0.
 struct list_enterprise_connection_test_runs {
   std::string enterprise_connection_id{};
   std::vector<list_enterprise_connection_test_runs_status> status{};
@@ -723,7 +725,7 @@ struct list_enterprise_connection_test_runs {
         http_method::get,
         path("/enterprise_connections/",
              param("enterprise_connection_id", &O::enterprise_connection_id), "/test_runs"),
-        query(field("status", &O::status), field("limit", &O::limit, at_least(1)),
+        query(field("status", &O::status), field("limit", &O::limit, at_least(1), at_most(500)),
               field("offset", &O::offset, at_least(0))),
         idempotent);
   }

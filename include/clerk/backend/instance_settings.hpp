@@ -226,7 +226,8 @@ struct get_instance_communication {
   }
 };
 
-// Update instance communication settings: PATCH /instance/communication.
+// Update instance communication settings: PATCH /instance/communication. Refused before sending:
+// blocked_country_codes above 250 elements.
 struct update_instance_communication {
   std::optional<std::vector<std::string>> blocked_country_codes{};
 
@@ -236,8 +237,9 @@ struct update_instance_communication {
   template <class O = update_instance_communication>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(http_method::patch, path("/instance/communication"),
-                    json_body(field("blocked_country_codes", &O::blocked_country_codes)));
+    return endpoint(
+        http_method::patch, path("/instance/communication"),
+        json_body(field("blocked_country_codes", &O::blocked_country_codes, at_most(250))));
   }
 };
 

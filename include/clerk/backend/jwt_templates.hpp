@@ -49,7 +49,8 @@ struct jwt_template {
   }
 };
 
-// List all templates: GET /jwt_templates. Refused before sending: limit below 1; offset below 0.
+// List all templates: GET /jwt_templates. Refused before sending: limit outside 1 to 500; offset
+// below 0.
 struct list_jwt_templates {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -61,14 +62,15 @@ struct list_jwt_templates {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/jwt_templates"),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }
 };
 
-// Create a JWT template: POST /jwt_templates. Refused before sending: an empty name; lifetime below
-// 30 seconds; allowed_clock_skew below 0 seconds.
+// Create a JWT template: POST /jwt_templates. Refused before sending: an empty name; lifetime
+// outside 30 to 315360000 seconds; allowed_clock_skew outside 0 to 300 seconds.
 struct create_jwt_template {
   std::string name{};
   raw_json claims{};
@@ -83,13 +85,14 @@ struct create_jwt_template {
   template <class O = create_jwt_template>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(http_method::post, path("/jwt_templates"),
-                    json_body(field("name", &O::name), field("claims", &O::claims),
-                              field("lifetime", &O::lifetime, at_least(30)),
-                              field("allowed_clock_skew", &O::allowed_clock_skew, at_least(0)),
-                              field("custom_signing_key", &O::custom_signing_key),
-                              field("signing_algorithm", &O::signing_algorithm, may_be_empty),
-                              field("signing_key", &O::signing_key, may_be_empty, free_text)));
+    return endpoint(
+        http_method::post, path("/jwt_templates"),
+        json_body(field("name", &O::name), field("claims", &O::claims),
+                  field("lifetime", &O::lifetime, at_least(30), at_most(315360000)),
+                  field("allowed_clock_skew", &O::allowed_clock_skew, at_least(0), at_most(300)),
+                  field("custom_signing_key", &O::custom_signing_key),
+                  field("signing_algorithm", &O::signing_algorithm, may_be_empty),
+                  field("signing_key", &O::signing_key, may_be_empty, free_text)));
   }
 };
 
@@ -109,7 +112,8 @@ struct get_jwt_template {
 };
 
 // Update a JWT template: PATCH /jwt_templates/{template_id}. Refused before sending: an empty
-// template_id or name; lifetime below 30 seconds; allowed_clock_skew below 0 seconds.
+// template_id or name; lifetime outside 30 to 315360000 seconds; allowed_clock_skew outside 0 to
+// 300 seconds.
 struct update_jwt_template {
   std::string template_id{};
   std::string name{};
@@ -125,14 +129,14 @@ struct update_jwt_template {
   template <class O = update_jwt_template>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(http_method::patch,
-                    path("/jwt_templates/", param("template_id", &O::template_id)),
-                    json_body(field("name", &O::name), field("claims", &O::claims),
-                              field("lifetime", &O::lifetime, at_least(30)),
-                              field("allowed_clock_skew", &O::allowed_clock_skew, at_least(0)),
-                              field("custom_signing_key", &O::custom_signing_key),
-                              field("signing_algorithm", &O::signing_algorithm, may_be_empty),
-                              field("signing_key", &O::signing_key, may_be_empty, free_text)));
+    return endpoint(
+        http_method::patch, path("/jwt_templates/", param("template_id", &O::template_id)),
+        json_body(field("name", &O::name), field("claims", &O::claims),
+                  field("lifetime", &O::lifetime, at_least(30), at_most(315360000)),
+                  field("allowed_clock_skew", &O::allowed_clock_skew, at_least(0), at_most(300)),
+                  field("custom_signing_key", &O::custom_signing_key),
+                  field("signing_algorithm", &O::signing_algorithm, may_be_empty),
+                  field("signing_key", &O::signing_key, may_be_empty, free_text)));
   }
 };
 

@@ -103,8 +103,8 @@ struct m2m_token_with_secret {
   }
 };
 
-// Get M2M Tokens: GET /m2m_tokens. Refused before sending: an empty subject; limit below 1; offset
-// below 0.
+// Get M2M Tokens: GET /m2m_tokens. Refused before sending: an empty subject; limit outside 1 to
+// 100; offset below 0.
 struct get_m2m_tokens {
   std::string subject{};
   std::optional<bool> revoked{};
@@ -117,11 +117,12 @@ struct get_m2m_tokens {
   template <class O = get_m2m_tokens>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(http_method::get, path("/m2m_tokens"),
-                    query(field("subject", &O::subject), field("revoked", &O::revoked),
-                          field("expired", &O::expired), field("limit", &O::limit, at_least(1)),
-                          field("offset", &O::offset, at_least(0))),
-                    idempotent);
+    return endpoint(
+        http_method::get, path("/m2m_tokens"),
+        query(field("subject", &O::subject), field("revoked", &O::revoked),
+              field("expired", &O::expired), field("limit", &O::limit, at_least(1), at_most(100)),
+              field("offset", &O::offset, at_least(0))),
+        idempotent);
   }
 };
 

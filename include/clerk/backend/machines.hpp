@@ -154,8 +154,8 @@ struct machine_secret_key {
   }
 };
 
-// Get a list of machines for an instance: GET /machines. Refused before sending: limit below 1;
-// offset below 0.
+// Get a list of machines for an instance: GET /machines. Refused before sending: limit outside 1 to
+// 500; offset below 0.
 struct list_machines {
   std::optional<std::int64_t> limit{};
   std::optional<std::int64_t> offset{};
@@ -168,7 +168,7 @@ struct list_machines {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/machines"),
-                    decl::query(field("limit", &O::limit, at_least(1)),
+                    decl::query(field("limit", &O::limit, at_least(1), at_most(500)),
                                 field("offset", &O::offset, at_least(0)),
                                 field("query", &O::query, may_be_empty),
                                 field("order_by", &O::order_by, may_be_empty)),
@@ -176,8 +176,8 @@ struct list_machines {
   }
 };
 
-// Create a machine: POST /machines. Refused before sending: an empty name; default_token_ttl below
-// 1 seconds.
+// Create a machine: POST /machines. Refused before sending: an empty name; scoped_machines above
+// 150 elements; default_token_ttl outside 1 to 315360000 seconds.
 struct create_machine {
   std::string name{};
   std::optional<std::vector<std::string>> scoped_machines{};
@@ -190,8 +190,9 @@ struct create_machine {
     using namespace decl;
     return endpoint(
         http_method::post, path("/machines"),
-        json_body(field("name", &O::name), field("scoped_machines", &O::scoped_machines),
-                  field("default_token_ttl", &O::default_token_ttl, at_least(1))));
+        json_body(
+            field("name", &O::name), field("scoped_machines", &O::scoped_machines, at_most(150)),
+            field("default_token_ttl", &O::default_token_ttl, at_least(1), at_most(315360000))));
   }
 };
 
@@ -210,7 +211,7 @@ struct get_machine {
 };
 
 // Update a machine: PATCH /machines/{machine_id}. Refused before sending: an empty machine_id or
-// name; default_token_ttl below 1 seconds.
+// name; default_token_ttl outside 1 to 315360000 seconds.
 struct update_machine {
   std::string machine_id{};
   std::optional<std::string> name{};
@@ -221,9 +222,10 @@ struct update_machine {
   template <class O = update_machine>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(http_method::patch, path("/machines/", param("machine_id", &O::machine_id)),
-                    json_body(field("name", &O::name),
-                              field("default_token_ttl", &O::default_token_ttl, at_least(1))));
+    return endpoint(
+        http_method::patch, path("/machines/", param("machine_id", &O::machine_id)),
+        json_body(field("name", &O::name), field("default_token_ttl", &O::default_token_ttl,
+                                                 at_least(1), at_most(315360000))));
   }
 };
 
@@ -293,7 +295,7 @@ struct get_machine_secret_key {
 };
 
 // Rotate a machine's secret key: POST /machines/{machine_id}/secret_key/rotate. Refused before
-// sending: an empty machine_id; previous_token_ttl below 0 seconds.
+// sending: an empty machine_id; previous_token_ttl outside 0 to 28800 seconds.
 struct rotate_machine_secret_key {
   std::string machine_id{};
   std::chrono::seconds previous_token_ttl{};
@@ -306,7 +308,8 @@ struct rotate_machine_secret_key {
     using namespace decl;
     return endpoint(http_method::post,
                     path("/machines/", param("machine_id", &O::machine_id), "/secret_key/rotate"),
-                    json_body(field("previous_token_ttl", &O::previous_token_ttl, at_least(0))));
+                    json_body(field("previous_token_ttl", &O::previous_token_ttl, at_least(0),
+                                    at_most(28800))));
   }
 };
 

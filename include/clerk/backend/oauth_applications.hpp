@@ -127,7 +127,7 @@ struct oauth_applications {
 };
 
 // Get a list of OAuth applications for an instance: GET /oauth_applications. Refused before
-// sending: limit below 1; offset below 0.
+// sending: limit outside 1 to 500; offset below 0.
 struct list_oauth_applications {
   std::optional<std::int64_t> limit{};
   std::optional<std::int64_t> offset{};
@@ -139,12 +139,12 @@ struct list_oauth_applications {
   template <class O = list_oauth_applications>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(
-        http_method::get, path("/oauth_applications"),
-        query(field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0)),
-              field("order_by", &O::order_by, may_be_empty),
-              field("name_query", &O::name_query, may_be_empty)),
-        idempotent);
+    return endpoint(http_method::get, path("/oauth_applications"),
+                    query(field("limit", &O::limit, at_least(1), at_most(500)),
+                          field("offset", &O::offset, at_least(0)),
+                          field("order_by", &O::order_by, may_be_empty),
+                          field("name_query", &O::name_query, may_be_empty)),
+                    idempotent);
   }
 };
 

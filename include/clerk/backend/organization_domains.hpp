@@ -192,7 +192,7 @@ struct organization_domains {
 };
 
 // List all organization domains: GET /organization_domains. Refused before sending: an empty
-// organization_id; offset below 0; limit below 1.
+// organization_id; offset below 0; limit outside 1 to 500.
 struct list_all_organization_domains {
   std::optional<std::string> organization_id{};
   std::optional<bool> verified{};
@@ -216,13 +216,13 @@ struct list_all_organization_domains {
                     field("query", &O::query, may_be_empty), field("domains", &O::domains),
                     field("order_by", &O::order_by, may_be_empty),
                     field("offset", &O::offset, at_least(0)),
-                    field("limit", &O::limit, at_least(1))),
+                    field("limit", &O::limit, at_least(1), at_most(500))),
         idempotent);
   }
 };
 
 // Get a list of all domains of an organization: GET /organizations/{organization_id}/domains.
-// Refused before sending: an empty organization_id; limit below 1; offset below 0.
+// Refused before sending: an empty organization_id; limit outside 1 to 500; offset below 0.
 struct list_organization_domains {
   std::string organization_id{};
   std::optional<std::string> verified{};
@@ -241,7 +241,8 @@ struct list_organization_domains {
         path("/organizations/", param("organization_id", &O::organization_id), "/domains"),
         query(field("verified", &O::verified, may_be_empty),
               field("enrollment_mode", &O::enrollment_mode, may_be_empty),
-              field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0))),
+              field("limit", &O::limit, at_least(1), at_most(500)),
+              field("offset", &O::offset, at_least(0))),
         idempotent);
   }
 };

@@ -22,7 +22,7 @@ inline namespace CLERK_BACKEND_ABI {
 namespace backend {
 
 // Get a list of all organization memberships within an instance: GET /organization_memberships.
-// Refused before sending: limit below 1; offset below 0.
+// Refused before sending: limit outside 1 to 500; offset below 0.
 struct instance_get_organization_memberships {
   std::optional<std::string> order_by{};
   std::optional<std::int64_t> limit{};
@@ -34,16 +34,16 @@ struct instance_get_organization_memberships {
   template <class O = instance_get_organization_memberships>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(
-        http_method::get, path("/organization_memberships"),
-        query(field("order_by", &O::order_by, may_be_empty), field("limit", &O::limit, at_least(1)),
-              field("offset", &O::offset, at_least(0))),
-        idempotent);
+    return endpoint(http_method::get, path("/organization_memberships"),
+                    query(field("order_by", &O::order_by, may_be_empty),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
+                          field("offset", &O::offset, at_least(0))),
+                    idempotent);
   }
 };
 
 // Get a list of all members of an organization: GET /organizations/{organization_id}/memberships.
-// Refused before sending: an empty organization_id; limit below 1; offset below 0.
+// Refused before sending: an empty organization_id; limit outside 1 to 500; offset below 0.
 struct list_organization_memberships {
   std::string organization_id{};
   std::optional<std::string> order_by{};
@@ -74,20 +74,21 @@ struct list_organization_memberships {
     return endpoint(
         http_method::get,
         path("/organizations/", param("organization_id", &O::organization_id), "/memberships"),
-        decl::query(
-            field("order_by", &O::order_by, may_be_empty), field("user_id", &O::user_id),
-            field("email_address", &O::email_address), field("phone_number", &O::phone_number),
-            field("username", &O::username), field("web3_wallet", &O::web3_wallet),
-            field("role", &O::role), field("query", &O::query, may_be_empty),
-            field("email_address_query", &O::email_address_query, may_be_empty),
-            field("phone_number_query", &O::phone_number_query, may_be_empty),
-            field("username_query", &O::username_query, may_be_empty),
-            field("name_query", &O::name_query, may_be_empty),
-            field("last_active_at_before", &O::last_active_at_before),
-            field("last_active_at_after", &O::last_active_at_after),
-            field("created_at_before", &O::created_at_before),
-            field("created_at_after", &O::created_at_after), field("limit", &O::limit, at_least(1)),
-            field("offset", &O::offset, at_least(0))),
+        decl::query(field("order_by", &O::order_by, may_be_empty), field("user_id", &O::user_id),
+                    field("email_address", &O::email_address),
+                    field("phone_number", &O::phone_number), field("username", &O::username),
+                    field("web3_wallet", &O::web3_wallet), field("role", &O::role),
+                    field("query", &O::query, may_be_empty),
+                    field("email_address_query", &O::email_address_query, may_be_empty),
+                    field("phone_number_query", &O::phone_number_query, may_be_empty),
+                    field("username_query", &O::username_query, may_be_empty),
+                    field("name_query", &O::name_query, may_be_empty),
+                    field("last_active_at_before", &O::last_active_at_before),
+                    field("last_active_at_after", &O::last_active_at_after),
+                    field("created_at_before", &O::created_at_before),
+                    field("created_at_after", &O::created_at_after),
+                    field("limit", &O::limit, at_least(1), at_most(500)),
+                    field("offset", &O::offset, at_least(0))),
         idempotent);
   }
 };

@@ -34,7 +34,7 @@ struct permissions {
 };
 
 // Get a list of all organization permissions: GET /organization_permissions. Refused before
-// sending: limit below 1; offset below 0.
+// sending: limit outside 1 to 500; offset below 0.
 struct list_organization_permissions {
   std::optional<std::string> query{};
   std::optional<std::string> order_by{};
@@ -50,7 +50,7 @@ struct list_organization_permissions {
     return endpoint(http_method::get, path("/organization_permissions"),
                     decl::query(field("query", &O::query, may_be_empty),
                                 field("order_by", &O::order_by, may_be_empty),
-                                field("limit", &O::limit, at_least(1)),
+                                field("limit", &O::limit, at_least(1), at_most(500)),
                                 field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

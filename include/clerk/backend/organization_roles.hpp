@@ -33,8 +33,8 @@ struct roles {
   }
 };
 
-// Get a list of organization roles: GET /organization_roles. Refused before sending: limit below 1;
-// offset below 0.
+// Get a list of organization roles: GET /organization_roles. Refused before sending: limit outside
+// 1 to 500; offset below 0.
 struct list_organization_roles {
   std::optional<std::string> query{};
   std::optional<std::string> order_by{};
@@ -49,7 +49,7 @@ struct list_organization_roles {
     return endpoint(http_method::get, path("/organization_roles"),
                     decl::query(field("query", &O::query, may_be_empty),
                                 field("order_by", &O::order_by, may_be_empty),
-                                field("limit", &O::limit, at_least(1)),
+                                field("limit", &O::limit, at_least(1), at_most(500)),
                                 field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

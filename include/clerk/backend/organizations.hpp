@@ -89,7 +89,7 @@ struct organizations {
 };
 
 // Get a list of organizations for an instance: GET /organizations. Refused before sending: limit
-// below 1; offset below 0.
+// outside 1 to 500; offset below 0.
 struct list_organizations {
   std::optional<bool> include_members_count{};
   std::optional<bool> include_missing_member_with_elevated_permissions{};
@@ -113,7 +113,7 @@ struct list_organizations {
                     field("query", &O::query, may_be_empty), field("user_id", &O::user_id),
                     field("organization_id", &O::organization_id),
                     field("order_by", &O::order_by, may_be_empty),
-                    field("limit", &O::limit, at_least(1)),
+                    field("limit", &O::limit, at_least(1), at_most(500)),
                     field("offset", &O::offset, at_least(0))),
         idempotent);
   }

@@ -37,8 +37,8 @@ struct redirect_url {
   }
 };
 
-// List all redirect URLs: GET /redirect_urls. Refused before sending: limit below 1; offset below
-// 0.
+// List all redirect URLs: GET /redirect_urls. Refused before sending: limit outside 1 to 500;
+// offset below 0.
 struct list_redirect_urls {
   std::optional<bool> paginated{};
   std::optional<std::int64_t> limit{};
@@ -50,7 +50,8 @@ struct list_redirect_urls {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/redirect_urls"),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

@@ -142,7 +142,8 @@ class update_role_set_type : public open_enum<update_role_set_type> {
   using open_enum::open_enum;
 };
 
-// Get a list of role sets: GET /role_sets. Refused before sending: limit below 1; offset below 0.
+// Get a list of role sets: GET /role_sets. Refused before sending: limit outside 1 to 500; offset
+// below 0.
 struct list_role_sets {
   std::optional<std::string> query{};
   std::optional<std::string> order_by{};
@@ -157,7 +158,7 @@ struct list_role_sets {
     return endpoint(http_method::get, path("/role_sets"),
                     decl::query(field("query", &O::query, may_be_empty),
                                 field("order_by", &O::order_by, may_be_empty),
-                                field("limit", &O::limit, at_least(1)),
+                                field("limit", &O::limit, at_least(1), at_most(500)),
                                 field("offset", &O::offset, at_least(0))),
                     idempotent);
   }

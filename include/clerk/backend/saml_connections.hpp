@@ -233,7 +233,7 @@ struct update_saml_connection_login_hint {
 };
 
 // Get a list of SAML Connections for an instance: GET /saml_connections. Refused before sending:
-// limit below 1; offset below 0.
+// limit outside 1 to 500; offset below 0.
 struct list_saml_connections {
   std::optional<std::int64_t> limit{};
   std::optional<std::int64_t> offset{};
@@ -247,7 +247,7 @@ struct list_saml_connections {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::get, path("/saml_connections"),
-                    decl::query(field("limit", &O::limit, at_least(1)),
+                    decl::query(field("limit", &O::limit, at_least(1), at_most(500)),
                                 field("offset", &O::offset, at_least(0)),
                                 field("query", &O::query, may_be_empty),
                                 field("order_by", &O::order_by, may_be_empty),

@@ -178,8 +178,8 @@ struct scim_group_role_mapping_list {
   }
 };
 
-// List all directories: GET /scim_directories. Refused before sending: limit below 1; offset below
-// 0.
+// List all directories: GET /scim_directories. Refused before sending: limit outside 1 to 500;
+// offset below 0.
 struct list_scim_directories {
   std::optional<std::int64_t> limit{};
   std::optional<std::int64_t> offset{};
@@ -189,10 +189,10 @@ struct list_scim_directories {
   template <class O = list_scim_directories>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(
-        http_method::get, path("/scim_directories"),
-        query(field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0))),
-        idempotent);
+    return endpoint(http_method::get, path("/scim_directories"),
+                    query(field("limit", &O::limit, at_least(1), at_most(500)),
+                          field("offset", &O::offset, at_least(0))),
+                    idempotent);
   }
 };
 

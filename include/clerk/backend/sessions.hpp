@@ -19,11 +19,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 namespace backend {
+
+struct cookies {
+  std::vector<std::string> cookies{};
+
+  friend bool operator==(const backend::cookies&, const backend::cookies&) = default;
+  template <class M = backend::cookies>
+  static constexpr auto describe() {
+    using namespace decl;
+    return model("cookies", constant("object", "cookies"), field("cookies", &M::cookies));
+  }
+};
 
 class get_session_list_status : public open_enum<get_session_list_status> {
  public:
@@ -55,8 +67,19 @@ struct session_token {
   }
 };
 
+struct token {
+  secret jwt{};
+
+  friend bool operator==(const token&, const token&) = default;
+  template <class M = token>
+  static constexpr auto describe() {
+    using namespace decl;
+    return model("token", constant("object", "token"), field("jwt", &M::jwt));
+  }
+};
+
 // List all sessions: GET /sessions. Refused before sending: an empty client_id, user_id or status;
-// limit below 1; offset below 0.
+// limit outside 1 to 500; offset below 0.
 struct get_session_list {
   std::optional<std::string> client_id{};
   std::optional<std::string> user_id{};
@@ -70,12 +93,12 @@ struct get_session_list {
   template <class O = get_session_list>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(
-        http_method::get, path("/sessions"),
-        query(field("client_id", &O::client_id), field("user_id", &O::user_id),
-              field("status", &O::status), field("paginated", &O::paginated),
-              field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0))),
-        idempotent);
+    return endpoint(http_method::get, path("/sessions"),
+                    query(field("client_id", &O::client_id), field("user_id", &O::user_id),
+                          field("status", &O::status), field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
+                          field("offset", &O::offset, at_least(0))),
+                    idempotent);
   }
 };
 
@@ -121,7 +144,7 @@ struct refresh_session {
   std::optional<refresh_session_format> format{};
   std::optional<std::string> request_originating_ip{};
 
-  using response_type = raw_json;
+  using response_type = std::variant<token, cookies, raw_json>;
   friend bool operator==(const refresh_session&, const refresh_session&) = default;
   template <class O = refresh_session>
   static constexpr auto describe() {
@@ -152,7 +175,7 @@ struct revoke_session {
 };
 
 // Create a session token: POST /sessions/{session_id}/tokens. Refused before sending: an empty
-// session_id; expires_in_seconds below 30 seconds.
+// session_id; expires_in_seconds outside 30 to 315360000 seconds.
 struct create_session_token {
   std::string session_id{};
   std::optional<std::chrono::seconds> expires_in_seconds{};
@@ -164,13 +187,14 @@ struct create_session_token {
     using namespace decl;
     return endpoint(http_method::post,
                     path("/sessions/", param("session_id", &O::session_id), "/tokens"),
-                    json_body(field("expires_in_seconds", &O::expires_in_seconds, at_least(30))));
+                    json_body(field("expires_in_seconds", &O::expires_in_seconds, at_least(30),
+                                    at_most(315360000))));
   }
 };
 
 // Create a session token from a JWT template: POST /sessions/{session_id}/tokens/{template_name}.
-// Refused before sending: an empty session_id or template_name; expires_in_seconds below 30
-// seconds.
+// Refused before sending: an empty session_id or template_name; expires_in_seconds outside 30 to
+// 315360000 seconds.
 struct create_session_token_from_template {
   std::string session_id{};
   std::string template_name{};
@@ -185,7 +209,8 @@ struct create_session_token_from_template {
     return endpoint(http_method::post,
                     path("/sessions/", param("session_id", &O::session_id), "/tokens/",
                          param("template_name", &O::template_name)),
-                    json_body(field("expires_in_seconds", &O::expires_in_seconds, at_least(30))));
+                    json_body(field("expires_in_seconds", &O::expires_in_seconds, at_least(30),
+                                    at_most(315360000))));
   }
 };
 

@@ -4,6 +4,7 @@
 #ifndef CLERK_BACKEND_USERS_HPP
 #define CLERK_BACKEND_USERS_HPP
 
+#include <clerk/backend/models/clerk_error.hpp>
 #include <clerk/backend/models/commerce_credit_balance_response.hpp>
 #include <clerk/backend/models/commerce_credit_ledger_response.hpp>
 #include <clerk/backend/models/commerce_subscription.hpp>
@@ -13,6 +14,9 @@
 #include <clerk/backend/models/organization_membership.hpp>
 #include <clerk/backend/models/organization_memberships.hpp>
 #include <clerk/backend/models/phone_number.hpp>
+#include <clerk/backend/models/verification_admin.hpp>
+#include <clerk/backend/models/verification_saml.hpp>
+#include <clerk/backend/models/verification_ticket.hpp>
 #include <clerk/backend/print.hpp>
 #include <clerk/http.hpp>
 #include <clerk/model.hpp>
@@ -28,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace clerk {
@@ -106,6 +111,40 @@ class enterprise_account_protocol : public open_enum<enterprise_account_protocol
   using open_enum::open_enum;
 };
 
+class verification_oauth_status : public open_enum<verification_oauth_status> {
+ public:
+  enum class kind { unknown, unverified, verified, failed, expired, transferable };
+  static constexpr kind unknown = kind::unknown, unverified = kind::unverified,
+                        verified = kind::verified, failed = kind::failed, expired = kind::expired,
+                        transferable = kind::transferable;
+  static constexpr std::string_view names[] = {"unverified", "verified", "failed", "expired",
+                                               "transferable"};
+  using open_enum::open_enum;
+};
+
+struct verification_oauth {
+  verification_oauth_status status{};
+  std::string strategy{};
+  std::optional<std::string> external_verification_redirect_url{};
+  std::optional<clerk_error> error{};
+  timestamp expire_at{};
+  std::optional<std::int64_t> attempts{};
+  std::optional<std::string> verified_at_client{};
+
+  friend bool operator==(const verification_oauth&, const verification_oauth&) = default;
+  template <class M = verification_oauth>
+  static constexpr auto describe() {
+    using namespace decl;
+    return model(
+        "verification_oauth", constant("object", "verification_oauth"), field("status", &M::status),
+        field("strategy", &M::strategy),
+        field("external_verification_redirect_url", &M::external_verification_redirect_url),
+        field("error", &M::error), field("expire_at", &M::expire_at),
+        field("attempts", &M::attempts, present_or_null),
+        field("verified_at_client", &M::verified_at_client));
+  }
+};
+
 struct enterprise_account {
   std::string id{};
   std::optional<enterprise_account_protocol> protocol{};
@@ -117,7 +156,8 @@ struct enterprise_account {
   std::optional<std::string> provider_user_id{};
   std::optional<std::string> enterprise_connection_id{};
   std::optional<raw_json> public_metadata{};
-  std::optional<raw_json> verification{};
+  std::optional<std::variant<verification_ticket, verification_saml, verification_oauth, raw_json>>
+      verification{};
   std::optional<enterprise_account_connection> enterprise_connection{};
   std::optional<timestamp> last_authenticated_at{};
 
@@ -150,6 +190,45 @@ class external_account_with_verification_object
   using open_enum::open_enum;
 };
 
+class verification_google_one_tap_status : public open_enum<verification_google_one_tap_status> {
+ public:
+  enum class kind { unknown, unverified, verified };
+  static constexpr kind unknown = kind::unknown, unverified = kind::unverified,
+                        verified = kind::verified;
+  static constexpr std::string_view names[] = {"unverified", "verified"};
+  using open_enum::open_enum;
+};
+
+class verification_google_one_tap_strategy
+    : public open_enum<verification_google_one_tap_strategy> {
+ public:
+  enum class kind { unknown, google_one_tap };
+  static constexpr kind unknown = kind::unknown, google_one_tap = kind::google_one_tap;
+  static constexpr std::string_view names[] = {"google_one_tap"};
+  using open_enum::open_enum;
+};
+
+struct verification_google_one_tap {
+  verification_google_one_tap_status status{};
+  verification_google_one_tap_strategy strategy{};
+  std::optional<timestamp> expire_at{};
+  std::optional<std::int64_t> attempts{};
+  std::optional<std::string> verified_at_client{};
+  std::optional<clerk_error> error{};
+
+  friend bool operator==(const verification_google_one_tap&,
+                         const verification_google_one_tap&) = default;
+  template <class M = verification_google_one_tap>
+  static constexpr auto describe() {
+    using namespace decl;
+    return model("verification_google_one_tap", constant("object", "verification_google_one_tap"),
+                 field("status", &M::status), field("strategy", &M::strategy),
+                 field("expire_at", &M::expire_at, present_or_null),
+                 field("attempts", &M::attempts, present_or_null),
+                 field("verified_at_client", &M::verified_at_client), field("error", &M::error));
+  }
+};
+
 struct external_account_with_verification {
   external_account_with_verification_object object{};
   std::string id{};
@@ -169,7 +248,8 @@ struct external_account_with_verification {
   std::optional<std::string> label{};
   timestamp created_at{};
   timestamp updated_at{};
-  std::optional<raw_json> verification{};
+  std::optional<std::variant<verification_oauth, verification_google_one_tap, raw_json>>
+      verification{};
 
   friend bool operator==(const external_account_with_verification&,
                          const external_account_with_verification&) = default;
@@ -318,7 +398,7 @@ struct saml_account {
   std::optional<std::string> provider_user_id{};
   std::optional<timestamp> last_authenticated_at{};
   std::optional<raw_json> public_metadata{};
-  std::optional<raw_json> verification{};
+  std::optional<std::variant<verification_saml, verification_ticket, raw_json>> verification{};
   std::optional<saml_account_connection> saml_connection{};
 
   friend bool operator==(const saml_account&, const saml_account&) = default;
@@ -426,10 +506,63 @@ struct trusted_device_list {
   }
 };
 
+class verification_web3_status : public open_enum<verification_web3_status> {
+ public:
+  enum class kind { unknown, unverified, verified, failed, expired };
+  static constexpr kind unknown = kind::unknown, unverified = kind::unverified,
+                        verified = kind::verified, failed = kind::failed, expired = kind::expired;
+  static constexpr std::string_view names[] = {"unverified", "verified", "failed", "expired"};
+  using open_enum::open_enum;
+};
+
+class verification_web3_strategy : public open_enum<verification_web3_strategy> {
+ public:
+  enum class kind {
+    unknown,
+    web3_metamask_signature,
+    web3_base_signature,
+    web3_coinbase_wallet_signature,
+    web3_okx_wallet_signature,
+    web3_solana_signature
+  };
+  static constexpr kind unknown = kind::unknown,
+                        web3_metamask_signature = kind::web3_metamask_signature,
+                        web3_base_signature = kind::web3_base_signature,
+                        web3_coinbase_wallet_signature = kind::web3_coinbase_wallet_signature,
+                        web3_okx_wallet_signature = kind::web3_okx_wallet_signature,
+                        web3_solana_signature = kind::web3_solana_signature;
+  static constexpr std::string_view names[] = {
+      "web3_metamask_signature", "web3_base_signature", "web3_coinbase_wallet_signature",
+      "web3_okx_wallet_signature", "web3_solana_signature"};
+  using open_enum::open_enum;
+};
+
+struct verification_web3 {
+  verification_web3_status status{};
+  verification_web3_strategy strategy{};
+  std::optional<std::string> nonce{};
+  std::optional<std::string> message{};
+  std::optional<std::int64_t> attempts{};
+  std::optional<timestamp> expire_at{};
+  std::optional<std::string> verified_at_client{};
+
+  friend bool operator==(const verification_web3&, const verification_web3&) = default;
+  template <class M = verification_web3>
+  static constexpr auto describe() {
+    using namespace decl;
+    return model("verification_web3", constant("object", "verification_web3"),
+                 field("status", &M::status), field("strategy", &M::strategy),
+                 field("nonce", &M::nonce), field("message", &M::message),
+                 field("attempts", &M::attempts, present_or_null),
+                 field("expire_at", &M::expire_at, present_or_null),
+                 field("verified_at_client", &M::verified_at_client));
+  }
+};
+
 struct web3_wallet {
   std::optional<std::string> id{};
   std::string web3_wallet{};
-  std::optional<raw_json> verification{};
+  std::optional<std::variant<verification_web3, verification_admin, raw_json>> verification{};
   timestamp created_at{};
   timestamp updated_at{};
 
@@ -590,8 +723,8 @@ struct verify_totp_response {
   }
 };
 
-// List all users: GET /users. Refused before sending: an empty starting_after; limit below 1;
-// offset below 0.
+// List all users: GET /users. Refused before sending: an empty starting_after; limit outside 1 to
+// 500; offset below 0.
 struct get_user_list {
   std::vector<std::string> email_address{};
   std::vector<std::string> phone_number{};
@@ -644,7 +777,8 @@ struct get_user_list {
             field("last_sign_in_at_before", &O::last_sign_in_at_before),
             field("last_sign_in_at_after", &O::last_sign_in_at_after),
             field("provider", &O::provider, may_be_empty),
-            field("provider_user_id", &O::provider_user_id), field("limit", &O::limit, at_least(1)),
+            field("provider_user_id", &O::provider_user_id),
+            field("limit", &O::limit, at_least(1), at_most(500)),
             field("offset", &O::offset, at_least(0)), field("starting_after", &O::starting_after),
             field("order_by", &O::order_by, may_be_empty)),
         idempotent);
@@ -723,7 +857,7 @@ struct create_user {
   }
 };
 
-// Ban multiple users: POST /users/ban.
+// Ban multiple users: POST /users/ban. Refused before sending: user_ids outside 1 to 50 elements.
 struct users_ban {
   std::vector<std::string> user_ids{};
 
@@ -733,7 +867,8 @@ struct users_ban {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::post, path("/users/ban"),
-                    json_body(field("user_ids", &O::user_ids)), idempotent);
+                    json_body(field("user_ids", &O::user_ids, at_least(1), at_most(50))),
+                    idempotent);
   }
 };
 
@@ -791,7 +926,8 @@ struct get_users_count {
   }
 };
 
-// Unban multiple users: POST /users/unban.
+// Unban multiple users: POST /users/unban. Refused before sending: user_ids outside 1 to 50
+// elements.
 struct users_unban {
   std::vector<std::string> user_ids{};
 
@@ -801,7 +937,8 @@ struct users_unban {
   static constexpr auto describe() {
     using namespace decl;
     return endpoint(http_method::post, path("/users/unban"),
-                    json_body(field("user_ids", &O::user_ids)), idempotent);
+                    json_body(field("user_ids", &O::user_ids, at_least(1), at_most(50))),
+                    idempotent);
   }
 };
 
@@ -1071,7 +1208,7 @@ struct disable_mfa {
 };
 
 // Retrieve the OAuth access token of a user: GET /users/{user_id}/oauth_access_tokens/{provider}.
-// Refused before sending: an empty user_id or provider; limit below 1; offset below 0.
+// Refused before sending: an empty user_id or provider; limit outside 1 to 500; offset below 0.
 struct get_oauth_access_token {
   std::string user_id{};
   std::string provider{};
@@ -1087,14 +1224,15 @@ struct get_oauth_access_token {
     return endpoint(http_method::get,
                     path("/users/", param("user_id", &O::user_id), "/oauth_access_tokens/",
                          param("provider", &O::provider)),
-                    query(field("paginated", &O::paginated), field("limit", &O::limit, at_least(1)),
+                    query(field("paginated", &O::paginated),
+                          field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0))),
                     idempotent);
   }
 };
 
 // Retrieve all invitations for a user: GET /users/{user_id}/organization_invitations. Refused
-// before sending: an empty user_id or status; limit below 1; offset below 0.
+// before sending: an empty user_id or status; limit outside 1 to 500; offset below 0.
 struct users_get_organization_invitations {
   std::string user_id{};
   std::optional<std::int64_t> limit{};
@@ -1109,14 +1247,14 @@ struct users_get_organization_invitations {
     using namespace decl;
     return endpoint(http_method::get,
                     path("/users/", param("user_id", &O::user_id), "/organization_invitations"),
-                    query(field("limit", &O::limit, at_least(1)),
+                    query(field("limit", &O::limit, at_least(1), at_most(500)),
                           field("offset", &O::offset, at_least(0)), field("status", &O::status)),
                     idempotent);
   }
 };
 
 // Retrieve all memberships for a user: GET /users/{user_id}/organization_memberships. Refused
-// before sending: an empty user_id; limit below 1; offset below 0.
+// before sending: an empty user_id; limit outside 1 to 500; offset below 0.
 struct users_get_organization_memberships {
   std::string user_id{};
   std::optional<std::int64_t> limit{};
@@ -1128,11 +1266,11 @@ struct users_get_organization_memberships {
   template <class O = users_get_organization_memberships>
   static constexpr auto describe() {
     using namespace decl;
-    return endpoint(
-        http_method::get,
-        path("/users/", param("user_id", &O::user_id), "/organization_memberships"),
-        query(field("limit", &O::limit, at_least(1)), field("offset", &O::offset, at_least(0))),
-        idempotent);
+    return endpoint(http_method::get,
+                    path("/users/", param("user_id", &O::user_id), "/organization_memberships"),
+                    query(field("limit", &O::limit, at_least(1), at_most(500)),
+                          field("offset", &O::offset, at_least(0))),
+                    idempotent);
   }
 };
 

@@ -5,6 +5,13 @@
 #define CLERK_BACKEND_MODELS_EMAIL_ADDRESS_HPP
 
 #include <clerk/backend/models/identification_link.hpp>
+#include <clerk/backend/models/verification_admin.hpp>
+#include <clerk/backend/models/verification_email_link.hpp>
+#include <clerk/backend/models/verification_from_oauth.hpp>
+#include <clerk/backend/models/verification_otp.hpp>
+#include <clerk/backend/models/verification_saml.hpp>
+#include <clerk/backend/models/verification_scim.hpp>
+#include <clerk/backend/models/verification_ticket.hpp>
 #include <clerk/backend/print.hpp>
 #include <clerk/model.hpp>
 #include <clerk/raw_json.hpp>
@@ -13,6 +20,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace clerk {
@@ -23,7 +31,10 @@ struct email_address {
   std::optional<std::string> id{};
   std::string email_address{};
   bool reserved{};
-  std::optional<raw_json> verification{};
+  std::optional<std::variant<verification_otp, verification_admin, verification_from_oauth,
+                             verification_ticket, verification_saml, verification_email_link,
+                             verification_scim, raw_json>>
+      verification{};
   std::vector<identification_link> linked_to{};
   std::optional<bool> matches_sso_connection{};
   timestamp created_at{};

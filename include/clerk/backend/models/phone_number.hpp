@@ -5,6 +5,8 @@
 #define CLERK_BACKEND_MODELS_PHONE_NUMBER_HPP
 
 #include <clerk/backend/models/identification_link.hpp>
+#include <clerk/backend/models/verification_admin.hpp>
+#include <clerk/backend/models/verification_otp.hpp>
 #include <clerk/backend/print.hpp>
 #include <clerk/model.hpp>
 #include <clerk/raw_json.hpp>
@@ -13,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace clerk {
@@ -25,7 +28,7 @@ struct phone_number {
   std::optional<bool> reserved_for_second_factor{};
   std::optional<bool> default_second_factor{};
   bool reserved{};
-  std::optional<raw_json> verification{};
+  std::optional<std::variant<verification_otp, verification_admin, raw_json>> verification{};
   std::vector<identification_link> linked_to{};
   std::optional<std::vector<std::string>> backup_codes{};
   timestamp created_at{};
