@@ -805,7 +805,7 @@ int main(int argc, char** argv) {
       auto s = parse_integer(*a.expires_in);
       if (!s)
         return usage("--expires-in wants a whole number of seconds, got " + *a.expires_in);
-      op.expires_in = std::chrono::seconds(*s);
+      op.expires_in_seconds = std::chrono::seconds(*s);
     }
     token = client.send(op);
   } else {

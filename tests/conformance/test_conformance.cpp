@@ -94,8 +94,8 @@ TEST_CASE_TEMPLATE("create with and without each optional field passes Prism's v
   const std::vector<clerk::create_sign_in_token> ops = {
       {.user_id = "user_2xyz"},
       {.user_id = "user_2xyz", .org_id = "org_2abc"},
-      {.user_id = "user_2xyz", .expires_in = 3600s},
-      {.user_id = "user_2xyz", .org_id = "org_2abc", .expires_in = 1s},
+      {.user_id = "user_2xyz", .expires_in_seconds = 3600s},
+      {.user_id = "user_2xyz", .org_id = "org_2abc", .expires_in_seconds = 1s},
       {.user_id = "user \"quoted\" \\ é 日本", .org_id = "org/with/slashes"},
   };
   for (const auto& op : ops) {
@@ -155,8 +155,8 @@ TEST_CASE_TEMPLATE("actor token create and revoke pass Prism's validation", T, c
       {.user_id = "user_2xyz", .actor = {.sub = "user_support"}},
       {.user_id = "user_2xyz",
        .actor = {.sub = "user_support", .other_claims = clerk::raw_json(R"({"reason":"t 42"})")},
-       .expires_in = 600s,
-       .session_max_duration = 60s},
+       .expires_in_seconds = 600s,
+       .session_max_duration_in_seconds = 60s},
   };
   for (const auto& op : ops) {
     auto t = send_checked<T>(op);
@@ -206,7 +206,8 @@ TEST_CASE_TEMPLATE("requests the library refuses locally never reach Prism", T, 
   CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user\r\nX-Injected: 1"}));
   CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user\xff"}));
   CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user_1", .org_id = ""}));
-  CHECK_FALSE(client.send(clerk::create_sign_in_token{.user_id = "user_1", .expires_in = 0s}));
+  CHECK_FALSE(
+      client.send(clerk::create_sign_in_token{.user_id = "user_1", .expires_in_seconds = 0s}));
   CHECK_FALSE(client.send(clerk::revoke_sign_in_token{""}));
   CHECK_FALSE(client.send(clerk::revoke_sign_in_token{".."}));
 

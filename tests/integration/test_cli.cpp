@@ -402,7 +402,8 @@ std::string ticket_on(const clerk::fakes::fake_clerk& fake,
   auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
   auto t = clerk::client(*cfg, fake)
-               .send(clerk::create_sign_in_token{.user_id = "user_demo", .expires_in = expires_in});
+               .send(clerk::create_sign_in_token{.user_id = "user_demo",
+                                                 .expires_in_seconds = expires_in});
   REQUIRE(t.has_value());
   if (id)
     *id = t->id;

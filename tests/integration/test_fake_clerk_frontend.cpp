@@ -36,7 +36,8 @@ std::string ticket_for(const fake_clerk& fake, std::string user = "user_1",
       clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
   const clerk::client client(*cfg, fake);
-  auto t = client.send(clerk::create_sign_in_token{.user_id = user, .expires_in = expires_in});
+  auto t =
+      client.send(clerk::create_sign_in_token{.user_id = user, .expires_in_seconds = expires_in});
   REQUIRE(t.has_value());
   if (token_id)
     *token_id = t->id;

@@ -55,9 +55,9 @@ minted mint(const fake_clerk& fake, std::string user = "user_1",
   auto cfg =
       clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
-  auto t =
-      clerk::client(*cfg, fake)
-          .send(clerk::create_sign_in_token{.user_id = std::move(user), .expires_in = expires_in});
+  auto t = clerk::client(*cfg, fake)
+               .send(clerk::create_sign_in_token{.user_id = std::move(user),
+                                                 .expires_in_seconds = expires_in});
   REQUIRE(t.has_value());
   return {t->id, clerk::secret(std::string(t->token->reveal()))};
 }
