@@ -7,8 +7,10 @@
 //   node tests/codegen/generate.mjs [--document bapi.yml] [--out dir] [--check]
 //
 // The document is CLERK_API_DOCUMENT, else ../shared/clerk-api/bapi-2026-05-12.yml
-// beside the repository. It writes include/clerk/backend/ and
-// tests/codegen/declarations.cpp under the repository, or under --out DIR;
+// beside the repository. It writes include/clerk/backend/,
+// tests/codegen/declarations.cpp and tests/conformance/backend_calls.hpp (a
+// request of each operation, for the conformance test) under the repository,
+// or under --out DIR;
 // --check writes into a temporary folder and exits 1 when the committed files
 // differ (the codegen CTest test). Exit 77: something it needs is
 // missing (the document, js-yaml, clang-format 14), said on stderr.
@@ -1444,8 +1446,8 @@ generated.set("tests/conformance/backend_calls.hpp", callsUnit());
 const texts = format(generated);
 checkOverlayUsed();
 
-// What the generator owns under a root: every file under include/clerk/backend/
-// and the declarations unit.
+// What the generator owns under a root: every file under include/clerk/backend/,
+// the declarations unit and the conformance test's requests.
 function owned(root) {
   const files = listFiles(join(root, "include/clerk/backend")).map((f) => `include/clerk/backend/${f}`);
   for (const f of ["tests/codegen/declarations.cpp", "tests/conformance/backend_calls.hpp"])

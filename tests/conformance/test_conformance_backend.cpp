@@ -74,7 +74,12 @@ struct tally {
     std::set<std::string> calls;
   };
   std::map<std::string, refusal> refused;  // by reason
-  std::vector<std::string> failures;       // what the test fails on, one line each
+  // Prism's own answers that break the document, by the rule they break
+  // (its sl-violations header): facts about Prism and the document, not
+  // checked.
+  std::size_t breaking_answers = 0;
+  std::map<std::string, refusal> broken_rules;
+  std::vector<std::string> failures;  // what the test fails on, one line each
 };
 tally static_tally, dynamic_tally;
 
@@ -122,6 +127,17 @@ void clerk_test::backend_sender::record(std::string_view call, int seed, const p
   if (answer.violations.find("\"request\"") != std::string::npos)
     t.failures.push_back(where +
                          ": Prism found the request breaks the document: " + answer.violations);
+  static const std::regex rule(
+      R"x("location":\["response"[^\]]*\],"severity":"[^"]*","code":"([^"]*)")x");
+  std::set<std::string> rules;
+  for (std::sregex_iterator i(answer.violations.begin(), answer.violations.end(), rule), end;
+       i != end; ++i)
+    rules.insert((*i)[1].str());
+  t.breaking_answers += rules.empty() ? 0 : 1;
+  for (const auto& r : rules) {
+    ++t.broken_rules[r].count;
+    t.broken_rules[r].calls.emplace(call);
+  }
   if (refused == nullptr) {
     ++t.parsed;
     return;
@@ -175,6 +191,10 @@ TEST_CASE(
       } else
         FAIL_CHECK("refused for a reason not expected: " << reason);
     }
+    std::cout << "  Prism's own answers breaking the document: " << t->breaking_answers << '\n';
+    for (const auto& [rule, r] : t->broken_rules)
+      std::cout << "    rule " << rule << ": " << r.count << " answers, " << r.calls.size()
+                << " operations\n";
     for (const auto& f : t->failures)
       FAIL_CHECK(f);
   }
