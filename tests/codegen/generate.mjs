@@ -1311,10 +1311,11 @@ function callsUnit() {
   const alternative = (o) => new Set((o.bodySchema?.anyOf ?? o.bodySchema?.oneOf ?? [])[0]?.required ?? []);
   const call = (o) =>
     `  visit("${o.method.toUpperCase()} ${o.path}", clerk::backend::${o.name}{${filled(o.members, [], alternative(o)).join(", ")}});`;
-  const fn = (ops, n) => `// Part ${n} of 2: ${ops.length} operations.
+  const fn = (ops, n) => `// Part ${n} of 2: visits ${ops.length} operations, and returns that count.
 template <class Visit>
-void backend_calls_${n}(Visit&& visit) {
+std::size_t backend_calls_${n}(Visit&& visit) {
 ${ops.map(call).join("\n")}
+  return ${ops.length};
 }`;
   return `// For every generated Backend API operation, a request with the members
 // Clerk's document requires filled with values it accepts; optional members
@@ -1334,8 +1335,6 @@ ${ops.map(call).join("\n")}
 #include <vector>
 
 namespace clerk_test {
-
-inline constexpr std::size_t backend_call_count = ${operations.length};
 
 ${fn(parts[0], 1)}
 

@@ -10,6 +10,7 @@
 #include <clerk/client.hpp>
 #include <clerk/transport.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,7 @@ namespace clerk_test {
 struct prism_round {
   std::string prefer{};  // the Prefer header's value, or empty
   int status = 0;
-  std::string content_type{}, violations{}, body{};  // violations: Prism's sl-violations header
+  std::string violations{}, body{};  // violations: Prism's sl-violations header
 };
 
 struct prism_transport {
@@ -50,8 +51,10 @@ struct backend_sender {
   }
 };
 
-void send_backend_calls_1(const backend_sender& s);
-void send_backend_calls_2(const backend_sender& s);
+// Each sends its part of backend_calls.hpp, and returns how many operations
+// that part holds.
+std::size_t send_backend_calls_1(const backend_sender& s);
+std::size_t send_backend_calls_2(const backend_sender& s);
 
 }  // namespace clerk_test
 

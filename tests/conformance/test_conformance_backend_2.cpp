@@ -4,6 +4,6 @@
 #include "backend_calls.hpp"
 #include "backend_sender.hpp"
 
-void clerk_test::send_backend_calls_2(const backend_sender& s) {
-  backend_calls_2(s);
+std::size_t clerk_test::send_backend_calls_2(const backend_sender& s) {
+  return backend_calls_2(s);
 }
