@@ -43,7 +43,8 @@
 // generated types of one name are told apart by _2, _3... on the later one:
 // operations claim their names first, then schemas as the operations, sorted
 // by name, reach them. An enum value becomes an enumerator in lower snake
-// case ("-manual_invitation" -> minus_manual_invitation), with a trailing
+// case ("-manual_invitation" -> minus_manual_invitation, "*" -> all, "" ->
+// empty), with a trailing
 // underscore when it is a keyword or one of open_enum's own names.
 //
 // Types. string -> std::string (clerk::secret where overlay.yml says),
@@ -408,7 +409,8 @@ function newEnum(derived, values, parent) {
   const e = { kind: "enum", name: claimType(derived, `enum ${derived}`), values, parent };
   const taken = new Set(["kind", "names", "value", "raw", "open_enum", "unknown", e.name]);
   e.enumerators = values.map((v) => {
-    let id = v.replace(/^-/, "minus_").replace(/^\+/, "plus_");
+    // "*" (every permission) is "all"; "" is "empty".
+    let id = v === "*" ? "all" : v.replace(/^-/, "minus_").replace(/^\+/, "plus_");
     id = snake(id) || "empty";
     if (/^[0-9]/.test(id)) id = `v${id}`;
     if (keywords.has(id) || taken.has(id)) id += "_";

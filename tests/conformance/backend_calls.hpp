@@ -45,13 +45,12 @@ std::size_t backend_calls_1(Visit&& visit) {
   visit("POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
         clerk::backend::revoke_admin_portal_link_token{
             .admin_portal_link_token_id = "aplt_00000000000000000000000000000000"});
-  visit("POST /agents/tasks",
-        clerk::backend::create_agent_task{
-            .on_behalf_of = clerk::backend::create_agent_task_on_behalf_of{},
-            .permissions = clerk::backend::create_agent_task_permissions::empty,
-            .agent_name = "agent_name_1",
-            .task_description = "task_description_1",
-            .redirect_url = "https://example.com/"});
+  visit("POST /agents/tasks", clerk::backend::create_agent_task{
+                                  .on_behalf_of = clerk::backend::create_agent_task_on_behalf_of{},
+                                  .permissions = clerk::backend::create_agent_task_permissions::all,
+                                  .agent_name = "agent_name_1",
+                                  .task_description = "task_description_1",
+                                  .redirect_url = "https://example.com/"});
   visit("POST /agents/tasks/{agent_task_id}/revoke",
         clerk::backend::revoke_agent_task{.agent_task_id = "agent_task_id_1"});
   visit("POST /allowlist_identifiers",
