@@ -7,8 +7,10 @@
 //   node tests/codegen/generate.mjs [--document bapi.yml] [--out dir] [--check]
 //
 // The document is CLERK_API_DOCUMENT, else ../shared/clerk-api/bapi-2026-05-12.yml
-// beside the repository. It writes include/clerk/backend/ and
-// tests/codegen/declarations.cpp under the repository, or under --out DIR;
+// beside the repository. It writes include/clerk/backend/,
+// tests/codegen/declarations.cpp and tests/conformance/backend_calls.hpp (a
+// request of each operation, for the conformance test) under the repository,
+// or under --out DIR;
 // --check writes into a temporary folder and exits 1 when the committed files
 // differ (the codegen CTest test). Exit 77: something it needs is
 // missing (the document, js-yaml, clang-format 14), said on stderr.
@@ -41,7 +43,8 @@
 // generated types of one name are told apart by _2, _3... on the later one:
 // operations claim their names first, then schemas as the operations, sorted
 // by name, reach them. An enum value becomes an enumerator in lower snake
-// case ("-manual_invitation" -> minus_manual_invitation), with a trailing
+// case ("-manual_invitation" -> minus_manual_invitation, "*" -> all, "" ->
+// empty), with a trailing
 // underscore when it is a keyword or one of open_enum's own names.
 //
 // Types. string -> std::string (clerk::secret where overlay.yml says),
@@ -406,7 +409,8 @@ function newEnum(derived, values, parent) {
   const e = { kind: "enum", name: claimType(derived, `enum ${derived}`), values, parent };
   const taken = new Set(["kind", "names", "value", "raw", "open_enum", "unknown", e.name]);
   e.enumerators = values.map((v) => {
-    let id = v.replace(/^-/, "minus_").replace(/^\+/, "plus_");
+    // "*" (every permission) is "all"; "" is "empty".
+    let id = v === "*" ? "all" : v.replace(/^-/, "minus_").replace(/^\+/, "plus_");
     id = snake(id) || "empty";
     if (/^[0-9]/.test(id)) id = `v${id}`;
     if (keywords.has(id) || taken.has(id)) id += "_";
@@ -451,6 +455,7 @@ function member(owner, wire, schema, r, required, location) {
     deprecated: s.deprecated === true || deref(schema)?.deprecated === true,
     min: undefined, max: undefined, freeText: lookup("free_text", key) === true,
     nonEmpty: false, asUrl: false, minLength: s.minLength,
+    schema, // for the conformance test's requests (callsUnit)
   };
   if (secretSays !== undefined) {
     if (type.k !== "string") fail(`overlay.yml: ${key} is a secret but not a string`);
@@ -560,6 +565,7 @@ function buildOperation(path, item, method, op) {
     }
     if (schemaType(s) !== "object") return { out: `a JSON body of type ${schemaType(s)}` };
     o.body = json ? "json" : "form";
+    o.bodySchema = s;
     const required = new Set(s.required ?? []);
     for (const [wire, ps] of Object.entries(s.properties ?? {})) {
       const r = typeOf(ps, `${name}_${memberName(wire)}`, o, `${name}.${wire}`);
@@ -1101,6 +1107,247 @@ ${names(ops)}>());
 `;
 }
 
+// ---- requests for the conformance test ----
+//
+// tests/conformance/backend_calls.hpp: for every generated operation, one
+// request with each member the document requires filled with a value the
+// document accepts (an enum's first value, a number at its minimum or 1, an
+// array of minItems elements, a string of its format or pattern, a required
+// model with its own required members), in two parts split by tag so that the
+// test compiles as two units. Optional members stay unset.
+
+// The schema a scalar or array value is read from: a oneOf/anyOf's first
+// alternative that is not null, through $refs and allOf.
+function valueSchema(schema) {
+  let s = flat(schema ?? {});
+  for (let hops = 0; hops < 8; ++hops) {
+    const alts = s.oneOf ?? s.anyOf;
+    if (!Array.isArray(alts)) break;
+    const a = alts.find((x) => flat(x).type !== "null");
+    if (!a) break;
+    s = flat(a);
+  }
+  return s;
+}
+
+// A string that the regular expression `pattern` matches: the first
+// alternative of each group, one of each optional or repeated atom, the
+// lowest count of each {n,m}. Fails on a pattern it does not read, or when
+// its string does not match.
+function fromPattern(pattern) {
+  let i = 0;
+  const src = pattern;
+  const escape = (c) => ({ w: "a", S: "a", d: "0", s: " " })[c] ?? c;
+  const fromClass = (body) => {
+    if (body.startsWith("^")) {
+      const re = new RegExp(`[${body}]`);
+      const c = ["a", "A", "0"].find((x) => re.test(x));
+      if (!c) fail(`pattern ${pattern}: cannot choose a character for [${body}]`);
+      return c;
+    }
+    return body[0] === "\\" ? escape(body[1]) : body[0];
+  };
+  const alternatives = () => {
+    const first = sequence();
+    while (src[i] === "|") {
+      ++i;
+      sequence();
+    }
+    return first;
+  };
+  const sequence = () => {
+    let out = "";
+    while (i < src.length && src[i] !== "|" && src[i] !== ")") {
+      const c = src[i];
+      let atom;
+      if (c === "^" || c === "$") {
+        ++i;
+        continue;
+      }
+      if (c === "(") {
+        i += src.startsWith("?:", i + 1) ? 3 : 1;
+        atom = alternatives();
+        if (src[i] !== ")") fail(`pattern ${pattern}: unbalanced group`);
+        ++i;
+      } else if (c === "[") {
+        const end = src.indexOf("]", i + 2);
+        atom = fromClass(src.slice(i + 1, end));
+        i = end + 1;
+      } else if (c === "\\") {
+        atom = escape(src[i + 1]);
+        i += 2;
+      } else {
+        atom = c === "." ? "a" : c;
+        ++i;
+      }
+      let n = 1;
+      if (src[i] === "{") {
+        const end = src.indexOf("}", i);
+        n = Number(src.slice(i + 1, end).split(",")[0]);
+        i = end + 1;
+      } else if ("?*+".includes(src[i])) ++i;
+      out += atom.repeat(n);
+    }
+    return out;
+  };
+  const text = alternatives();
+  if (i !== src.length || !new RegExp(pattern).test(text)) fail(`pattern ${pattern}: made "${text}", which it does not match`);
+  return text;
+}
+
+const formats = {
+  email: "user@example.com",
+  uri: "https://example.com/",
+  url: "https://example.com/",
+  "date-time": "2026-05-12T00:00:00Z",
+  date: "2026-05-12",
+  uuid: "00000000-0000-4000-8000-000000000000",
+};
+function sampleString(schema, name) {
+  const s = valueSchema(schema);
+  if (Array.isArray(s.enum) && typeof s.enum[0] === "string") return s.enum[0];
+  let text = formats[s.format] ?? (s.pattern ? fromPattern(s.pattern) : `${name || "value"}_1`);
+  if (typeof s.maxLength === "number" && text.length > s.maxLength) text = text.slice(0, s.maxLength);
+  if (typeof s.minLength === "number" && text.length < s.minLength) text = text.padEnd(s.minLength, "x");
+  return text;
+}
+// A number within the schema's bounds: its minimum, else 1 (or its maximum
+// when that is below 1).
+function sampleNumber(s, min, max) {
+  const lo = min ?? (typeof s.minimum === "number" ? (s.exclusiveMinimum === true ? s.minimum + 1 : s.minimum) : undefined);
+  const hi = max ?? (typeof s.maximum === "number" ? s.maximum : undefined);
+  if (lo !== undefined) return Math.ceil(lo);
+  return hi !== undefined && hi < 1 ? Math.floor(hi) : 1;
+}
+// Any JSON value the schema accepts, for a raw_json member.
+function sampleJson(schema, name, depth = 0) {
+  const s = valueSchema(schema);
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  const t = schemaType(s);
+  if (t === "string") return sampleString(s, name);
+  if (t === "integer" || t === "number") return sampleNumber(s);
+  if (t === "boolean") return false;
+  if (t === "array") {
+    const n = s.minItems ?? 0;
+    return Array.from({ length: n }, () => sampleJson(s.items ?? {}, name, depth + 1));
+  }
+  if (t === "object" && depth < 8) {
+    const out = {};
+    for (const k of s.required ?? []) out[k] = sampleJson(s.properties?.[k] ?? {}, k, depth + 1);
+    return out;
+  }
+  return {};
+}
+
+function qualifiedType(t) {
+  switch (t.k) {
+    case "model": case "enum": return `clerk::backend::${t.ref.name}`;
+    case "array": return `std::vector<${qualifiedType(t.of)}>`;
+    case "map": return `std::map<std::string, ${qualifiedType(t.of)}>`;
+    case "variant": return `std::variant<${t.alts.map(qualifiedType).join(", ")}, clerk::raw_json>`;
+  }
+  return cppType(t, new Set(["secret", "timestamp", "raw_json"]));
+}
+
+// The C++ expression of a value of type `t` the schema accepts, or null when
+// the type's default ({}: an empty array or map) is one.
+function cppValue(t, schema, m, stack) {
+  const s = valueSchema(schema);
+  const n = () => sampleNumber(s, m?.min, m?.max);
+  switch (t.k) {
+    case "string": return JSON.stringify(sampleString(schema, m?.wire));
+    case "secret": return `clerk::secret(${JSON.stringify(sampleString(schema, m?.wire))})`;
+    case "int": return `std::int64_t{${n()}}`;
+    case "double": return `${n()}.0`;
+    case "bool": return s.enum?.[0] === true ? "true" : "false";
+    case "timestamp": return `clerk::timestamp{std::chrono::milliseconds{${n()}}}`;
+    case "seconds": return `std::chrono::seconds{${n()}}`;
+    case "unix_seconds": return `std::chrono::sys_seconds{std::chrono::seconds{${n()}}}`;
+    case "json": return `clerk::raw_json(${JSON.stringify(JSON.stringify(sampleJson(schema, m?.wire)))})`;
+    case "enum": return `clerk::backend::${t.ref.name}::${t.ref.enumerators[0]}`;
+    case "map": return null;
+    case "array": {
+      const count = m?.min ?? s.minItems ?? 0;
+      if (count === 0) return null;
+      const v = cppValue(t.of, s.items ?? {}, null, stack) ?? `${qualifiedType(t.of)}{}`;
+      return `${qualifiedType(t)}{${Array(count).fill(v).join(", ")}}`;
+    }
+    case "variant": return `${qualifiedType(t)}{${cppValue(t.alts[0], {}, null, stack)}}`;
+    case "model": {
+      if (stack.includes(t.ref)) fail(`${t.ref.name}: a model that requires itself`);
+      const inits = filled(t.ref.members, [...stack, t.ref]);
+      return `clerk::backend::${t.ref.name}{${inits.join(", ")}}`;
+    }
+  }
+  fail(`no value for a member of type ${t.k}`);
+}
+// The designated initializers of the members a request must send: the
+// required ones, and those `also` names.
+function filled(members, stack, also = new Set()) {
+  const out = [];
+  for (const m of members) {
+    if (m.optional && !m.presentOrNull && !also.has(m.wire)) continue;
+    const v = cppValue(m.type, m.schema, m, stack);
+    if (v !== null) out.push(`.${m.cpp} = ${v}`);
+  }
+  return out;
+}
+
+function callsUnit() {
+  const byTag = new Map();
+  for (const o of [...operations].sort(byName)) {
+    if (!byTag.has(o.tag)) byTag.set(o.tag, []);
+    byTag.get(o.tag).push(o);
+  }
+  const tags = [...byTag.keys()].sort();
+  const parts = [[], []];
+  let first = 0;
+  for (const tag of tags) {
+    const ops = byTag.get(tag);
+    const part = first + ops.length <= operations.length / 2 ? 0 : 1;
+    if (part === 0) first += ops.length;
+    parts[part].push(...ops);
+  }
+  // A body whose anyOf or oneOf requires one of several members: the first
+  // alternative's.
+  const alternative = (o) => new Set((o.bodySchema?.anyOf ?? o.bodySchema?.oneOf ?? [])[0]?.required ?? []);
+  const call = (o) =>
+    `  visit("${o.method.toUpperCase()} ${o.path}", clerk::backend::${o.name}{${filled(o.members, [], alternative(o)).join(", ")}});`;
+  const fn = (ops, n) => `// Part ${n} of 2: visits ${ops.length} operations, and returns that count.
+template <class Visit>
+std::size_t backend_calls_${n}(Visit&& visit) {
+${ops.map(call).join("\n")}
+  return ${ops.length};
+}`;
+  return `// For every generated Backend API operation, a request with the members
+// Clerk's document requires filled with values it accepts; optional members
+// unset. Generated by tests/codegen/generate.mjs: edit it, never this file.
+// Used by tests/conformance/test_conformance_backend*.cpp.
+#ifndef CLERK_TESTS_CONFORMANCE_BACKEND_CALLS_HPP
+#define CLERK_TESTS_CONFORMANCE_BACKEND_CALLS_HPP
+
+#include <clerk/backend/all.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace clerk_test {
+
+${fn(parts[0], 1)}
+
+${fn(parts[1], 2)}
+
+}  // namespace clerk_test
+
+#endif
+`;
+}
+
 // Every overlay entry must have been used.
 function checkOverlayUsed() {
   const unused = [];
@@ -1196,14 +1443,16 @@ function summary() {
 }
 const generated = new Map([...generate()].map(([f, t]) => [`include/clerk/backend/${f}`, t]));
 generated.set("tests/codegen/declarations.cpp", declarationsUnit());
+generated.set("tests/conformance/backend_calls.hpp", callsUnit());
 const texts = format(generated);
 checkOverlayUsed();
 
-// What the generator owns under a root: every file under include/clerk/backend/
-// and the declarations unit.
+// What the generator owns under a root: every file under include/clerk/backend/,
+// the declarations unit and the conformance test's requests.
 function owned(root) {
   const files = listFiles(join(root, "include/clerk/backend")).map((f) => `include/clerk/backend/${f}`);
-  if (existsSync(join(root, "tests/codegen/declarations.cpp"))) files.push("tests/codegen/declarations.cpp");
+  for (const f of ["tests/codegen/declarations.cpp", "tests/conformance/backend_calls.hpp"])
+    if (existsSync(join(root, f))) files.push(f);
   return files;
 }
 

@@ -53,8 +53,8 @@ struct create_agent_task_on_behalf_of {
 
 class create_agent_task_permissions : public open_enum<create_agent_task_permissions> {
  public:
-  enum class kind { unknown, empty };
-  static constexpr kind unknown = kind::unknown, empty = kind::empty;
+  enum class kind { unknown, all };
+  static constexpr kind unknown = kind::unknown, all = kind::all;
   static constexpr std::string_view names[] = {"*"};
   using open_enum::open_enum;
 };
