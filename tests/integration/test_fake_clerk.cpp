@@ -594,3 +594,20 @@ TEST_CASE("actor tokens: an unknown user_id is a 422 naming user_id; a known one
   REQUIRE(later.has_value());
   CHECK(later->user_id == "user_nobody");
 }
+
+TEST_CASE("the generated get_user and get_user_list read the fake's users") {
+  const fake_clerk fake = populated();
+  const clerk::client client(config_for(fake), fake);
+  auto user = client.send(clerk::backend::get_user{.user_id = "user_2"});
+  REQUIRE_MESSAGE(user.has_value(), (user ? "" : user.error().message()));
+  CHECK(user->id == "user_2");
+  CHECK(user->public_metadata.text() == "{}");
+  CHECK_FALSE(user->banned);
+  auto missing = client.send(clerk::backend::get_user{.user_id = "user_9"});
+  REQUIRE(missing.has_error());
+  CHECK(missing.error().http_status() == 404);
+  auto listed = client.send(clerk::backend::get_user_list{.user_id = {"user_1", "user_9"}});
+  REQUIRE_MESSAGE(listed.has_value(), (listed ? "" : listed.error().message()));
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().id == "user_1");
+}

@@ -7,6 +7,7 @@
 #include <clerk/webhooks.hpp>
 
 #include <clerk/backend/sign_in_tokens.hpp>
+#include <clerk/backend/users.hpp>
 #include <clerk/client.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/frontend/sign_in.hpp>
@@ -342,6 +343,13 @@ TEST_CASE("the fake Clerk sends user.created and session.created of its own, onc
   auto user = created->data_as<my_user>();
   REQUIRE_MESSAGE(user.has_value(), (user ? "" : user.error().message()));
   CHECK(user->id == "user_1");
+  // The fake's user is whole, as Clerk's document describes one: the
+  // generated Backend API model reads it.
+  auto full = created->data_as<clerk::backend::user>();
+  REQUIRE_MESSAGE(full.has_value(), (full ? "" : full.error().message()));
+  CHECK(full->id == "user_1");
+  CHECK(full->email_addresses.empty());
+  CHECK_FALSE(full->first_name.has_value());
 
   // A ticket's sign-in through the Frontend API makes a session: session.created.
   auto cfg =

@@ -836,14 +836,33 @@ class fake_clerk {
     return actor ? revoke_actor(*id, trace) : revoke_token(*id, trace);
   }
 
-  // The few fields a fake knows about a user.
+  // A user as Clerk's document describes one: every member it requires, with
+  // what a user who has only an id has (no email, no name, no factor), so
+  // that the generated clerk::backend::user reads it.
   boost::json::object user_json(const std::string& id) const {
+    const auto now = s_->now.time_since_epoch().count();
     boost::json::object u;
     u["object"] = "user";
     u["id"] = id;
-    u["first_name"] = nullptr;
-    u["created_at"] = s_->now.time_since_epoch().count();
-    u["updated_at"] = s_->now.time_since_epoch().count();
+    for (const char* absent :
+         {"external_id", "primary_email_address_id", "primary_phone_number_id",
+          "primary_web3_wallet_id", "username", "first_name", "last_name", "mfa_enabled_at",
+          "mfa_disabled_at", "last_sign_in_at", "lockout_expires_in_seconds",
+          "verification_attempts_remaining", "last_active_at", "legal_accepted_at"})
+      u[absent] = nullptr;
+    u["image_url"] = "https://img.clerk.com/fake";
+    for (const char* no : {"has_image", "password_enabled", "two_factor_enabled", "totp_enabled",
+                           "backup_code_enabled", "banned", "locked"})
+      u[no] = false;
+    for (const char* yes : {"delete_self_enabled", "create_organization_enabled"})
+      u[yes] = true;
+    for (const char* metadata : {"public_metadata", "private_metadata", "unsafe_metadata"})
+      u[metadata] = boost::json::object();
+    for (const char* list : {"email_addresses", "phone_numbers", "web3_wallets", "passkeys",
+                             "external_accounts", "saml_accounts", "enterprise_accounts"})
+      u[list] = boost::json::array();
+    u["created_at"] = now;
+    u["updated_at"] = now;
     return u;
   }
 
