@@ -9,13 +9,18 @@
 //
 // verify checks a session JWT (verify_main, below): exit 1 a refused token,
 // 2 usage or an unreadable key, 3 the JWKS could not be fetched.
+//
+// verify-webhook checks a webhook delivery (verify_webhook_main): exit 1 a
+// refused delivery, 2 usage or an unusable signing secret.
 #include <clerk/backend.hpp>
 #include <clerk/crypto/openssl.hpp>
 #include <clerk/frontend/sign_in.hpp>
 #include <clerk/session_tokens.hpp>
 #include <clerk/transport/curl.hpp>
+#include <clerk/webhooks.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -59,16 +64,21 @@ Clerk's code.
 
 verify checks a session JWT and prints its claims as one JSON object:
 user_id, session_id, issuer, expires_at (Unix seconds), and org_id, org_role
-and actor when the token has them. Keys: --jwt-key FILE or $CLERK_JWT_KEY
-(the PEM public key of Clerk's dashboard; no network), else --jwks FILE,
-else the instance's JWKS from the Backend API with $CLERK_SECRET_KEY. Exit 1
-names the reason (token-expired, token-invalid-signature, ...) on stderr; 2
-is a usage error or an unreadable key; 3, the JWKS could not be fetched.
+and actor when the token has them. Give the token as "-" and write it to
+standard input: an argument shows in process lists. Keys: --jwt-key FILE or
+$CLERK_JWT_KEY (the PEM public key of Clerk's dashboard; no network), else
+--jwks FILE, else the instance's JWKS from the Backend API with
+$CLERK_SECRET_KEY. Without --issuer, iss is not checked, and without
+--authorized-party, azp is not: only the signature, exp, nbf, iat and sts
+are (a native client's session carries no azp). Exit 1 names the reason
+(token-expired, token-invalid-signature, ...) on stderr; 2 is a usage error
+or an unreadable key; 3, the JWKS could not be fetched.
   --jwt-key FILE              verify: the PEM public key
   --jwks FILE                 verify: a JWKS document
   --authorized-party URL      verify: an origin azp must be (repeatable)
   --issuer URL                verify: the Frontend API URL iss must be
-  --clock-skew SECONDS        verify: tolerance on exp, nbf, iat (default 5)
+  --clock-skew SECONDS        verify: tolerance on exp, nbf, iat (default 5,
+                              at most 86400)
 
 options:
   --api-url URL        the Backend API's origin, as Clerk's SDKs take it
@@ -101,6 +111,20 @@ exit status: 0 success; 1 Clerk answered with an error or an unusable
 response (too large included); 2 usage error or invalid input (nothing was
 sent); 3 the request could not be sent or answered (connection refused, DNS,
 TLS, timeout).
+
+usage: clerk-sign-in-token verify-webhook --header 'svix-id: ...'
+           --header 'svix-timestamp: ...' --header 'svix-signature: ...'
+           [--tolerance SECONDS] < BODY
+verify-webhook checks a webhook delivery from Clerk (Standard Webhooks, as
+Svix signs it; webhook-id, webhook-timestamp and webhook-signature also do)
+and prints the event as one JSON object: id (the message id), type and data.
+The body is read from standard input, byte for byte; the signing secret
+(whsec_...) only from $CLERK_WEBHOOK_SIGNING_SECRET. No network. Exit 1
+names the reason on stderr (no-matching-signature, timestamp-too-old, ...);
+2 is a usage error or an unusable secret.
+  --header 'NAME: VALUE'      verify-webhook: a header of the delivery (repeatable)
+  --tolerance SECONDS         verify-webhook: how far the timestamp may be from
+                              now, either way (default 300)
 )";
 
 struct arguments {
@@ -109,6 +133,27 @@ struct arguments {
   std::optional<std::string> user_id, org_id, token_id, expires_in, api_url, timeout, retries;
   bool verbose = false, help = false, version = false;
 };
+
+// An option as given: --name=VALUE, or --name alone (its value then the next
+// argument).
+struct option_arg {
+  std::string_view name, value;
+  bool has_value = false;
+};
+option_arg split_option(std::string_view arg) {
+  const auto eq = arg.find('=');
+  if (eq == std::string_view::npos)
+    return {arg, {}, false};
+  return {arg.substr(0, eq), arg.substr(eq + 1), true};
+}
+// The argument after argv[i] as an option's value (i moves past it); false
+// when there is none.
+bool next_value(int argc, char** argv, int& i, std::string_view& value) {
+  if (i + 1 >= argc)
+    return false;
+  value = argv[++i];
+  return true;
+}
 
 int usage(std::string_view problem) {
   // Arguments are echoed redacted: a key pasted as an argument must not
@@ -148,14 +193,7 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
     }
     if (!arg.starts_with("--"))
       return usage("unknown option " + std::string(arg));
-    // --name VALUE or --name=VALUE
-    std::string_view name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
+    auto [name, value, has_value] = split_option(arg);
     std::optional<std::string>* slot = nullptr;
     if (name == "--user-id")
       slot = &a.user_id;
@@ -175,11 +213,8 @@ std::variant<arguments, int> parse_arguments(int argc, char** argv) {
       return usage("the secret key is read only from the CLERK_SECRET_KEY environment variable");
     else
       return usage("unknown option " + std::string(name));
-    if (!has_value) {
-      if (i + 1 >= argc)
-        return usage("option " + std::string(name) + " needs a value");
-      value = argv[++i];
-    }
+    if (!has_value && !next_value(argc, argv, i, value))
+      return usage("option " + std::string(name) + " needs a value");
     if (*slot)
       return usage("option " + std::string(name) + " given twice");
     slot->emplace(value);
@@ -299,9 +334,19 @@ int exit_code_for(const clerk::error& e) {
     case clerk::error_kind::api:
     case clerk::error_kind::unexpected_response:
     case clerk::error_kind::invalid_token:
+    case clerk::error_kind::invalid_webhook:
       break;
   }
   return clerk_failed;
+}
+
+// Reports `e` on stderr (a usage error with the hint) and returns its exit code.
+int failed(const clerk::error& e) {
+  const int code = exit_code_for(e);
+  if (code == usage_error)
+    return usage(e.message());
+  std::cerr << program << ": " << e.message() << '\n';
+  return code;
 }
 
 // Logs each attempt: what goes out (redacted) and what came back.
@@ -392,13 +437,8 @@ int consume(const arguments& a) {
                            std::get<clerk::retry_policy>(policy), verbose_waiter{{}, a.verbose});
   clerk::frontend::client_token client_token;  // a new client each run: nothing is kept
   auto s = clerk::frontend::consume_ticket(fapi, client_token, clerk::secret(std::move(ticket)));
-  if (!s) {
-    int code = exit_code_for(s.error());
-    if (code == usage_error)
-      return usage(s.error().message());
-    std::cerr << program << ": " << s.error().message() << '\n';
-    return code;
-  }
+  if (!s)
+    return failed(s.error());
   boost::json::object out;
   out["session_id"] = s->session_id;
   out["user_id"] = s->user_id;
@@ -463,13 +503,7 @@ std::variant<verify_arguments, int> parse_verify_arguments(int argc, char** argv
       a.verbose = true;
       continue;
     }
-    std::string_view name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
+    auto [name, value, has_value] = split_option(arg);
     std::optional<std::string>* slot = nullptr;
     if (name == "--jwt-key")
       slot = &a.jwt_key;
@@ -485,11 +519,8 @@ std::variant<verify_arguments, int> parse_verify_arguments(int argc, char** argv
       slot = &a.timeout;
     else if (name != "--authorized-party")
       return usage("unknown option " + std::string(name) + " for verify");
-    if (!has_value) {
-      if (i + 1 >= argc)
-        return usage("option " + std::string(name) + " needs a value");
-      value = argv[++i];
-    }
+    if (!has_value && !next_value(argc, argv, i, value))
+      return usage("option " + std::string(name) + " needs a value");
     if (slot == nullptr) {
       if (value.empty())
         return usage("--authorized-party wants an origin, got nothing");
@@ -620,8 +651,91 @@ int verify_main(int argc, char** argv) {
   return ok;
 }
 
-// True when the command (the first argument not an option) is verify.
-bool is_verify(int argc, char** argv) {
+// ---- verify-webhook: a webhook delivery checked (issue 27) ----------------
+
+struct webhook_arguments {
+  clerk::header_list headers;
+  std::optional<std::string> tolerance;
+};
+
+// Every argument but the word "verify-webhook": --header and --tolerance.
+std::variant<webhook_arguments, int> parse_webhook_arguments(int argc, char** argv) {
+  webhook_arguments a;
+  bool seen_command = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (!seen_command && arg == "verify-webhook") {
+      seen_command = true;
+      continue;
+    }
+    if (!arg.starts_with("--"))
+      return usage(
+          "verify-webhook takes no argument (the body is read from standard input), "
+          "got " +
+          std::string(arg));
+    auto [name, value, has_value] = split_option(arg);
+    if (name != "--header" && name != "--tolerance")
+      return usage("unknown option " + std::string(name) + " for verify-webhook");
+    if (!has_value && !next_value(argc, argv, i, value))
+      return usage("option " + std::string(name) + " needs a value");
+    if (name == "--tolerance") {
+      if (a.tolerance)
+        return usage("option --tolerance given twice");
+      a.tolerance.emplace(value);
+      continue;
+    }
+    // "Name: value". The value is not echoed: it may be a signature.
+    const auto colon = value.find(':');
+    const std::string_view header_name =
+        colon == std::string_view::npos ? std::string_view() : value.substr(0, colon);
+    if (header_name.empty() || header_name.find_first_of(" \t\r\n") != std::string_view::npos)
+      return usage("--header wants 'NAME: VALUE'");
+    std::string_view header_value = value.substr(colon + 1);
+    while (!header_value.empty() && (header_value.front() == ' ' || header_value.front() == '\t'))
+      header_value.remove_prefix(1);
+    a.headers.add(std::string(header_name), std::string(header_value));
+  }
+  return a;
+}
+
+int verify_webhook_main(int argc, char** argv) {
+  auto parsed = parse_webhook_arguments(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed))
+    return *code;
+  const webhook_arguments& a = std::get<webhook_arguments>(parsed);
+  clerk::webhook_options options;
+  if (a.tolerance) {
+    auto seconds = parse_integer(*a.tolerance);
+    if (!seconds || *seconds < 0)
+      return usage("--tolerance wants a whole number of seconds, got " + *a.tolerance);
+    options.tolerance = std::chrono::seconds(*seconds);
+  }
+  const char* text = std::getenv("CLERK_WEBHOOK_SIGNING_SECRET");
+  if (text == nullptr || *text == '\0')
+    return usage(
+        "verify-webhook needs CLERK_WEBHOOK_SIGNING_SECRET: the endpoint's signing "
+        "secret (whsec_...)");
+  auto secret = clerk::webhook_secret::make(text);
+  if (!secret)
+    return usage("CLERK_WEBHOOK_SIGNING_SECRET: " + secret.error().message());
+  // The signature covers the body's bytes as sent: nothing is trimmed.
+  const std::string body(std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>{});
+  auto event = clerk::verify_webhook(a.headers, body, *secret, std::chrono::system_clock::now(),
+                                     clerk::openssl_hmac{}, options);
+  if (!event)
+    return failed(event.error());  // invalid_webhook: 1
+  boost::json::object out;
+  out["id"] = event->id;
+  out["type"] = event->type;
+  boost::system::error_code ec;  // the verifier read it as JSON: no error expected
+  out["data"] = boost::json::parse(event->data.text(), ec);
+  std::cout << boost::json::serialize(out) << '\n';
+  return ok;
+}
+
+// True when the command (the first argument not an option) is `command`.
+bool command_is(int argc, char** argv, std::string_view command) {
   for (int i = 1; i < argc; ++i)
     if (std::string_view a = argv[i]; a == "--")
       break;
@@ -630,9 +744,9 @@ bool is_verify(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--")
-      return i + 1 < argc && std::string_view(argv[i + 1]) == "verify";
+      return i + 1 < argc && std::string_view(argv[i + 1]) == command;
     if (!arg.starts_with("-"))
-      return arg == "verify";
+      return arg == command;
     if (arg.starts_with("--") && arg.find('=') == std::string_view::npos && arg != "--verbose" &&
         arg != "--help" && arg != "--version")
       ++i;  // its value
@@ -643,8 +757,10 @@ bool is_verify(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (is_verify(argc, argv))
+  if (command_is(argc, argv, "verify"))
     return verify_main(argc, argv);
+  if (command_is(argc, argv, "verify-webhook"))
+    return verify_webhook_main(argc, argv);
   auto parsed = parse_arguments(argc, argv);
   if (auto* code = std::get_if<int>(&parsed))
     return *code;
@@ -689,19 +805,14 @@ int main(int argc, char** argv) {
       auto s = parse_integer(*a.expires_in);
       if (!s)
         return usage("--expires-in wants a whole number of seconds, got " + *a.expires_in);
-      op.expires_in = std::chrono::seconds(*s);
+      op.expires_in_seconds = std::chrono::seconds(*s);
     }
     token = client.send(op);
   } else {
     token = client.send(clerk::revoke_sign_in_token{*a.token_id});
   }
-  if (!token) {
-    int code = exit_code_for(token.error());
-    if (code == usage_error)
-      return usage(token.error().message());
-    std::cerr << program << ": " << token.error().message() << '\n';
-    return code;
-  }
+  if (!token)
+    return failed(token.error());
   std::cout << clerk::to_json_revealing_secrets(*token) << '\n';
   return ok;
 }

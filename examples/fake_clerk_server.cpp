@@ -2,7 +2,7 @@
 // demos and for trying the command-line tool without a Clerk instance.
 //
 //   fake_clerk_server [--port N] [--user ID]... [--org ID[:USER,...]]... [--seed N]
-//                     [--rotate-key-after N]
+//                     [--rotate-key-after N] [--webhook-url URL]
 //
 // Port 0 (the default) picks a free port. The first line on stdout is
 // "listening on http://127.0.0.1:PORT/v1": the Backend API's base URL. The
@@ -14,21 +14,37 @@
 // one each run), their iss is http://127.0.0.1:PORT, and its keys are served
 // at /v1/jwks (secret key) and /.well-known/jwks.json. --rotate-key-after N
 // makes a new key (and kid) after every N session JWTs.
+//
+// --webhook-url http://HOST[:PORT][/PATH] makes it send Clerk's webhooks
+// there, signed as Svix signs them with CLERK_WEBHOOK_SIGNING_SECRET (whsec_...,
+// required then): user.created for each --user it adds at start and
+// session.created for each session a ticket signs in.
+// They are POSTed one at a time, in order, from a thread of their own, each
+// once (no retry); each is logged on stderr as "webhook TYPE MSG_ID -> STATUS".
 #include "fake_clerk_http.hpp"
 
+#include <clerk/crypto/openssl.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/fakes/openssl_signer.hpp>
+#include <clerk/webhooks.hpp>
+
+#include <boost/json/parse.hpp>
 
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <deque>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -36,7 +52,7 @@ namespace {
 int usage(std::string_view problem) {
   std::cerr << "fake_clerk_server: " << problem << '\n'
             << "usage: fake_clerk_server [--port N] [--user ID]... [--org ID[:USER,...]]... "
-               "[--seed N] [--rotate-key-after N]\n";
+               "[--seed N] [--rotate-key-after N] [--webhook-url URL]\n";
   return 2;
 }
 
@@ -56,6 +72,89 @@ bool parse_number(std::string_view s, unsigned long long max, unsigned long long
   return true;
 }
 
+// POSTs the fake's webhook deliveries to one URL, one at a time and in order,
+// from a thread of its own: the fake hands them over under its lock.
+class webhook_sender {
+ public:
+  using delivery = clerk::fakes::fake_clerk::webhook_delivery;
+
+  webhook_sender(const std::string& origin, std::string path)
+      : client_(origin), path_(std::move(path)), thread_([this] { run(); }) {}
+  webhook_sender(const webhook_sender&) = delete;
+  webhook_sender& operator=(const webhook_sender&) = delete;
+  // Sends what is queued, then stops.
+  ~webhook_sender() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+  }
+
+  void push(delivery d) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      queue_.push_back(std::move(d));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  void run() {
+    client_.set_connection_timeout(5);
+    client_.set_read_timeout(10);
+    for (;;) {
+      delivery d;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty())
+          return;
+        d = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      httplib::Headers headers;
+      for (const auto& h : d.headers)
+        if (!clerk::detail::iequals(h.name, "content-type"))
+          headers.emplace(h.name, h.value);
+      auto answer = client_.Post(path_.c_str(), headers, d.body, "application/json");
+      boost::system::error_code ec;
+      const auto event = boost::json::parse(d.body, ec);
+      const auto* type = event.is_object() ? event.as_object().if_contains("type") : nullptr;
+      std::cerr << "webhook " << (type && type->is_string() ? type->as_string().c_str() : "?")
+                << ' ' << d.headers.find("svix-id").value_or("?") << " -> ";
+      if (answer)
+        std::cerr << answer->status << std::endl;
+      else
+        std::cerr << "failed: " << httplib::to_string(answer.error()) << std::endl;
+    }
+  }
+
+  httplib::Client client_;
+  std::string path_;
+  std::mutex m_;
+  std::condition_variable ready_;
+  std::deque<delivery> queue_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the rest is made
+};
+
+// http://HOST[:PORT][/PATH] as the origin cpp-httplib's client takes and the
+// path; nullopt for anything else.
+std::optional<std::pair<std::string, std::string>> split_http_url(std::string_view url) {
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme))
+    return std::nullopt;
+  const auto slash = url.find('/', scheme.size());
+  std::string origin(url.substr(0, slash));
+  std::string path(slash == std::string_view::npos ? "/" : url.substr(slash));
+  if (origin.size() == scheme.size() || origin.find_first_of("@?# ") != std::string::npos ||
+      path.find_first_of("# \r\n") != std::string::npos)
+    return std::nullopt;
+  return std::pair{std::move(origin), std::move(path)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +167,7 @@ int main(int argc, char** argv) {
   unsigned long long port = 0;
   std::vector<std::string> users;
   std::vector<std::pair<std::string, std::vector<std::string>>> orgs;
+  std::optional<std::pair<std::string, std::string>> webhook_url;  // origin, path
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (i + 1 >= argc)
@@ -86,6 +186,10 @@ int main(int argc, char** argv) {
       if (!parse_number(value, ~0ull, n) || n == 0)
         return usage("--rotate-key-after wants a number of session JWTs, at least 1");
       options.rotate_key_after = static_cast<std::size_t>(n);
+    } else if (arg == "--webhook-url") {
+      webhook_url = split_http_url(value);
+      if (!webhook_url)
+        return usage("--webhook-url wants http://HOST[:PORT][/PATH]");
     } else if (arg == "--user") {
       users.emplace_back(value);
     } else if (arg == "--org") {
@@ -102,6 +206,16 @@ int main(int argc, char** argv) {
     } else {
       return usage("unknown option " + std::string(arg));
     }
+  }
+  std::optional<clerk::webhook_secret> webhook_secret;
+  if (webhook_url) {
+    const char* text = std::getenv("CLERK_WEBHOOK_SIGNING_SECRET");
+    if (text == nullptr || *text == '\0')
+      return usage("--webhook-url needs CLERK_WEBHOOK_SIGNING_SECRET, the secret to sign with");
+    auto secret = clerk::webhook_secret::make(text);
+    if (!secret)
+      return usage("CLERK_WEBHOOK_SIGNING_SECRET: " + secret.error().message());
+    webhook_secret.emplace(std::move(*secret));
   }
 
   // Signals are taken by one thread with sigwait, so stop() is not called
@@ -126,6 +240,12 @@ int main(int argc, char** argv) {
   options.frontend_issuer = "http://127.0.0.1:" + std::to_string(bound);
   options.signer = std::make_shared<clerk::fakes::openssl_signer>();
   clerk::fakes::fake_clerk fake(std::move(options));
+  std::unique_ptr<webhook_sender> sender;
+  if (webhook_url) {
+    sender = std::make_unique<webhook_sender>(webhook_url->first, webhook_url->second);
+    fake.send_webhooks(*webhook_secret, clerk::openssl_hmac{},
+                       [s = sender.get()](webhook_sender::delivery d) { s->push(std::move(d)); });
+  }
   for (auto& u : users)
     fake.add_user(std::move(u));
   for (auto& [org, members] : orgs)
@@ -142,5 +262,7 @@ int main(int argc, char** argv) {
   if (!ok)  // listen failed on its own: wake the stopper thread so it can end
     pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  fake.stop_webhooks();  // the sender then sends what is queued and stops
+  sender.reset();
   return ok ? 0 : 1;
 }

@@ -31,9 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages, pinned by their lock files: Prism for the conformance test,
-# Clerk's @clerk/backend for the crosscheck test.
+# Clerk's @clerk/backend for the crosscheck test, js-yaml for the generator of
+# include/clerk/backend/ (tests/codegen).
 here=$(cd "$(dirname "$0")" && pwd)
-for area in conformance crosscheck; do
+for area in conformance crosscheck codegen; do
   if [ -f "$here/$area/package-lock.json" ] && [ ! -d "$here/$area/node_modules" ]; then
     echo "setup: npm ci in tests/$area" >&2
     (cd "$here/$area" && npm ci --no-audit --no-fund >&2)

@@ -93,9 +93,10 @@ struct unexpected_response {
 
 inline constexpr std::size_t body_excerpt_limit = 256;
 
-// Why a session token (or the keys to check it) was refused. to_string()
-// spells each as @clerk/backend's TokenVerificationErrorReason does, so that
-// logs read the same in every language; the last ones are this library's own.
+// Why a token (or the keys to check it) was refused. to_string() spells each
+// as @clerk/backend's TokenVerificationErrorReason, MachineTokenVerification-
+// ErrorCode or AuthErrorReason does, so that logs read the same in every
+// language; session_pending is this library's own.
 enum class token_reason {
   token_invalid,                     // not a well-formed JWT, or a header we refuse (typ, crit)
   token_invalid_algorithm,           // alg is not RS256
@@ -106,10 +107,13 @@ enum class token_reason {
   token_iat_in_the_future,           // iat > now + clock_skew
   token_invalid_authorized_parties,  // azp missing or not listed
   token_invalid_issuer,              // iss is not the instance's
-  token_type_mismatch,               // a machine token or a non-session category
+  token_type_mismatch,               // a token of a kind the call does not accept
   session_pending,                   // sts "pending" and pending sessions not accepted
   jwk_kid_mismatch,                  // no key has the token's kid
   jwk_remote_invalid,                // a JWKS that holds no usable key, or a weak one
+  secret_key_invalid,                // the Backend API refused the secret key (401) verifying it
+  session_token_missing,             // no Authorization token and no __session cookie
+  no_token_in_header,                // only machine tokens accepted, and no Authorization token
 };
 
 constexpr std::string_view to_string(token_reason r) noexcept {
@@ -140,11 +144,17 @@ constexpr std::string_view to_string(token_reason r) noexcept {
       return "jwk-kid-mismatch";
     case token_reason::jwk_remote_invalid:
       return "jwk-remote-invalid";
+    case token_reason::secret_key_invalid:
+      return "secret-key-invalid";
+    case token_reason::session_token_missing:
+      return "session-token-missing";
+    case token_reason::no_token_in_header:
+      return "No token in header";  // @clerk/backend's words, as its reason
   }
   return "token-invalid";
 }
 
-// A session token that failed verification. Never holds the token or its
+// A token that failed verification. Never holds the token or its
 // signature: `claim` names the claim or header parameter at fault ("exp",
 // "header.alg", "keys[1].n"), `detail` says what is wrong with it.
 struct invalid_token {
@@ -154,7 +164,60 @@ struct invalid_token {
   friend bool operator==(const invalid_token&, const invalid_token&) = default;
 };
 
-enum class error_kind { invalid_request, transport, api, unexpected_response, invalid_token };
+// Why a webhook delivery (or the secret to check it) was refused. to_string()
+// spells each in the words of the Standard Webhooks libraries' errors.
+enum class webhook_reason {
+  missing_headers,        // no complete svix-* or webhook-* id, timestamp and signature
+  timestamp_malformed,    // the timestamp is not a plain decimal count of seconds
+  timestamp_too_old,      // more than the tolerance before now
+  timestamp_too_new,      // more than the tolerance after now
+  no_matching_signature,  // no v1 signature is the MAC of this message under the secret
+  secret_invalid,         // the signing secret is not whsec_ and base64 of a long enough key
+  body_too_large,         // more than the limit's bytes: refused before the MAC
+  payload_invalid,        // signed, but not a Clerk event (or its data not the model asked for)
+  hmac_failed,            // the crypto adapter could not compute the MAC
+};
+
+constexpr std::string_view to_string(webhook_reason r) noexcept {
+  switch (r) {
+    case webhook_reason::missing_headers:
+      return "missing-headers";
+    case webhook_reason::timestamp_malformed:
+      return "timestamp-malformed";
+    case webhook_reason::timestamp_too_old:
+      return "timestamp-too-old";
+    case webhook_reason::timestamp_too_new:
+      return "timestamp-too-new";
+    case webhook_reason::no_matching_signature:
+      return "no-matching-signature";
+    case webhook_reason::secret_invalid:
+      return "secret-invalid";
+    case webhook_reason::body_too_large:
+      return "body-too-large";
+    case webhook_reason::payload_invalid:
+      return "payload-invalid";
+    case webhook_reason::hmac_failed:
+      return "hmac-failed";
+  }
+  return "no-matching-signature";
+}
+
+// A webhook delivery that failed verification. Never holds the secret or a
+// signature: `detail` names the headers at fault and says what is wrong.
+struct invalid_webhook {
+  webhook_reason reason = webhook_reason::no_matching_signature;
+  std::string detail{};
+  friend bool operator==(const invalid_webhook&, const invalid_webhook&) = default;
+};
+
+enum class error_kind {
+  invalid_request,
+  transport,
+  api,
+  unexpected_response,
+  invalid_token,
+  invalid_webhook
+};
 
 class error {
  public:
@@ -165,6 +228,7 @@ class error {
   error(api_error e);
   error(unexpected_response e);
   error(invalid_token e);
+  error(invalid_webhook e);
   error(const error&);
   error(error&&) noexcept;
   error& operator=(const error&);
@@ -183,6 +247,9 @@ class error {
     return std::get_if<unexpected_response>(&v_);
   }
   const invalid_token* as_invalid_token() const noexcept { return std::get_if<invalid_token>(&v_); }
+  const invalid_webhook* as_invalid_webhook() const noexcept {
+    return std::get_if<invalid_webhook>(&v_);
+  }
 
   // The HTTP status of the response, or 0 when there was none.
   int http_status() const noexcept {
@@ -241,7 +308,9 @@ class error {
  private:
   bool equals(const error& other) const;
 
-  std::variant<invalid_request, transport_error, api_error, unexpected_response, invalid_token> v_;
+  std::variant<invalid_request, transport_error, api_error, unexpected_response, invalid_token,
+               invalid_webhook>
+      v_;
   unsigned attempts_ = 0;
   retry_stop stop_ = retry_stop::none;
   std::string session_id_;

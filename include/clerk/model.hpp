@@ -25,18 +25,33 @@
 //   };
 //
 // A member's C++ type is its JSON kind: std::string, clerk::secret (a string
-// never printed), an open enum (<clerk/open_enum.hpp>), clerk::timestamp
-// (Unix milliseconds), std::int64_t, double (any JSON number), bool,
+// never printed), an open enum (<clerk/open_enum.hpp>), clerk::timestamp (Unix
+// milliseconds), std::int64_t, double (any JSON number), bool,
 // std::chrono::seconds, std::chrono::sys_seconds (Unix seconds, as JWT claims
 // are), clerk::raw_json (any JSON value, kept as text), another declared model,
 // a std::vector of any of these (arrays of arrays too), a map from std::string
 // to any of these (std::map, std::unordered_map: an object whose member names
-// are data), or a type of yours
-// that specialises clerk::decl::json_kind (below). std::optional<T> makes a
-// field optional and nullable. A member type with no JSON kind is a compile
-// error naming the kinds. The parser ignores unknown members, refuses
-// duplicates, checks types and names the field at fault
+// are data), a std::variant<a, b, ..., clerk::raw_json> of declared models
+// (below), or a type of yours that specialises clerk::decl::json_kind (below).
+// std::optional<T> makes a field optional and nullable. A member type with no
+// JSON kind is a compile error naming the kinds. The parser ignores unknown
+// members, refuses duplicates, checks types and names the field at fault
 // ("client.sessions[0].id", "scores.math").
+//
+// A oneOf is a std::variant a user switches on (std::visit, std::get_if):
+//
+//   std::optional<std::variant<verification_otp, verification_admin, clerk::raw_json>>
+//       verification;  // field("verification", &email_address::verification)
+//
+// Every alternative but the last is a declared model, and all of them
+// declare constant(name, value) under one name, each with its own value
+// (Clerk's "object": constant("object", "verification_otp")); the last is
+// clerk::raw_json. An answer's object becomes the alternative its value names,
+// checked as that model (problems named "verification.status"), or is kept
+// whole as the raw_json when it names none or has none: a kind newer than the
+// declaration is kept, never refused. A value that is not an object is refused
+// (null is an unset optional). Written and printed as the alternative held; a
+// request's raw_json alternative must be a JSON object.
 //
 // Options follow the member pointer; each says what it does when the model is
 // sent (a request) and when it is read (an answer), and one that does not fit
@@ -47,7 +62,13 @@
 //   free_text         a string: a JSON body may carry newlines and tabs (other
 //                     control characters, and any in a path, query, form or
 //                     header, are still refused); an answer's may always
-//   at_least(n)       an integer, number or duration: refused below n both ways
+//   at_least(n)       an integer, number or duration: refused below n both ways;
+//                     an array: a request's with fewer than n elements refused
+//   at_most(n)        an integer, number or duration: refused above n both ways;
+//                     an array: a request's with more than n elements refused
+//                     (an answer's arrays are bounded by max_array_elements)
+//                     (the document's minimum and maximum: "limit" is
+//                     at_least(1), at_most(500))
 //   present_or_null   a std::optional: an answer must have the member (null
 //                     allowed); a request sends an unset one as null
 //   absent_in_response  a member that is not std::optional: an answer may
@@ -113,6 +134,9 @@ struct space_separated_t {};
 struct at_least_t {
   std::int64_t min;
 };
+struct at_most_t {
+  std::int64_t max;
+};
 struct named_t {
   std::string_view label;
 };
@@ -125,6 +149,9 @@ inline constexpr printed_as_url_t printed_as_url{};
 inline constexpr comma_separated_t comma_separated{};
 inline constexpr space_separated_t space_separated{};
 constexpr at_least_t at_least(std::int64_t n) {
+  return {n};
+}
+constexpr at_most_t at_most(std::int64_t n) {
   return {n};
 }
 constexpr named_t named(std::string_view label) {
@@ -150,9 +177,13 @@ constexpr void option_fits() {
                   "clerk::decl: non_empty, may_be_empty and free_text apply to strings, secrets "
                   "and open enums; remove it from this field");
   else if constexpr (std::is_same_v<O, at_least_t>)
-    static_assert(k == kind::integer || k == kind::number || k == kind::seconds,
+    static_assert(k == kind::integer || k == kind::number || k == kind::seconds || k == kind::array,
                   "clerk::decl::at_least applies to std::int64_t, double and "
-                  "std::chrono::seconds; remove it from this field");
+                  "std::chrono::seconds, and to an array's length; remove it from this field");
+  else if constexpr (std::is_same_v<O, at_most_t>)
+    static_assert(k == kind::integer || k == kind::number || k == kind::seconds || k == kind::array,
+                  "clerk::decl::at_most applies to std::int64_t, double and "
+                  "std::chrono::seconds, and to an array's length; remove it from this field");
   else if constexpr (std::is_same_v<O, present_or_null_t>)
     static_assert(optional,
                   "clerk::decl::present_or_null applies to a std::optional member; a member "
@@ -175,6 +206,8 @@ constexpr detail::field_option merge(detail::field_option o, detail::field_optio
   o.set |= b.set;
   if (b.set & detail::opt_at_least)
     o.min = b.min;
+  if (b.set & detail::opt_at_most)
+    o.max = b.max;
   if (b.set & detail::opt_named)
     o.label = b.label;
   return o;
@@ -199,9 +232,11 @@ constexpr detail::field_option bits(const O& o) {
   else if constexpr (std::is_same_v<O, space_separated_t>)
     return {opt_space_separated};
   else if constexpr (std::is_same_v<O, at_least_t>)
-    return {opt_at_least, o.min, {}};
+    return {opt_at_least, o.min, {}, 0};
+  else if constexpr (std::is_same_v<O, at_most_t>)
+    return {opt_at_most, 0, {}, o.max};
   else
-    return {opt_named, 0, o.label};
+    return {opt_named, 0, o.label, 0};
 }
 }  // namespace check
 

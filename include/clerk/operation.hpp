@@ -15,7 +15,9 @@
 //   };
 //
 // endpoint(method, path, parts...) takes, in any order, at most one body,
-// json_body(fields...) or form_body(fields...) (never on GET or DELETE), one
+// json_body(fields...), json_array_body(field) (the body is that one array
+// member's value, a bare JSON array) or form_body(fields...) (never on GET or
+// DELETE), one
 // query(fields...), `idempotent` (the request may be sent again: retried
 // after a 429 or 5xx, replayed by a transport), and already_done("code"): the
 // Clerk error code that, met on a retry, means an earlier attempt did it.
@@ -23,7 +25,8 @@
 // std::optional members are left out when unset (sent as null with
 // present_or_null); strings must be non-empty (unless may_be_empty), valid
 // UTF-8 and free of control characters (a JSON body's may hold newlines and
-// tabs with free_text); at_least(n) bounds numbers and durations; named("x")
+// tabs with free_text); at_least(n) and at_most(n) bound numbers and durations,
+// and an array's length; named("x")
 // names the field in errors; a declared model member is written as a JSON
 // object and its fields are checked as "member.field". A query or form field
 // is a scalar or an array of scalars, sent as a repeated name
@@ -73,6 +76,13 @@ template <class... F>
 constexpr detail::body_decl<F...> json_body(F... fields) {
   return {detail::body_encoding::json, {fields...}};
 }
+// A body that is a bare JSON array: the value of one array member, its name
+// used only in errors ("invitations[0].email_address"). For Clerk's bulk
+// endpoints, whose body is a list of what the single endpoint takes.
+template <class F>
+constexpr detail::body_decl<F> json_array_body(F field) {
+  return {detail::body_encoding::json_array, {field}};
+}
 template <class... F>
 constexpr detail::body_decl<F...> form_body(F... fields) {
   return {detail::body_encoding::form, {fields...}};
@@ -102,7 +112,8 @@ constexpr auto endpoint(http_method method, Path path, Parts... parts) {
   static_assert(
       ((is_body<Parts>::value || is_query<Parts>::value || is_headers<Parts>::value ||
         std::is_same_v<Parts, idempotent_t> || std::is_same_v<Parts, already_done_t>)&&...),
-      "clerk::decl::endpoint: after the path, only json_body(), form_body(), query(), "
+      "clerk::decl::endpoint: after the path, only json_body(), json_array_body(), "
+      "form_body(), query(), "
       "headers(), idempotent and already_done()");
   static_assert((0 + ... + int(is_headers<Parts>::value)) <= 1,
                 "clerk::decl::endpoint: at most one headers()");

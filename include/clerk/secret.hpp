@@ -31,6 +31,14 @@ inline void wipe(char* p, std::size_t n) noexcept {
     v[i] = 0;
 #endif
 }
+// Whether x == y, visiting every byte of the shorter whatever the content:
+// only the lengths can show in the time taken.
+inline bool equal_in_constant_time(std::string_view x, std::string_view y) noexcept {
+  unsigned char diff = x.size() != y.size();
+  for (std::size_t i = 0, n = std::min(x.size(), y.size()); i < n; ++i)
+    diff |= static_cast<unsigned char>(x[i] ^ y[i]);
+  return diff == 0;
+}
 }  // namespace detail
 
 // Holds a credential. Streaming it prints "[redacted]"; the value itself is
@@ -75,13 +83,7 @@ class secret {
   bool empty() const noexcept { return n_ == 0; }
 
   friend bool operator==(const secret& a, const secret& b) noexcept {
-    // Every byte of the shorter is visited whatever the content: only the
-    // lengths can show in the time taken.
-    auto x = a.reveal(), y = b.reveal();
-    unsigned char diff = x.size() != y.size();
-    for (std::size_t i = 0, n = std::min(x.size(), y.size()); i < n; ++i)
-      diff |= static_cast<unsigned char>(x[i] ^ y[i]);
-    return diff == 0;
+    return detail::equal_in_constant_time(a.reveal(), b.reveal());
   }
   friend std::ostream& operator<<(std::ostream& os, const secret&) { return os << http::redacted; }
 

@@ -20,6 +20,7 @@
 #include <clerk/http.hpp>
 #include <clerk/model.hpp>
 #include <clerk/operation.hpp>
+#include <clerk/publishable_key.hpp>
 #include <clerk/raw_json.hpp>
 #include <clerk/result.hpp>
 #include <clerk/version.hpp>
@@ -27,8 +28,10 @@
 #include <algorithm>
 #include <chrono>
 #include <concepts>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,8 +47,9 @@ inline namespace CLERK_BACKEND_ABI {
 
 // ---- keys: the one place crypto lives -------------------------------------
 
-// What a key adapter says of one signature.
-enum class key_check { valid, bad_signature, unknown_kid, unsupported_alg };
+// What a key adapter says of one signature. refused_key: the adapter's keys
+// list this kid, but its key was skipped as out of range (rs256_keys).
+enum class key_check { valid, bad_signature, unknown_kid, unsupported_alg, refused_key };
 
 // A key adapter: checks `signature` (base64url-decoded) over `signing_input`
 // ("header.payload" as sent) with its key `kid` for algorithm `alg`. The
@@ -127,13 +131,26 @@ struct rsa_public_key {
 // The smallest RSA modulus accepted (RFC 7518 §3.3).
 inline constexpr std::size_t min_rsa_bits = 2048;
 
+// A key of a usable kind (kty "RSA", alg "RS256" or absent, use "sig" or
+// absent) whose values are out of the supported range, skipped as RFC 7517
+// §5 says: the set's other keys stay usable.
+struct skipped_key {
+  std::string kid;    // empty when the key has none
+  std::string where;  // the member at fault: "keys[1].n"
+  std::string why;    // "an RSA modulus of 1024 bits, under 2048"
+  friend bool operator==(const skipped_key&, const skipped_key&) = default;
+};
+
 // The keys of `set` a session token can be signed with: kty "RSA", alg
-// "RS256" or absent, use "sig" or absent, with a kid. Others are skipped.
-// An error of kind invalid_token (jwk_remote_invalid) naming the key when a
-// usable key's n or e is not base64url, its modulus is under min_rsa_bits,
-// its exponent is not odd and above 1, or two keys share a kid; or when no
-// key is usable.
-CLERK_BACKEND_DECL result<std::vector<rsa_public_key>> rs256_keys(const jwks& set);
+// "RS256" or absent, use "sig" or absent. Other kinds are ignored. A key of
+// that kind is skipped, and listed in `*skipped` when given, when it has no
+// kid, its n or e is not base64url, its modulus is under min_rsa_bits, its
+// exponent is not odd and above 1 (at most 64 bits), or its kid is shared by
+// another such key (every key of that kid is skipped). An error of kind
+// invalid_token (jwk_remote_invalid) only when no key is left, naming the
+// first skipped key's problem when there was one.
+CLERK_BACKEND_DECL result<std::vector<rsa_public_key>> rs256_keys(
+    const jwks& set, std::vector<skipped_key>* skipped = nullptr);
 
 // ---- claims ---------------------------------------------------------------
 
@@ -147,16 +164,21 @@ class session_token_status : public open_enum<session_token_status> {
   using open_enum::open_enum;
 };
 
-// The active organization ("o").
+// The active organization: a v2 token's "o", or a v1 token's org_id,
+// org_role, org_slug and org_permissions, read as @clerk/shared reads them
+// (__experimental_JWTPayloadToAuthObjectProperties).
 struct organization_claims {
-  std::string id;                                       // "id": "org_..."
-  std::string role;                                     // "rol": "admin" (no "org:" prefix)
-  std::optional<std::string> slug;                      // "slg"
-  std::optional<std::string> permission_names;          // "per": "manage,read"
-  std::optional<std::string> feature_permission_masks;  // "fpm": "3,2", decimal, any size
+  std::string id;                                       // "id": "org_..."; v1: org_id
+  std::string role;                                     // "rol": "admin"; v1: org_role less "org:"
+  std::optional<std::string> slug;                      // "slg"; v1: org_slug
+  std::optional<std::string> permission_names;          // "per": "manage,read" (v2 only)
+  std::optional<std::string> feature_permission_masks;  // "fpm": "3,2", decimal, any size (v2)
   raw_json other_claims{};                              // any other member of "o"
-  // Not on the wire: decoded from per, fpm and the token's "fea" as Clerk
-  // documents ("org:<feature>:<permission>"), in fea's then per's order.
+  // Not on the wire: "org:<feature>:<permission>", in fea's then per's order.
+  // v2: the i-th mask of fpm goes with the i-th organization feature of the
+  // token's fea (scope "o", "ou" or "uo"), and its bit k grants the k-th name
+  // of per; elements are trimmed, bits beyond per's names are ignored and a
+  // mask that is not decimal grants nothing. v1: org_permissions as it is.
   std::vector<std::string> permissions{};
 
   friend bool operator==(const organization_claims&, const organization_claims&) = default;
@@ -200,10 +222,16 @@ struct session_claims {
   // "fva": minutes since the first and second factor were verified, -1 for
   // never (none when absent).
   std::vector<std::int64_t> factor_verification_age;
-  std::optional<std::string> features;              // "fea": "o:dashboard,u:teams"
-  std::optional<organization_claims> organization;  // "o"
-  std::optional<session_actor> actor;               // "act"
-  raw_json other_claims{};  // every other claim (jti, pla, custom claims), as JSON text
+  std::optional<std::string> features;  // "fea": "o:dashboard,u:teams"
+  std::optional<std::string> plans;     // "pla": "u:free,o:pro", the billing plans
+  std::optional<session_actor> actor;   // "act"
+  // Every other claim as JSON text (jti, custom claims), the
+  // organization's as they came included: v2's "o", v1's "org_*".
+  raw_json other_claims{};
+  // Not a member of its own on the wire: read from "o" when version is 2,
+  // else from org_id (present: an organization), org_role, org_slug and
+  // org_permissions. A v1 token's "o" is a custom claim, left in other_claims.
+  std::optional<organization_claims> organization{};
 
   friend bool operator==(const session_claims&, const session_claims&) = default;
   static constexpr auto describe() {
@@ -218,7 +246,7 @@ struct session_claims {
                  field("nbf", &c::not_before), field("v", &c::version, absent_in_response),
                  field("sts", &c::session_status, absent_in_response),
                  field("fva", &c::factor_verification_age, absent_in_response),
-                 field("fea", &c::features), field("o", &c::organization), field("act", &c::actor),
+                 field("fea", &c::features), field("pla", &c::plans), field("act", &c::actor),
                  other_members(&c::other_claims));
   }
   // One line for a log, token-shaped strings redacted.
@@ -229,16 +257,21 @@ struct session_claims {
 
 // ---- verification ---------------------------------------------------------
 
+// The largest clock_skew accepted: beyond it time checks mean little, and
+// the arithmetic on the token's times stays far from overflow.
+inline constexpr std::chrono::milliseconds max_clock_skew = std::chrono::hours(24);
+
 struct verify_options {
   // Empty: azp is not checked. Else azp is required and must be one of these
-  // origins exactly ("https://app.example.com").
+  // origins exactly ("https://app.example.com"). A native client's session
+  // (consume_ticket) carries no azp: set this only for browser sessions.
   std::vector<std::string> authorized_parties{};
   // The instance's Frontend API URL ("https://clerk.example.com", as
   // parse_publishable_key gives it); when set, iss must be exactly this, so
   // another instance's tokens are refused. Empty: iss is not checked.
   std::string issuer{};
-  // How far exp, nbf and iat may be off: @clerk/backend's default. Negative is
-  // an invalid_request.
+  // How far exp, nbf and iat may be off: @clerk/backend's default. Outside 0
+  // to max_clock_skew it is an invalid_request.
   std::chrono::milliseconds clock_skew{std::chrono::seconds(5)};
   // A session waiting for an organization choice (sts "pending") is refused
   // unless this is set, as Clerk's SDKs treat it as signed out.
@@ -255,11 +288,34 @@ struct keys_ref {
   key_check (*verify)(const void* self, std::string_view kid, std::string_view alg,
                       std::string_view signing_input, std::span<const unsigned char> signature);
 };
-CLERK_BACKEND_DECL result<session_claims> verify_session_token(
-    std::string_view token, const keys_ref& keys, std::chrono::system_clock::time_point now,
+// A session token read up to its signature: everything checked before a key
+// is needed (size, parts, header, kid, the claims' JSON), so that a verifier
+// fetches keys for well-formed tokens only.
+struct read_token {
+  std::string_view signing_input;  // "header.payload" as sent
+  std::string kid;
+  std::string signature;  // decoded
+  session_claims claims;
+  std::string claim_problem;  // a claim of the wrong type, told after the signature
+};
+// Compares `s` seconds with `ms` milliseconds, whatever their values: <0, 0, >0.
+CLERK_BACKEND_DECL int compare_seconds_ms(std::int64_t s, std::int64_t ms) noexcept;
+// The options' first problem as an invalid_request, or nullopt.
+CLERK_BACKEND_DECL std::optional<error> check_options(const verify_options& options);
+// Steps 1 to 7 of verify_session_token (`options` checked first).
+CLERK_BACKEND_DECL result<read_token> read_session_token(std::string_view token,
+                                                         const verify_options& options);
+// The signature with `keys`, then the claims.
+CLERK_BACKEND_DECL result<session_claims> check_session_token(
+    read_token&& token, const keys_ref& keys, std::chrono::system_clock::time_point now,
     const verify_options& options);
-// The header's kid of a well-formed token, or empty.
-CLERK_BACKEND_DECL std::string token_kid(std::string_view token);
+template <session_keys Keys>
+keys_ref ref_to(const Keys& keys) {
+  return {&keys, [](const void* self, std::string_view kid, std::string_view alg,
+                    std::string_view input, std::span<const unsigned char> sig) {
+            return static_cast<const Keys*>(self)->verify(kid, alg, input, sig);
+          }};
+}
 }  // namespace detail
 
 // The claims of `token` when it is a genuine, current session token of the
@@ -268,51 +324,96 @@ CLERK_BACKEND_DECL std::string token_kid(std::string_view token);
 // rules, in order: size; three base64url parts, unpadded; header and payload
 // JSON objects that repeat no member at any depth; alg exactly RS256; typ
 // absent or "JWT"; no crit; no machine-token category or "mch_" subject; a
-// kid the keys know; the signature; then sub, azp, iss, exp (expired when
-// exp <= now - skew), nbf, iat, sts. Claim types are read only after the
+// kid the keys know (a key they skipped: jwk-remote-invalid); the signature;
+// then sub, sid, azp, iss, exp (expired when exp <= now - skew), nbf, iat,
+// sts, the organization's claims. Claim types are read only after the
 // signature. Pure: `now` is the caller's.
 template <session_keys Keys>
 result<session_claims> verify_session_token(std::string_view token, const Keys& keys,
                                             std::chrono::system_clock::time_point now,
                                             const verify_options& options = {}) {
-  detail::keys_ref ref{&keys, [](const void* self, std::string_view kid, std::string_view alg,
-                                 std::string_view input, std::span<const unsigned char> sig) {
-                         return static_cast<const Keys*>(self)->verify(kid, alg, input, sig);
-                       }};
-  return detail::verify_session_token(token, ref, now, options);
+  auto read = detail::read_session_token(token, options);
+  if (!read)
+    return std::move(read).error();
+  return detail::check_session_token(std::move(*read), detail::ref_to(keys), now, options);
 }
 
 // The session token of a request as @clerk/backend finds it: the
-// Authorization header's ("Bearer <token>", or a single word), which wins;
-// else the __session cookie's. Empty when there is none. Points into
-// `headers`.
-CLERK_BACKEND_DECL std::string_view session_token_from(const header_list& headers);
+// Authorization header's, which wins ("Bearer <token>", or a value of one
+// word; the first word after "Bearer " only), else the __session cookie's,
+// read as the `cookie` package does: the first __session even when empty,
+// spaces and tabs around names and values trimmed, percent-decoded when the
+// escapes are valid UTF-8 (else kept as sent). Empty when there is none.
+CLERK_BACKEND_DECL std::string session_token_from(const header_list& headers);
+
+// What @clerk/backend knows of an instance when it reads session cookies on
+// a host that may serve several Clerk instances (localhost in development):
+// each instance's browser then also holds __session_<suffix>.
+struct cookie_instance {
+  publishable_key key;  // parse_publishable_key(pk): the Frontend API host, the instance type
+  std::string suffix;   // clerk::cookie_suffix(pk) of <clerk/crypto/openssl.hpp> (SHA-1)
+};
+
+// As above, but the cookie is __session_<suffix> instead of __session when
+// @clerk/backend's usesSuffixedCookies says so: when __session holds another
+// instance's token (its iss is not the key's Frontend API), or the suffixed
+// cookies are there and newer by their __client_uat and iat (`now` decides
+// whether a development instance's suffixed token has expired). The tokens
+// are decoded for that choice only, never trusted: verify the one returned.
+CLERK_BACKEND_DECL std::string session_token_from(const header_list& headers,
+                                                  const cookie_instance& instance,
+                                                  std::chrono::system_clock::time_point now);
 
 // ---- the key cache (sans-I/O) ---------------------------------------------
 
 // When to fetch an instance's JWKS: one cache per instance (never shared
-// across secret keys or instances). Keys are kept for `ttl`; a token whose
-// kid the keys do not know triggers at most one refetch per
-// `refetch_interval`. Not synchronized: session_verifier locks around it.
+// across secret keys or instances). Fetched keys are fresh for `ttl`; at most
+// one fetch is attempted a `refetch_interval` (for stale keys and for a kid
+// the keys do not know alike, successful or not); after the TTL, while no
+// fetch succeeds, the last good keys keep verifying for `stale_if_error`.
+// Not synchronized: session_verifier locks around it.
 class jwks_cache {
  public:
   struct options {
-    std::chrono::seconds ttl{std::chrono::hours(1)};
-    std::chrono::seconds refetch_interval{std::chrono::minutes(5)};
+    std::chrono::seconds ttl{std::chrono::hours(1)};                 // 1 s to max_duration
+    std::chrono::seconds refetch_interval{std::chrono::minutes(5)};  // 1 s to ttl
+    std::chrono::seconds stale_if_error{std::chrono::hours(24)};     // 0 to max_duration
   };
   using time_point = std::chrono::system_clock::time_point;
+  static constexpr std::chrono::seconds max_duration = std::chrono::days(30);
 
   jwks_cache() = default;
-  explicit jwks_cache(options o) : options_(o) {}
+  // Options out of range are clamped into it here; check() names them.
+  explicit jwks_cache(options o) : options_(clamped(o)) {}
 
-  // No keys yet, or the keys are older than the TTL: fetch before verifying.
-  bool stale(time_point now) const noexcept {
-    return !has_keys_ || now >= fetched_at_ + options_.ttl || gone_back(now);
+  // The first of `o` out of its range, as an invalid_request naming it
+  // ("ttl", "refetch_interval", "stale_if_error"); nullopt when none is.
+  static std::optional<error> check(const options& o) {
+    auto bad = [](std::string_view field, std::string_view why) {
+      return error(invalid_request{std::string(field), std::string(why)});
+    };
+    if (o.ttl.count() <= 0 || o.ttl > max_duration)
+      return bad("ttl", "must be positive and at most 30 days");
+    if (o.refetch_interval.count() <= 0 || o.refetch_interval > o.ttl)
+      return bad("refetch_interval", "must be positive and at most ttl");
+    if (o.stale_if_error.count() < 0 || o.stale_if_error > max_duration)
+      return bad("stale_if_error", "must not be negative, and at most 30 days");
+    return std::nullopt;
   }
-  // The keys do not know `kid`: may we fetch again? At most once an interval
-  // since the last fetch (successful or not).
+
+  // No keys, or keys as old as the TTL: a fetch is due.
+  bool stale(time_point now) const noexcept {
+    return !has_keys_ || gone_back(now) || reached(now, fetched_at_, options_.ttl);
+  }
+  // Keys that may verify: fresh, or stale by less than stale_if_error.
+  bool usable(time_point now) const noexcept {
+    return has_keys_ && !gone_back(now) &&
+           !reached(now, fetched_at_, options_.ttl + options_.stale_if_error);
+  }
+  // May a fetch be attempted now? At most once an interval since the last
+  // attempt (successful or not).
   bool may_refetch(time_point now) const noexcept {
-    return !attempted_ || now >= attempted_at_ + options_.refetch_interval || gone_back(now);
+    return !attempted_ || gone_back(now) || reached(now, attempted_at_, options_.refetch_interval);
   }
   bool knows(std::string_view kid) const noexcept {
     for (const auto& k : kids_)
@@ -327,7 +428,8 @@ class jwks_cache {
     fetched_at_ = attempted_at_ = later(now);
     attempted_ = true;
   }
-  // A fetch failed at `now`: the keys held (if any) stay until their TTL.
+  // A fetch failed at `now`: the keys held (if any) stay, usable until their
+  // TTL and stale_if_error have passed.
   void fetch_failed(time_point now) noexcept {
     attempted_at_ = later(now);
     attempted_ = true;
@@ -335,13 +437,34 @@ class jwks_cache {
   const options& settings() const noexcept { return options_; }
 
  private:
+  static options clamped(options o) noexcept {
+    o.ttl = std::clamp(o.ttl, std::chrono::seconds(1), max_duration);
+    o.refetch_interval = std::clamp(o.refetch_interval, std::chrono::seconds(1), o.ttl);
+    o.stale_if_error = std::clamp(o.stale_if_error, std::chrono::seconds(0), max_duration);
+    return o;
+  }
+  // later - earlier, saturated: the times may be anything a caller passes.
+  static time_point::rep elapsed(time_point later, time_point earlier) noexcept {
+    time_point::rep r;
+    if (__builtin_sub_overflow(later.time_since_epoch().count(), earlier.time_since_epoch().count(),
+                               &r))
+      return later > earlier ? std::numeric_limits<time_point::rep>::max()
+                             : std::numeric_limits<time_point::rep>::min();
+    return r;
+  }
+  static time_point::rep ticks(std::chrono::seconds d) noexcept {
+    return std::chrono::duration_cast<time_point::duration>(d).count();  // d <= 60 days
+  }
+  static bool reached(time_point now, time_point since, std::chrono::seconds d) noexcept {
+    return elapsed(now, since) >= ticks(d);
+  }
   // Threads read the clock before they call, so `now` may be behind the last
   // fetch by however long a thread waited: that neither makes the keys stale
   // nor allows a refetch, and a fetch it makes does not move the cache's
   // times back (else every thread whose clock is ahead would fetch again).
   // Only a clock gone back by more than the TTL (a reset) starts afresh.
   bool gone_back(time_point now) const noexcept {
-    return attempted_ && now + options_.ttl < attempted_at_;
+    return attempted_ && elapsed(attempted_at_, now) > ticks(options_.ttl);
   }
   time_point later(time_point now) const noexcept {
     return !attempted_ || gone_back(now) ? now : std::max(now, attempted_at_);
@@ -354,9 +477,12 @@ class jwks_cache {
 
 // Ties a client (anything with send(Op) returning result<jwks>, e.g.
 // clerk::client over the Backend API's config), a jwks_cache and a key
-// adapter K built with K::from_jwks. verify(token, now) fetches through the
-// client's transport only when the cache says so. One verifier may be shared
-// by threads: fetches are serialized, verifies run in parallel.
+// adapter K built with K::from_jwks. verify(token, now) checks the token's
+// form first, then fetches through the client only when the cache says so.
+// One verifier may be shared by threads: verifies run in parallel, and
+// callers that need the keys while another fetches wait for that fetch
+// (single flight) instead of making their own; while stale keys are usable,
+// callers whose kid they know do not wait at all. Starts no thread.
 template <class K, class Client, class Op = get_jwks>
 requires session_keys<K> && requires(const jwks& set) {
   { K::from_jwks(set) } -> std::same_as<result<K>>;
@@ -365,88 +491,145 @@ class session_verifier {
  public:
   explicit session_verifier(Client client, verify_options options = {},
                             jwks_cache::options cache = {})
-      : client_(std::move(client)), options_(std::move(options)), cache_(cache) {}
+      : client_(std::move(client)),
+        options_(std::move(options)),
+        cache_options_(cache),
+        cache_(cache) {}
 
-  // The claims of `token`, or an invalid_token error, or the fetch's error
-  // (transport, api or unexpected_response) when the keys could not be had.
+  // The claims of `token`; or an invalid_request for options out of range; or
+  // an invalid_token error; or, when no usable keys could be had, the last
+  // fetch's error (transport, api, unexpected_response, or invalid_token
+  // jwk-remote-invalid for a JWKS without a usable key).
   result<session_claims> verify(std::string_view token,
                                 std::chrono::system_clock::time_point now) const {
-    std::shared_ptr<const K> keys;
-    {
-      std::lock_guard<std::mutex> lock(state_);
-      if (!cache_.stale(now))
-        keys = keys_;
-    }
-    if (!keys) {
-      auto fetched = fetch(now, nullptr);
-      if (!fetched)
-        return std::move(fetched).error();
-      keys = std::move(*fetched);
-    }
-    auto r = verify_session_token(token, *keys, now, options_);
-    if (r || !unknown_kid(r.error()))
-      return r;
-    // A kid the keys do not know: a rotation, or a forged kid. Refetch at most
-    // once an interval, and only if no other thread has refetched meanwhile.
-    std::string kid = detail::token_kid(token);
-    auto fetched = fetch(now, &kid);
-    if (!fetched)
-      return std::move(fetched).error();
-    if (*fetched == keys)
-      return r;
-    return verify_session_token(token, **fetched, now, options_);
+    if (auto bad = jwks_cache::check(cache_options_))
+      return std::move(*bad);
+    auto read = detail::read_session_token(token, options_);
+    if (!read)
+      return std::move(read).error();
+    // with_keys reads the kid before `check` moves the token.
+    return with_keys<session_claims>(read->kid, now, [&](const detail::keys_ref& keys) {
+      return detail::check_session_token(std::move(*read), keys, now, options_);
+    });
+  }
+
+  // `check(keys)` with the keys that verify a token of `kid`, fetched as
+  // verify() fetches them: for Clerk's other JWTs, signed by the same keys
+  // (<clerk/machine_tokens.hpp>). What `check` returns; or the error of
+  // getting the keys, as verify() says; or, when the JWKS's key of this kid
+  // was skipped, an invalid_token (jwk_remote_invalid) saying why.
+  template <class T, class Check>
+  result<T> with_keys(std::string_view kid, std::chrono::system_clock::time_point now,
+                      Check&& check) const {
+    if (auto bad = jwks_cache::check(cache_options_))
+      return std::move(*bad);
+    auto held = keys_for(kid, now);
+    if (!held)
+      return std::move(held).error();
+    for (const auto& s : (*held)->skipped)
+      if (!s.kid.empty() && s.kid == kid)
+        return error(
+            invalid_token{token_reason::jwk_remote_invalid, "header.kid",
+                          "the JWKS's key of this kid was skipped: " + s.where + ": " + s.why});
+    return std::forward<Check>(check)(detail::ref_to((*held)->keys));
   }
 
   const Client& client() const noexcept { return client_; }
   const verify_options& options() const noexcept { return options_; }
 
  private:
-  static bool unknown_kid(const error& e) noexcept {
-    const auto* t = e.as_invalid_token();
-    return t != nullptr && t->reason == token_reason::jwk_kid_mismatch;
+  // What one successful fetch gave.
+  struct held_keys {
+    K keys;
+    std::vector<skipped_key> skipped;
+  };
+  struct fetched_set {
+    std::shared_ptr<const held_keys> held;
+    std::vector<std::string> kids;  // the set's RS256 kids, skipped ones too
+  };
+
+  // The keys to verify a token of `kid` with, after a fetch when the cache
+  // says one is due and no other caller is making it.
+  result<std::shared_ptr<const held_keys>> keys_for(
+      std::string_view kid, std::chrono::system_clock::time_point now) const {
+    std::unique_lock<std::mutex> lock(state_);
+    for (bool fetched_here = false;;) {
+      const bool usable = cache_.usable(now), known = cache_.knows(kid);
+      if (usable && known && (fetching_ || !cache_.stale(now)))
+        return keys_;  // fresh; or stale, and another caller is fetching
+      if (fetched_here || !cache_.may_refetch(now)) {
+        if (usable)
+          return keys_;  // an unknown kid then meets jwk-kid-mismatch
+        if (last_error_)
+          return *last_error_;
+        return error(invalid_token{token_reason::jwk_remote_invalid, "keys",
+                                   "no usable keys, and the refetch interval has not passed"});
+      }
+      if (fetching_) {  // share the result of the fetch under way
+        const auto generation = generation_;
+        done_.wait(lock, [&] { return generation_ != generation; });
+        continue;
+      }
+      fetching_ = true;
+      // Whatever happens (a transport that throws), the next caller may fetch.
+      struct finish {
+        const session_verifier& v;
+        std::unique_lock<std::mutex>& lock;
+        ~finish() {
+          if (!lock.owns_lock())
+            lock.lock();
+          v.fetching_ = false;
+          ++v.generation_;
+          v.done_.notify_all();
+        }
+      } on_exit{*this, lock};
+      lock.unlock();
+      auto got = fetch();
+      lock.lock();
+      if (got) {
+        cache_.fetched(std::move(got->kids), now);
+        keys_ = std::move(got->held);
+        last_error_.reset();
+      } else {
+        cache_.fetch_failed(now);
+        last_error_ = std::move(got).error();
+      }
+      fetched_here = true;
+    }
   }
 
-  // The keys to use after fetching if the cache says so: for a stale cache
-  // (kid == nullptr), or for an unknown kid.
-  result<std::shared_ptr<const K>> fetch(std::chrono::system_clock::time_point now,
-                                         const std::string* kid) const {
-    std::lock_guard<std::mutex> one_fetch(fetching_);
-    {
-      std::lock_guard<std::mutex> lock(state_);
-      // Another thread may have fetched while this one waited.
-      if (kid == nullptr ? !cache_.stale(now) : (cache_.knows(*kid) || !cache_.may_refetch(now)))
-        return keys_;
-    }
+  // One JWKS fetch, made with no lock held.
+  result<fetched_set> fetch() const {
     auto set = client_.send(Op{});
-    if (set) {
-      auto usable = rs256_keys(*set);
-      auto built = K::from_jwks(*set);
-      if (usable && built) {
-        std::vector<std::string> kids;
-        kids.reserve(usable->size());
-        for (auto& k : *usable)
-          kids.push_back(std::move(k.kid));
-        auto keys = std::make_shared<const K>(std::move(*built));
-        std::lock_guard<std::mutex> lock(state_);
-        cache_.fetched(std::move(kids), now);
-        keys_ = keys;
-        return keys;
-      }
-      std::lock_guard<std::mutex> lock(state_);
-      cache_.fetch_failed(now);
-      return usable ? std::move(built).error() : std::move(usable).error();
-    }
-    std::lock_guard<std::mutex> lock(state_);
-    cache_.fetch_failed(now);
-    return std::move(set).error();
+    if (!set)
+      return std::move(set).error();
+    std::vector<skipped_key> skipped;
+    auto usable = rs256_keys(*set, &skipped);
+    if (!usable)
+      return std::move(usable).error();
+    auto built = K::from_jwks(*set);
+    if (!built)
+      return std::move(built).error();
+    fetched_set out;
+    for (auto& k : *usable)
+      out.kids.push_back(std::move(k.kid));
+    for (const auto& k : skipped)
+      if (!k.kid.empty())
+        out.kids.push_back(k.kid);
+    out.held = std::make_shared<const held_keys>(held_keys{std::move(*built), std::move(skipped)});
+    return out;
   }
 
   Client client_;
   verify_options options_;
-  mutable std::mutex fetching_;  // one fetch at a time
-  mutable std::mutex state_;     // cache_ and keys_
+  jwks_cache::options cache_options_;
+  mutable std::mutex state_;  // everything below
+  mutable std::condition_variable done_;
   mutable jwks_cache cache_;
-  mutable std::shared_ptr<const K> keys_;
+  mutable std::shared_ptr<const held_keys> keys_;
+  mutable std::optional<error> last_error_;
+  mutable bool fetching_ = false;
+  mutable std::uint64_t generation_ = 0;  // fetches finished
 };
 
 }  // namespace CLERK_BACKEND_ABI

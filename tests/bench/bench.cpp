@@ -64,7 +64,7 @@ const clerk::create_sign_in_token& create_op() {
   thread_local const clerk::create_sign_in_token op{
       .user_id = std::string(fx::user_id),
       .org_id = std::string(fx::org_id),
-      .expires_in = fx::expires_in,
+      .expires_in_seconds = fx::expires_in,
   };
   return op;
 }
@@ -77,8 +77,8 @@ const clerk::create_actor_token& create_actor_op() {
       .user_id = std::string(fx::user_id),
       .actor = {.sub = std::string(fx::actor_sub),
                 .other_claims = clerk::raw_json(std::string(fx::actor_other_claims))},
-      .expires_in = fx::actor_expires_in,
-      .session_max_duration = fx::actor_session_max_duration,
+      .expires_in_seconds = fx::actor_expires_in,
+      .session_max_duration_in_seconds = fx::actor_session_max_duration,
   };
   return op;
 }

@@ -115,7 +115,8 @@ struct row {
 // The shipped adapter: build, send, parse, on one client.
 std::optional<sample> run_clerk(const clerk::config& cfg, const std::string& ca, int calls) {
   const clerk::client client(cfg, clerk::curl_transport(clerk::curl_options{.ca_file = ca}));
-  const clerk::create_sign_in_token op{.user_id = user_id, .expires_in = std::chrono::hours(1)};
+  const clerk::create_sign_in_token op{.user_id = user_id,
+                                       .expires_in_seconds = std::chrono::hours(1)};
   if (!client.send(op))
     return std::nullopt;
   double c0 = thread_cpu_seconds(), w0 = wall_seconds();
@@ -137,7 +138,8 @@ std::size_t keep_body(char* data, std::size_t size, std::size_t n, void* out) {
 // The floor: one handle, options set once, the same request bytes each time.
 std::optional<sample> run_bare_curl(const clerk::config& cfg, const std::string& ca, int calls) {
   auto request = clerk::build_request(
-      clerk::create_sign_in_token{.user_id = user_id, .expires_in = std::chrono::hours(1)}, cfg);
+      clerk::create_sign_in_token{.user_id = user_id, .expires_in_seconds = std::chrono::hours(1)},
+      cfg);
   if (!request)
     return std::nullopt;
   CURL* c = curl_easy_init();

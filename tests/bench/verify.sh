@@ -13,21 +13,10 @@ cd "$(dirname "$0")/../.."
 calls=${1:-8000}
 rounds=${2:-7}
 
-bash tests/setup.sh
-if [ ! -d tests/bench/node/node_modules ]; then
-  (cd tests/bench/node && npm ci --no-audit --no-fund >&2)
-fi
-
+. tests/bench/node_bench.sh
+bench_setup
+bench_build clerk_verify_bench
 build=build/bench
-log=$build/verify_build.log
-mkdir -p "$build"
-if ! { cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCLERK_BACKEND_BUILD_EXAMPLES=OFF \
-  -DCLERK_BACKEND_INSTALL=OFF && cmake --build "$build" --target clerk_verify_bench -j 2; } >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "tests/bench/verify.sh: the build failed" >&2
-  exit 1
-fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -37,10 +26,7 @@ echo
   tee "$work/clerk.md"
 node_calls=$((calls / 4))
 node_json=$(node tests/bench/node/verify.mjs "$work" "$node_calls" "$rounds")
-node_us=$(node -e '
-  const v = JSON.parse(process.argv[1]).cpu_us_per_verify.sort((a, b) => a - b);
-  const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  console.log(m.toFixed(2));' "$node_json")
+node_us=$(node_median "$node_json" 2)
 clerk_us=$(sed -n 's/^| clerk session_verifier (keys cached) | \([0-9.]*\) .*/\1/p' "$work/clerk.md")
 echo
 echo "| @clerk/backend 3.25.0 verifyToken (jwtKey), Node $(node --version) | CPU µs/verify |"

@@ -7,13 +7,19 @@
 //   - libjwt (Debian libjwt-dev, when built with it): jwt_decode of the same
 //     token with the PEM public key, then jwt_free;
 // and the throughput of one session_verifier (keys cached) shared by 1 and
-// 2 threads. tests/bench/verify.sh adds @clerk/backend's verifyToken (Node),
-// from the token and PEM this program writes with --write DIR.
+// 2 threads. The same for an M2M token JWT as Clerk mints one (issue 27):
+// verify_machine_jwt with the keys and through the verifier, beside the
+// floor on its own bytes. tests/bench/verify.sh adds @clerk/backend's
+// verifyToken (Node), from the token and PEM this program writes with
+// --write DIR.
 //
 //   clerk_verify_bench [--calls N] [--rounds R] [--write DIR]
 #include <clerk/crypto/openssl.hpp>
 #include <clerk/fakes/openssl_signer.hpp>
+#include <clerk/machine_tokens.hpp>
 #include <clerk/session_tokens.hpp>
+
+#include "cpu_rounds.hpp"
 
 #ifdef CLERK_BENCH_LIBJWT
 #include <jwt.h>
@@ -37,16 +43,8 @@
 
 namespace {
 
-double thread_cpu_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using clerk_bench::median;
+using clerk_bench::thread_cpu_ns;
 
 std::string b64url_decode(std::string_view in) {
   std::string out;
@@ -81,21 +79,11 @@ struct jwks_client {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long calls = 2000, rounds = 7;
-  std::string write_dir;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view a = argv[i];
-    if (a == "--calls")
-      calls = std::atol(argv[i + 1]);
-    else if (a == "--rounds")
-      rounds = std::atol(argv[i + 1]);
-    else if (a == "--write")
-      write_dir = argv[i + 1];
-  }
-  if (calls < 1 || rounds < 1) {
-    std::fprintf(stderr, "usage: clerk_verify_bench [--calls N] [--rounds R] [--write DIR]\n");
+  const auto run = clerk_bench::parse_run_options(argc, argv, {2000, 7}, "clerk_verify_bench");
+  if (!run)
     return 2;
-  }
+  const long calls = run->calls, rounds = run->rounds;
+  const std::string& write_dir = run->write_dir;
 
   // A token as Clerk mints it, alive for an hour (Node checks it against its clock).
   clerk::fakes::openssl_signer signer(2048, 65537, "ins_2GIoQhbUpy0hX7B2cVkuTMinXoD");
@@ -130,6 +118,27 @@ int main(int argc, char** argv) {
   const std::string input = token.substr(0, token.rfind('.'));
   const std::string signature = b64url_decode(token.substr(token.rfind('.') + 1));
   EVP_PKEY* pkey = signer.key();
+  const auto bare_verify = [pkey](const std::string& in, const std::string& sig) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1 &&
+              EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                               reinterpret_cast<const unsigned char*>(in.data()), in.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+  };
+
+  // An M2M token JWT as Clerk mints one: its category, a machine subject,
+  // the machines it may call as aud and as scopes.
+  const std::string m2m_token = signer.jwt(
+      R"({"alg":"RS256","cat":"cl_B7d4PD333AAA","kid":"ins_2GIoQhbUpy0hX7B2cVkuTMinXoD","typ":"JWT"})",
+      R"({"aud":["mch_2GIpXOEpVyJw51rkZn9Kmnc6Sxr","mch_2GbDB4enNdCa5vS1zpC3Xzg9tK9"],"exp":)" +
+          std::to_string(iat + 3600) + R"(,"iat":)" + std::to_string(iat) +
+          R"(,"iss":"https://clerk.example.com","jti":"mt_2xhFjEI5X2qWRvtV13BzSj8H6Dk","nbf":)" +
+          std::to_string(iat - 5) +
+          R"(,"scopes":"mch_2GIpXOEpVyJw51rkZn9Kmnc6Sxr mch_2GbDB4enNdCa5vS1zpC3Xzg9tK9",)"
+          R"("sub":"mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk"})");
+  const std::string m2m_input = m2m_token.substr(0, m2m_token.rfind('.'));
+  const std::string m2m_signature = b64url_decode(m2m_token.substr(m2m_token.rfind('.') + 1));
 
   std::map<std::string, std::function<bool()>> ops;
   ops["clerk verify_session_token"] = [&] {
@@ -138,15 +147,14 @@ int main(int argc, char** argv) {
   ops["clerk session_verifier (keys cached)"] = [&] {
     return verifier.verify(token, now).has_value();
   };
-  ops["floor: bare EVP_DigestVerify"] = [&] {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1 &&
-              EVP_DigestVerify(
-                  ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                  reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
-    EVP_MD_CTX_free(ctx);
-    return ok;
+  ops["floor: bare EVP_DigestVerify"] = [&] { return bare_verify(input, signature); };
+  ops["m2m: clerk verify_machine_jwt"] = [&] {
+    return clerk::verify_machine_jwt(m2m_token, *keys, now).has_value();
   };
+  ops["m2m: clerk verify_machine_jwt, session_verifier (keys cached)"] = [&] {
+    return clerk::verify_machine_jwt(m2m_token, verifier, now).has_value();
+  };
+  ops["m2m: floor: bare EVP_DigestVerify"] = [&] { return bare_verify(m2m_input, m2m_signature); };
   // The same with the context prepared once and copied, as openssl_keys
   // does: the RSA step without OpenSSL's per-call setup.
   EVP_MD_CTX* prepared = EVP_MD_CTX_new();
@@ -175,21 +183,17 @@ int main(int argc, char** argv) {
       return 1;
     }
 
-  std::map<std::string, std::vector<double>> cpu;
-  for (long r = 0; r < rounds; ++r)
-    for (auto& [name, op] : ops) {
-      double t0 = thread_cpu_ns();
-      for (long i = 0; i < calls; ++i)
-        if (!op())
-          std::abort();
-      cpu[name].push_back((thread_cpu_ns() - t0) / double(calls) / 1000.0);
-    }
-
-  const double floor_us = median(cpu["floor: bare EVP_DigestVerify"]);
+  auto cpu = clerk_bench::cpu_us_per_call(ops, calls, rounds);
+  // Each row over the floor of its own token's bytes: the session token's,
+  // or the M2M token's for the rows named "m2m: ".
+  const double floor_us = cpu["floor: bare EVP_DigestVerify"];
+  const double m2m_floor_us = cpu["m2m: floor: bare EVP_DigestVerify"];
   std::printf(
-      "| verify of one RS256 session JWT | CPU µs/verify | / floor |\n| --- | ---: | ---: |\n");
-  for (auto& [name, v] : cpu)
-    std::printf("| %s | %.2f | %.3f |\n", name.c_str(), median(v), median(v) / floor_us);
+      "| verify of one RS256 JWT (session; m2m: an M2M token) | CPU µs/verify | / floor |\n"
+      "| --- | ---: | ---: |\n");
+  for (auto& [name, us] : cpu)
+    std::printf("| %s | %.2f | %.3f |\n", name.c_str(), us,
+                us / (name.starts_with("m2m: ") ? m2m_floor_us : floor_us));
 
   // Throughput: one verifier shared by 1 and 2 threads, wall clock; and each
   // thread's CPU per verify, which contention (locks, shared cache lines)

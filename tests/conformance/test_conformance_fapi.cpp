@@ -1,8 +1,10 @@
 // Conformance against Clerk's Frontend API document: Prism serves
 // ../shared/clerk-api/fapi-2026-05-12.yml on 127.0.0.1 and validates every
 // Frontend API request the library builds, through every transport and the
-// command-line tool's consume. Skips (exit 77) when the document, node or
-// Prism is missing.
+// command-line tool's consume. Each case checks in Prism's log that Prism
+// received exactly the requests it sent and found none that breaks the
+// document. Skips (exit 77) when the document, node or Prism is missing;
+// fails instead when CI is set (cannot_run.hpp).
 //
 // The document is served as published but for one gap, patched and counted:
 // GET /v1/client and POST /v1/client/sign_ins list no native security scheme
@@ -30,7 +32,6 @@
 
 using clerk::curl_transport;
 using clerk_examples::httplib_transport;
-using clerk_test::count;
 using clerk_test::read_file;
 namespace fs = std::filesystem;
 
@@ -73,20 +74,41 @@ const clerk::frontend::client_token token(
 const clerk::frontend::client_token no_token;
 
 // Sends a built request and checks what Prism says of it: no violation.
+// Prism's own answers break the document (its examples do not match its
+// schemas), so sl-violations is often there: only request entries count.
+void check_no_request_violation(const clerk::http_request& request,
+                                const clerk::http_response& answer) {
+  const std::string violations(answer.headers.find("sl-violations").value_or(""));
+  INFO("request: " << request);
+  INFO("Prism answered: " << answer.status << ' ' << violations.substr(0, 2000));
+  CHECK(violations.find(R"("location":["request")") == std::string::npos);
+}
+
 template <class T, class Op>
 void send_checked(const Op& op, const clerk::frontend::client_token& t) {
   auto request = clerk::frontend::build_request(op, fapi(), t);
   REQUIRE_MESSAGE(request.has_value(), request.error().message());
+  prism.count_sent();
   auto answer = T{}(*request);
   REQUIRE_MESSAGE(answer.has_value(), answer.error().message);
-  // Prism's own answers break the document (its examples do not match its
-  // schemas), so sl-violations is often there: only request entries count.
-  const std::string violations(answer->headers.find("sl-violations").value_or(""));
-  INFO("request: " << *request);
-  INFO("Prism answered: " << answer->status << ' ' << violations.substr(0, 2000));
-  CHECK(violations.find(R"("location":["request")") == std::string::npos);
+  check_no_request_violation(*request, *answer);
   CHECK(answer->status == 200);
 }
+
+// The curl transport, recording what a flow sends ("POST /v1/client?...")
+// and checking each of Prism's answers for a request violation.
+struct recording_transport {
+  std::vector<std::string>* sent;
+  clerk::transport_result operator()(const clerk::http_request& r) const {
+    prism.count_sent();
+    sent->push_back(std::string(clerk::to_string(r.method)) + ' ' +
+                    r.url.substr(prism.origin().size()));
+    auto answer = curl_transport{}(r);
+    if (answer)
+      check_no_request_violation(r, *answer);
+    return answer;
+  }
+};
 
 const std::vector<std::string> awkward_ids = {"sess_2abcDEF", "sess with spaces", "a/b",
                                               "100%",         "?q=1#frag",        "ünïcödé"};
@@ -103,6 +125,7 @@ TEST_CASE("the document needed its two security patches, no more") {
 TEST_CASE_TEMPLATE("every Frontend API operation passes Prism's validation", T, curl_transport,
                    httplib_transport) {
   CAPTURE(clerk_test::transport_name<T>());
+  const clerk_test::prism_span span(prism);
   send_checked<T>(clerk::frontend::create_client{}, no_token);
   send_checked<T>(clerk::frontend::read_client{}, token);
   send_checked<T>(clerk::frontend::read_client{}, no_token);
@@ -133,49 +156,64 @@ TEST_CASE_TEMPLATE("every Frontend API operation passes Prism's validation", T, 
                     token);
     send_checked<T>(clerk::frontend::remove_session{.session_id = id}, token);
   }
+  CHECK(span.sent() == 3 + 3 * 2 + awkward_ids.size() * 8);
+  span.check();
+}
+
+std::string problem_of(const clerk::result<clerk::frontend::ticket_sign_in>& r) {
+  REQUIRE(r.has_error());
+  REQUIRE_MESSAGE(r.error().as_unexpected_response() != nullptr, r.error().message());
+  return r.error().as_unexpected_response()->problem;
 }
 
 TEST_CASE("consume_ticket's whole sequence passes Prism's validation") {
-  // Prism's answers are random shapes of the document's schemas: what the
-  // flow makes of them does not matter here, only what it sends.
-  clerk::frontend::client_token t;
-  (void)clerk::frontend::consume_ticket(clerk::client(fapi(), curl_transport{}), t,
-                                        clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
+  // Prism answers with the document's first examples, so the flow's path is
+  // fixed: a new client's answer carries no client token (the document
+  // declares no Authorization header), and the example sign-in is
+  // "abandoned". Touch and mint are checked by the case above.
+  const clerk_test::prism_span span(prism);
+  std::vector<std::string> sent;
+  const clerk::client fapi_client(fapi(), recording_transport{&sent});
+  const clerk::secret ticket("eyJhbGciOi.eyJzdCI6.c2ln");
+
+  clerk::frontend::client_token none;
+  CHECK(problem_of(clerk::frontend::consume_ticket(fapi_client, none, ticket)) ==
+        "the new client's answer carried no client token (Authorization header); the ticket was "
+        "not sent");
+  CHECK(sent == std::vector<std::string>{"POST /v1/client?_is_native=1"});
+
+  sent.clear();
   clerk::frontend::client_token held = token;
-  (void)clerk::frontend::consume_ticket(clerk::client(fapi(), curl_transport{}), held,
-                                        clerk::secret("eyJhbGciOi.eyJzdCI6.c2ln"));
+  CHECK(problem_of(clerk::frontend::consume_ticket(fapi_client, held, ticket)) ==
+        R"(sign-in status is "abandoned", not "complete")");
+  CHECK(sent == std::vector<std::string>{"GET /v1/client?_is_native=1",
+                                         "POST /v1/client/sign_ins?_is_native=1"});
+  CHECK(span.sent() == 3);
+  span.check();
 }
 
 TEST_CASE("the command-line tool's consume passes Prism's validation") {
+  // The same first step as above: one request, and exit 1 (an unusable
+  // answer), naming why.
+  const clerk_test::prism_span span(prism);
+  prism.count_sent();
   auto r = clerk_test::run_process(
       CLERK_CLI_PATH, {"consume", "--frontend-api", prism.origin(), "eyJhbGciOi.eyJzdCI6.c2ln"},
       {"PATH=/usr/bin:/bin"});
   INFO("stdout: " << r.out << "stderr: " << r.err);
   CHECK_FALSE(r.timed_out);
-  CHECK((r.exit_code == 0 || r.exit_code == 1));  // Prism's random sign-in status decides
-}
-
-TEST_CASE("Prism logged no request violation for any request") {
-  // Test cases run in file order: this one comes after every request.
-  auto log = prism.log();
-  const auto requests = count(log, "Request received");
-  const auto violations = count(log, "Violation: request");
-  const auto refused = count(log, "did not pass the validation rules");
-  std::cout << "Prism (Frontend API): " << requests << " requests, " << violations
-            << " request violations, " << refused << " refused\n";
-  CHECK(requests > 0);
-  CHECK(violations == 0);
-  CHECK(refused == 0);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("carried no client token") != std::string::npos);
+  span.check();
 }
 
 int main(int argc, char** argv) {
   const fs::path document =
       std::getenv("CLERK_FAPI_DOCUMENT") ? std::getenv("CLERK_FAPI_DOCUMENT") : CLERK_FAPI_DOCUMENT;
   const fs::path prism_bin = fs::path(CLERK_CONFORMANCE_DIR) / "node_modules/.bin/prism";
-  if (auto why = clerk_test::prism_process::missing(document, prism_bin)) {
-    std::cout << "SKIP: " << *why << " (set CLERK_FAPI_DOCUMENT to the document's path)\n";
-    return clerk_test::skipped;
-  }
+  if (auto why = clerk_test::prism_process::missing(document, prism_bin))
+    return clerk_test::cannot_run(*why + " (set CLERK_FAPI_DOCUMENT to the document's path)");
   const fs::path work = fs::path(CLERK_CONFORMANCE_WORK_DIR);
   fs::create_directories(work);
   const fs::path served = work / "fapi-native.yml";
@@ -187,5 +225,14 @@ int main(int argc, char** argv) {
   doctest::Context context(argc, argv);
   int result = context.run();
   prism.stop();
+  // Each case judged its own requests; this is the whole log's tally.
+  const auto all = clerk_test::verdicts_of(prism.log());
+  std::cout << "Prism (Frontend API): " << prism.sent() << " requests sent, " << all.received
+            << " received, " << all.request_violations << " request violations, " << all.refused
+            << " refused\n";
+  if (all.received != prism.sent() || all.request_violations != 0 || all.refused != 0) {
+    std::cout << all.problems;
+    return 1;
+  }
   return result;
 }

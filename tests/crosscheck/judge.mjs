@@ -15,10 +15,35 @@
 //     verifyToken with secretKey and apiUrl (the fake Clerk's /v1/jwks) for
 //     each token on standard input, one a line; prints one JSON line each:
 //     {"ok":true,"sub":...,"sid":...} or {"ok":false,"reason":...}.
+//
+//   node judge.mjs permissions COUNT SEED
+//     COUNT random session-token claim sets (v1 and v2; fea, per, fpm with
+//     every scope, spaces, surplus bits, leading zeros, bad masks), each read
+//     by @clerk/shared's __experimental_JWTPayloadToAuthObjectProperties (the
+//     pinned 4.41.0). Prints a JSON array of {claims, clerk: {orgId, orgRole,
+//     orgPermissions} | {throws}}.
+//
+//   node judge.mjs cookies COUNT SEED
+//     COUNT random requests (Cookie headers with __session, the suffixed
+//     __session_<suffix>, __client_uat of both, tokens of this instance and
+//     another, odd spacing, escapes; sometimes an Authorization header), each
+//     read by @clerk/backend's own AuthenticateContext and createClerkRequest.
+//     Prints a JSON array of {publishable_key, now, cookie, authorization,
+//     plain, suffixed}: the token @clerk/backend takes without and with the
+//     instance's cookie suffix.
 import { verifyToken } from '@clerk/backend';
+import { TokenType, constants, createClerkRequest } from '@clerk/backend/internal';
+import { buildAccountsBaseUrl } from '@clerk/shared/buildAccountsBaseUrl';
+import { __experimental_JWTPayloadToAuthObjectProperties } from '@clerk/shared/jwtPayloadParser';
+import { getCookieSuffix, getSuffixedCookieName, parsePublishableKey } from '@clerk/shared/keys';
+import { getAutoProxyUrlFromEnvironment } from '@clerk/shared/proxy';
+import { isCurrentDevAccountPortalOrigin, isLegacyDevAccountPortalOrigin } from '@clerk/shared/url';
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 // The exported verifyToken resolves to the payload or throws the
@@ -145,10 +170,160 @@ async function vectors() {
   }));
 }
 
-const [mode, arg] = process.argv.slice(2);
+// A seeded generator (mulberry32), so that a failing set can be made again.
+const random = (seed) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+function permissions(count, seed) {
+  const rnd = random(seed);
+  const int = (n) => Math.floor(rnd() * n);
+  const pick = (list) => list[int(list.length)];
+  const chance = (p) => rnd() < p;
+  // Whitespace JavaScript's trim() removes, and two characters it does not.
+  const space = () => pick(['', '', '', ' ', '  ', '\t', '\u00a0', '\u3000', '\ufeff', '\n', '\u2003']);
+  const pad = (s) => space() + s + space();
+  const name = () => pick(['read', 'manage', 'billing', 'admin_panel', 'teams', 'x', 'my perm', 'a:b', '', 'f\u200b']);
+  const scope = () => pick(['o', 'o', 'o', 'u', 'ou', 'uo', 'org', 'user', 'x', 'O', '']);
+  const digits = (n) => Array.from({ length: n }, () => int(10)).join('');
+  const mask = (names) => {
+    switch (int(10)) {
+      case 0: return String(int(2 ** Math.min(names, 30)));
+      case 1: return String(int(2 ** Math.min(names + 3, 40)));  // surplus bits
+      case 2: return '0'.repeat(1 + int(3)) + String(int(2 ** Math.min(names, 20)));  // leading zeros
+      case 3: return digits(1 + int(60));  // beyond 2^53
+      case 4: return pick(['', ' ', '0x1', '-1', '1.5', '1e2', '+1', '\u0661', '1 1', 'abc']);
+      default: return String(int(2 ** Math.min(names, 12)));
+    }
+  };
+  const list = (n, item) => Array.from({ length: n }, item);
+  const out = [];
+  for (let i = 0; i < count; ++i) {
+    const v2 = chance(0.7);
+    const claims = { sub: 'user_1', sid: 'sess_1', iss: 'https://clerk.example.com', exp: 4102444800 };
+    if (v2) claims.v = 2;
+    else if (chance(0.3)) claims.v = 1;
+    const names = list(int(8), () => pad(name()));
+    const per = chance(0.1) ? '' : names.join(',');
+    const fea = chance(0.05) ? '' : list(int(7), () =>
+      chance(0.03) ? pad('nocolon') : pad(`${scope()}:${name()}`)).join(',');
+    const fpm = list(int(8), () => pad(mask(names.length))).join(',');
+    if (chance(0.9)) claims.fea = fea;
+    const org = {};
+    if (chance(0.95)) org.id = pick(['org_1', 'org_2', '']);
+    if (chance(0.9)) org.rol = pick(['admin', 'member', 'org:admin', '', 'org:']);
+    if (chance(0.5)) org.slg = 'acme';
+    if (chance(0.9)) org.per = per;
+    if (chance(0.9)) org.fpm = fpm;
+    const withO = chance(v2 ? 0.9 : 0.4);  // in v1, o is a custom claim
+    if (withO) claims.o = org;
+    if (chance(v2 ? 0.2 : 0.8)) {  // in v2, org_* are custom claims
+      if (chance(0.9)) claims.org_id = pick(['org_v1', '', 'org_2']);
+      if (chance(0.9)) claims.org_role = pick(['org:admin', 'admin', 'org:', '', 'org:org:member']);
+      if (chance(0.5)) claims.org_slug = 'v1slug';
+      if (chance(0.8)) claims.org_permissions = list(int(4), () => `org:${name()}:${name()}`);
+    }
+    let clerk;
+    try {
+      const a = __experimental_JWTPayloadToAuthObjectProperties(claims);
+      clerk = { orgId: a.orgId ?? null, orgRole: a.orgRole ?? null, orgPermissions: a.orgPermissions ?? null };
+    } catch (e) {
+      clerk = { throws: String(e.message ?? e) };
+    }
+    out.push({ claims, clerk });
+  }
+  console.log(JSON.stringify(out));
+}
+
+// @clerk/backend's AuthenticateContext (the pinned 3.25.0), which decides
+// between __session and __session_<suffix>. The package does not export it,
+// so its class is taken from the package's own built file, unchanged, and
+// given the functions it names from the package's public entry points.
+async function authenticateContextClass() {
+  const require = createRequire(import.meta.url);
+  const dist = path.dirname(require.resolve('@clerk/backend/package.json')) + '/dist';
+  const files = readdirSync(dist).filter((f) => f.startsWith('chunk-') && f.endsWith('.mjs'));
+  const source = files.map((f) => readFileSync(`${dist}/${f}`, 'utf8')).find((t) => t.includes('var AuthenticateContext = class'));
+  const cut = (from, to) => source.slice(source.indexOf(from), source.indexOf(to, source.indexOf(from)));
+  let decodeJwt;
+  for (const f of files) {
+    const m = await import(pathToFileURL(`${dist}/${f}`));
+    if (typeof m.decodeJwt === 'function') decodeJwt = m.decodeJwt;
+  }
+  const code = cut('function assertValidPublishableKey', '// src/tokens/authenticateContext.ts') +
+    cut('var AuthenticateContext = class', 'var createAuthenticateContext');
+  const names = { TokenType, constants, buildAccountsBaseUrl2: buildAccountsBaseUrl, decodeJwt,
+    getAutoProxyUrlFromEnvironment, getSuffixedCookieName, isCurrentDevAccountPortalOrigin,
+    isLegacyDevAccountPortalOrigin, parsePublishableKey };
+  return new Function(...Object.keys(names), `${code}\nreturn AuthenticateContext;`)(...Object.values(names));
+}
+
+async function cookies(count, seed) {
+  const AuthenticateContext = await authenticateContextClass();
+  const rnd = random(seed);
+  const int = (n) => Math.floor(rnd() * n);
+  const pick = (list) => list[int(list.length)];
+  const chance = (p) => rnd() < p;
+  const keys = ['pk_test_Y2xlcmsuZXhhbXBsZS5jb20k', 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k'];
+  const suffixes = Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await getCookieSuffix(k)])));
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = (payload) => `${b64url(JSON.stringify({ alg: 'RS256', kid: 'ins_1' }))}.${b64url(JSON.stringify(payload))}.${b64url('sig')}`;
+  const token = () => {
+    if (chance(0.08)) return pick(['garbage', 'a.b', 'e30.e30', 'e30.e30.e30', '%%%', 'W10.e30.e30', 'e30.e30.e30=']);
+    const payload = { sub: 'user_1' };
+    const iss = int(12);
+    if (iss < 5) payload.iss = 'https://clerk.example.com';
+    else if (iss === 5) payload.iss = pick(['http://clerk.example.com', 'HTTPS://clerk.example.com', 'clerk.example.com', 'https://clerk.example.comhttps://', 'https://https://clerk.example.com']);
+    else if (iss < 8) payload.iss = pick(['https://clerk.other.com', 'https://clerk.example.com/', 'https://clerk.example.co']);
+    else if (iss === 8) payload.iss = pick(['', 0, 5, true, false, null, ['x']]);
+    if (chance(0.85)) payload.iat = pick([int(5), int(5), 0, null, true, 1.5, -1]);
+    if (chance(0.6)) payload.exp = pick([now - 1000, now + 1000, null, 0]);
+    return jwt(payload);
+  };
+  const escape = (t) => chance(0.15) ? t.replace(/[eA]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : t;
+  const out = [];
+  for (let i = 0; i < count; ++i) {
+    const pk = pick(keys), sfx = suffixes[pk];
+    const pairs = [];
+    const add = (name, value) => {
+      const eq = pick(['=', '=', '=', ' = ', '\t=', '= ']);
+      pairs.push(`${name}${eq}${value}`);
+    };
+    if (chance(0.7)) add('__session', chance(0.05) ? '' : escape(token()));
+    if (chance(0.5)) add(`__session_${sfx}`, chance(0.05) ? '' : escape(token()));
+    if (chance(0.5)) add('__client_uat', pick(['0', '5', '1767225600', '']));
+    if (chance(0.5)) add(`__client_uat_${sfx}`, pick(['0', '5', '1767225600', '']));
+    if (chance(0.2)) add('__session', token());  // a second one: the first counts
+    if (chance(0.2)) add('__session_other', token());
+    if (chance(0.1)) pairs.push(pick(['flag', 'a=1', '=x', '']));
+    for (let j = pairs.length - 1; j > 0; --j) {
+      const k = int(j + 1);
+      [pairs[j], pairs[k]] = [pairs[k], pairs[j]];
+    }
+    const cookie = pairs.join(pick(['; ', ';', ' ;  ', ';\t']));
+    const authorization = chance(0.15) ? pick(['Bearer h.e.t', 'Bearer  h', 'Basic abc', 'one', 'Bearer a b', 'bearer x', 'Bearer ']) : null;
+    const headers = new Headers({ cookie });
+    if (authorization !== null) headers.set('authorization', authorization);
+    const request = createClerkRequest(new Request('https://app.example.com/', { headers }));
+    const context = new AuthenticateContext(sfx, request, { publishableKey: pk });
+    out.push({
+      publishable_key: pk, now, cookie, authorization,
+      plain: context.tokenInHeader || (request.cookies.get('__session') ?? ''),
+      suffixed: context.tokenInHeader || context.sessionTokenInCookie || '',
+    });
+  }
+  console.log(JSON.stringify(out));
+}
+
+const [mode, arg, seed] = process.argv.slice(2);
 if (mode === 'vectors') await vectors();
 else if (mode === 'remote') await remote(arg);
+else if (mode === 'permissions') permissions(Number(arg), Number(seed));
+else if (mode === 'cookies') await cookies(Number(arg), Number(seed));
 else {
-  console.error('usage: node judge.mjs vectors | node judge.mjs remote API_URL');
+  console.error('usage: node judge.mjs vectors | remote API_URL | permissions COUNT SEED | cookies COUNT SEED');
   process.exit(2);
 }

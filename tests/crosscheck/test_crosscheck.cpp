@@ -6,9 +6,14 @@
 //    hostile, are judged by the library and by verifyToken (with jwtKey, and
 //    with secretKey against a JWKS served by judge.mjs). Where the two
 //    differ, the table below names the vector and the stricter rule the
-//    library follows; a verdict not in the table fails the test.
+//    library follows; a verdict not in the table fails the test;
+// 3. the organization's id, role and permissions of random v1 and v2 claim
+//    sets, against @clerk/shared's __experimental_JWTPayloadToAuthObjectProperties;
+// 4. the session token of random requests' Cookie and Authorization headers,
+//    against @clerk/backend's own AuthenticateContext (suffixed cookies too).
 // Exits 77 (CTest: skipped) when node or the npm packages are missing.
 #define DOCTEST_CONFIG_IMPLEMENT
+#include "../support.hpp"
 #include "process.hpp"
 #include "servers.hpp"
 
@@ -32,6 +37,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,9 +105,9 @@ const std::map<std::string_view, verdict, std::less<>> expected{
   {"not valid for an hour (nbf)", {"token-not-active-yet", "token-not-active-yet", "token-not-active-yet", ""}},
   {"issued an hour from now (iat)", {"token-iat-in-the-future", "token-iat-in-the-future", "token-iat-in-the-future", ""}},
   {"another instance (iss)", {"token-invalid-issuer", "ok", "ok",
-    "iss must be the instance's Frontend API URL when verify_options::issuer is set (RFC 8725 §3.8); @clerk/backend never checks iss"}},
+    "iss must be the instance's Frontend API URL when verify_options::issuer is set (RFC 8725 §3.8); @clerk/backend checks iss only when given an issuer (assertIssuerClaim), and judge.mjs gives none"}},
   {"iss absent", {"token-verification-failed", "ok", "ok",
-    "iss is a required claim of a session token (Clerk always sets it); @clerk/backend never reads it"}},
+    "iss is a required claim of a session token (Clerk always sets it); @clerk/backend reads iss only when given an issuer"}},
   {"another key, same kid", {"token-invalid-signature", "token-invalid-signature", "token-invalid-signature", ""}},
   {"one signature bit changed", {"token-invalid-signature", "token-invalid-signature", "token-invalid-signature", ""}},
   {"empty signature", {"token-invalid-signature", "token-invalid-signature", "token-invalid-signature", ""}},
@@ -263,6 +270,155 @@ TEST_CASE(
     CHECK(differ == !want.rule.empty());
   }
   CHECK(seen == expected.size());
+}
+
+namespace {
+
+// A key adapter that accepts every signature: cases 3 and 4 judge what the
+// claims and headers say, not signatures.
+struct any_signature {
+  clerk::key_check verify(std::string_view, std::string_view, std::string_view,
+                          std::span<const unsigned char>) const {
+    return clerk::key_check::valid;
+  }
+};
+
+// A role as @clerk/shared's checkOrgAuthorization compares it (prefixWithOrg:
+// every leading "org:" made one).
+std::string prefix_with_org(std::string_view role) {
+  while (role.starts_with("org:"))
+    role.remove_prefix(4);
+  return "org:" + std::string(role);
+}
+
+// What an organization gives has({role}) and has({permission}): nothing
+// without an id (checkOrgAuthorization fails first), else the id, the role
+// as compared, and the permissions in order.
+struct org_view {
+  std::string id, role;
+  std::vector<std::string> permissions;
+  friend bool operator==(const org_view&, const org_view&) = default;
+};
+std::ostream& operator<<(std::ostream& os, const org_view& o) {
+  os << "{id " << o.id << ", role " << o.role << ", permissions";
+  for (const auto& p : o.permissions)
+    os << " " << p;
+  return os << "}";
+}
+
+org_view clerk_view(const json::object& clerk) {
+  const json::value& id = clerk.at("orgId");
+  if (!id.is_string() || id.get_string().empty())
+    return {};
+  org_view v{std::string(id.get_string()), "", {}};
+  if (const json::value& role = clerk.at("orgRole"); role.is_string() && !role.get_string().empty())
+    v.role = prefix_with_org(role.get_string());
+  if (const json::value& p = clerk.at("orgPermissions"); p.is_array())
+    for (const auto& e : p.get_array())
+      v.permissions.push_back(std::string(e.as_string()));
+  return v;
+}
+
+org_view library_view(const clerk::session_claims& c) {
+  if (!c.organization || c.organization->id.empty())
+    return {};
+  const auto& o = *c.organization;
+  return {o.id, o.role.empty() ? "" : prefix_with_org("org:" + o.role), o.permissions};
+}
+
+}  // namespace
+
+// Review 3's finding 1: @clerk/shared counts fea's scopes o, ou and uo as the
+// organization's, trims, ignores surplus bits; finding 6: v1's org_* claims.
+TEST_CASE(
+    "organization id, role and permissions agree with @clerk/shared on 2,000 random claim sets") {
+  constexpr int count = 2000, seed = 20261205;
+  auto r = judge({"permissions", std::to_string(count), std::to_string(seed)});
+  const auto sets = json::parse(r.out).as_array();
+  REQUIRE(sets.size() == count);
+  const std::string header = clerk_test::b64url(R"({"alg":"RS256","kid":"k"})");
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));
+  int disagreements = 0, v1 = 0, granting = 0, throwing = 0, with_org = 0;
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const auto& set = sets[i].as_object();
+    const std::string payload = json::serialize(set.at("claims"));
+    const auto& clerk = set.at("clerk").as_object();
+    auto mine = clerk::verify_session_token(
+        header + "." + clerk_test::b64url(payload) + "." + clerk_test::b64url("sig"),
+        any_signature{}, now);
+    v1 += !set.at("claims").as_object().contains("v") || set.at("claims").as_object().at("v") != 2;
+    std::string problem;
+    if (clerk.contains("throws")) {
+      ++throwing;
+      // splitByScope throws on a fea element without a colon: the library
+      // refuses the token, naming fea.
+      if (mine || mine.error().as_invalid_token() == nullptr ||
+          mine.error().as_invalid_token()->claim != "fea")
+        problem = "@clerk/shared throws (" + std::string(clerk.at("throws").as_string()) +
+                  "), the library says " + (mine ? "ok" : mine.error().message());
+    } else if (!mine) {
+      problem = "the library refuses: " + mine.error().message();
+    } else {
+      const org_view want = clerk_view(clerk), got = library_view(*mine);
+      with_org += !want.id.empty();
+      granting += !want.permissions.empty();
+      if (!(want == got)) {
+        std::ostringstream os;
+        os << "@clerk/shared " << want << ", the library " << got;
+        problem = os.str();
+      }
+    }
+    if (!problem.empty() && ++disagreements <= 5)
+      FAIL_CHECK("set " << i << " (seed " << seed << "): " << problem << "\n  claims " << payload);
+  }
+  MESSAGE(count << " claim sets: " << v1 << " v1, " << with_org << " with an organization, "
+                << granting << " granting permissions, " << throwing
+                << " that @clerk/shared cannot read; " << disagreements << " disagreements");
+  CHECK(disagreements == 0);
+  // The sets reach every path: none of these may be rare.
+  CHECK(v1 >= count / 5);
+  CHECK(with_org >= count / 3);
+  CHECK(granting >= count / 10);
+  CHECK(throwing >= count / 100);
+}
+
+// Review 3's finding 8: cookies as @clerk/backend reads them, and the
+// instance's suffixed cookie chosen as it chooses.
+TEST_CASE("the session token of 2,000 random requests is the one @clerk/backend takes") {
+  constexpr int count = 2000, seed = 20261206;
+  auto r = judge({"cookies", std::to_string(count), std::to_string(seed)});
+  const auto cases = json::parse(r.out).as_array();
+  REQUIRE(cases.size() == count);
+  int disagreements = 0, header = 0, differ = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i].as_object();
+    const std::string pk(c.at("publishable_key").as_string());
+    clerk::header_list headers;
+    headers.add("Cookie", std::string(c.at("cookie").as_string()));
+    if (c.at("authorization").is_string()) {
+      headers.add("Authorization", std::string(c.at("authorization").as_string()));
+      ++header;
+    }
+    auto key = clerk::parse_publishable_key(pk);
+    auto suffix = clerk::cookie_suffix(pk);
+    REQUIRE(key.has_value());
+    REQUIRE(suffix.has_value());
+    const auto now =
+        std::chrono::system_clock::time_point(std::chrono::seconds(c.at("now").as_int64()));
+    const std::string plain = clerk::session_token_from(headers),
+                      chosen = clerk::session_token_from(headers, {*key, *suffix}, now);
+    const std::string want_plain(c.at("plain").as_string()), want(c.at("suffixed").as_string());
+    differ += want != want_plain;
+    if ((plain != want_plain || chosen != want) && ++disagreements <= 5)
+      FAIL_CHECK("request " << i << " (seed " << seed << "), " << pk
+                            << "\n  Cookie: " << c.at("cookie").as_string() << "\n  Authorization: "
+                            << c.at("authorization") << "\n  @clerk/backend: " << want_plain
+                            << " / " << want << "\n  the library:    " << plain << " / " << chosen);
+  }
+  MESSAGE(count << " requests: " << header << " with an Authorization header, " << differ
+                << " where the suffix changes the token, " << disagreements << " disagreements");
+  CHECK(disagreements == 0);
+  CHECK(differ >= count / 20);
 }
 
 int main(int argc, char** argv) {

@@ -186,8 +186,8 @@ void check_create(const clerk::config& cfg, const clerk::config& placeholder_cfg
     bad.insert("user_id");
   if (op.org_id && bad_id(*op.org_id))
     bad.insert("org_id");
-  if (op.expires_in && op.expires_in->count() < 1)
-    bad.insert("expires_in");
+  if (op.expires_in_seconds && op.expires_in_seconds->count() < 1)
+    bad.insert("expires_in_seconds");
   auto r = clerk::build_request(op, cfg);
   if (!bad.empty()) {
     FUZZ_CHECK(r.has_error() && r.error().kind() == clerk::error_kind::invalid_request);
@@ -203,7 +203,7 @@ void check_create(const clerk::config& cfg, const clerk::config& placeholder_cfg
   json::value body = json::parse(r->body, ec);
   FUZZ_CHECK_MSG(!ec && body.is_object(), r->body);
   const json::object& o = body.get_object();
-  FUZZ_CHECK(o.size() == 1 + (op.org_id ? 1 : 0) + (op.expires_in ? 1 : 0));
+  FUZZ_CHECK(o.size() == 1 + (op.org_id ? 1 : 0) + (op.expires_in_seconds ? 1 : 0));
   auto string_is = [&](std::string_view key, std::string_view want) {
     const json::value* v = o.if_contains(key);
     return v && v->is_string() && std::string_view(v->get_string()) == want;
@@ -211,9 +211,9 @@ void check_create(const clerk::config& cfg, const clerk::config& placeholder_cfg
   FUZZ_CHECK(string_is("user_id", op.user_id));
   if (op.org_id)
     FUZZ_CHECK(string_is("org_id", *op.org_id));
-  if (op.expires_in) {
+  if (op.expires_in_seconds) {
     const json::value* v = o.if_contains("expires_in_seconds");
-    FUZZ_CHECK(v && v->is_int64() && v->get_int64() == op.expires_in->count());
+    FUZZ_CHECK(v && v->is_int64() && v->get_int64() == op.expires_in_seconds->count());
   }
   auto other = clerk::build_request(op, placeholder_cfg);
   FUZZ_CHECK(other.has_value());
@@ -274,10 +274,10 @@ void check_create_actor(const clerk::config& cfg, const clerk::config& placehold
     else
       claims = std::move(v.get_object());
   }
-  if (op.expires_in && op.expires_in->count() < 1)
-    bad.insert("expires_in");
-  if (op.session_max_duration && op.session_max_duration->count() < 1)
-    bad.insert("session_max_duration");
+  if (op.expires_in_seconds && op.expires_in_seconds->count() < 1)
+    bad.insert("expires_in_seconds");
+  if (op.session_max_duration_in_seconds && op.session_max_duration_in_seconds->count() < 1)
+    bad.insert("session_max_duration_in_seconds");
   auto r = clerk::build_request(op, cfg);
   if (!bad.empty()) {
     FUZZ_CHECK(r.has_error() && r.error().kind() == clerk::error_kind::invalid_request);
@@ -294,7 +294,8 @@ void check_create_actor(const clerk::config& cfg, const clerk::config& placehold
   json::value body = json::parse(r->body, ec);
   FUZZ_CHECK_MSG(!ec && body.is_object(), r->body);
   const json::object& o = body.get_object();
-  FUZZ_CHECK(o.size() == 2 + (op.expires_in ? 1 : 0) + (op.session_max_duration ? 1 : 0));
+  FUZZ_CHECK(o.size() ==
+             2 + (op.expires_in_seconds ? 1 : 0) + (op.session_max_duration_in_seconds ? 1 : 0));
   const json::value* user = o.if_contains("user_id");
   FUZZ_CHECK(user && user->is_string() && std::string_view(user->get_string()) == op.user_id);
   const json::value* actor = o.if_contains("actor");
@@ -304,8 +305,9 @@ void check_create_actor(const clerk::config& cfg, const clerk::config& placehold
   FUZZ_CHECK(sub && sub->is_string() && std::string_view(sub->get_string()) == op.actor.sub);
   rest.erase("sub");
   FUZZ_CHECK_MSG(rest == claims, r->body);
-  for (auto [key, value] : {std::pair{"expires_in_seconds", op.expires_in},
-                            std::pair{"session_max_duration_in_seconds", op.session_max_duration}})
+  for (auto [key, value] :
+       {std::pair{"expires_in_seconds", op.expires_in_seconds},
+        std::pair{"session_max_duration_in_seconds", op.session_max_duration_in_seconds}})
     if (value) {
       const json::value* v = o.if_contains(key);
       FUZZ_CHECK(v && v->is_int64() && v->get_int64() == value->count());
@@ -406,7 +408,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const clerk::create_sign_in_token create{.user_id = f.get("user_id").value_or("user_2xyz"),
                                            .org_id = f.get("org_id"),
-                                           .expires_in = seconds_of(f, "expires_in")};
+                                           .expires_in_seconds = seconds_of(f, "expires_in")};
   check_create(cfg, placeholder_cfg, create);
   const clerk::revoke_sign_in_token revoke{f.get("sign_in_token_id").value_or("sit_2abc")};
   check_revoke(cfg, placeholder_cfg, revoke, revoke.sign_in_token_id, "sign_in_tokens",
@@ -416,8 +418,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       .user_id = create.user_id,
       .actor = {.sub = f.get("actor_sub").value_or("user_support"),
                 .other_claims = clerk::raw_json(f.get("actor_claims").value_or(""))},
-      .expires_in = create.expires_in,
-      .session_max_duration = seconds_of(f, "session_max_duration")};
+      .expires_in_seconds = create.expires_in_seconds,
+      .session_max_duration_in_seconds = seconds_of(f, "session_max_duration")};
   check_create_actor(cfg, placeholder_cfg, actor);
   const clerk::revoke_actor_token revoke_actor{f.get("actor_token_id").value_or("act_2abc")};
   check_revoke(cfg, placeholder_cfg, revoke_actor, revoke_actor.actor_token_id, "actor_tokens",

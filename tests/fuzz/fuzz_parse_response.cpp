@@ -1,9 +1,12 @@
 // Response parsing for both operation families the engine declares: create
-// and revoke of sign-in tokens and of actor tokens; any status, headers, body.
+// and revoke of sign-in tokens and of actor tokens; and a model of variants
+// (an email address whose verification is one of two declared kinds, or any
+// other object kept as raw JSON); any status, headers, body.
 //
 // Input (what the seeds in corpus/parse_response look like):
 //   create 200 body=1048576 depth=32 string=65536   <- op, status, limits (optional)
-//     (op: create, revoke, create_actor or revoke_actor; anything else: create)
+//     (op: create, revoke, create_actor, revoke_actor or variant; anything
+//     else: create)
 //   Content-Type: application/json                  <- headers, one a line
 //   Retry-After: 10
 //                                                   <- an empty line
@@ -29,8 +32,10 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace json = boost::json;
@@ -38,7 +43,52 @@ using clerk_fuzz::printed;
 
 namespace {
 
-enum class operation { create, revoke, create_actor, revoke_actor };
+enum class operation { create, revoke, create_actor, revoke_actor, variant };
+
+// The variant op's models: a verification is an otp or a ticket, told apart
+// by "object", or any other object kept whole.
+struct otp {
+  std::string status;
+  std::optional<std::int64_t> attempts;
+  std::vector<std::string> channels;
+  friend bool operator==(const otp&, const otp&) = default;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("otp", constant("object", "verification_otp"),
+                 field("status", &otp::status, non_empty), field("attempts", &otp::attempts),
+                 field("channels", &otp::channels, absent_in_response));
+  }
+};
+struct ticket {
+  std::string status;
+  std::optional<clerk::secret> token;
+  friend bool operator==(const ticket&, const ticket&) = default;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("ticket", field("status", &ticket::status),
+                 constant("object", "verification_ticket"), field("token", &ticket::token));
+  }
+};
+using verification_kind = std::variant<otp, ticket, clerk::raw_json>;
+struct email_address {
+  std::string id;
+  std::optional<verification_kind> verification;
+  std::vector<verification_kind> history;
+  friend bool operator==(const email_address&, const email_address&) = default;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("email_address", field("id", &email_address::id),
+                 field("verification", &email_address::verification),
+                 field("history", &email_address::history, absent_in_response));
+  }
+};
+struct get_email_address {
+  using response_type = email_address;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return endpoint(clerk::http_method::get, path("/email_addresses/idn_1"), idempotent);
+  }
+};
 
 struct input {
   operation op = operation::create;
@@ -70,6 +120,7 @@ input read_input(std::string_view data) {
       in.op = word == "revoke"         ? operation::revoke
               : word == "create_actor" ? operation::create_actor
               : word == "revoke_actor" ? operation::revoke_actor
+              : word == "variant"      ? operation::variant
                                        : operation::create;
     } else if (!have_status) {
       have_status = true;
@@ -92,11 +143,29 @@ input read_input(std::string_view data) {
   return in;
 }
 
+// The members of a model whose repeats are refused: `fields` at the top
+// level, and every key inside the value of a `deep` one (the actor's claims,
+// a verification), at any depth.
+struct refused_repeats {
+  std::set<std::string> fields, deep;
+};
+// The sign-in token's, the actor token's and the variant op's. A sign-in
+// token body with an "actor" twice is refused by neither: "actor" is not one
+// of its fields.
+const refused_repeats sign_in_repeats{
+    {"object", "id", "status", "user_id", "token", "url", "created_at", "updated_at"}, {}};
+const refused_repeats actor_repeats{
+    {"object", "id", "status", "user_id", "token", "url", "actor", "created_at", "updated_at"},
+    {"actor"}};
+const refused_repeats variant_repeats{{"id", "verification", "history"},
+                                      {"verification", "history"}};
+
 // Keys as a SAX pass sees them: a json::value keeps one value per key, so
 // only this can tell that a field was sent twice. Inside the actor every
 // object counts, at any depth: a repeated "sub" or other member is refused.
 class key_counter {
  public:
+  explicit key_counter(const refused_repeats& r) : refused_(r) {}
   static constexpr std::size_t max_array_size = std::size_t(-1);
   static constexpr std::size_t max_object_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
@@ -123,21 +192,16 @@ class key_counter {
   bool on_key(std::string_view s, std::size_t, ec&) {
     key_.append(s);
     if (depth_ == 1) {
-      // The fields of both models: a sign-in token body with an "actor" twice
-      // is refused by neither, but no body is both models at once.
-      static const std::set<std::string> fields = {
-          "object", "id", "status", "user_id", "token", "url", "actor", "created_at", "updated_at"};
-      if (fields.count(key_) && !objects_.back().insert(key_).second)
-        duplicated_ |= key_ == "actor" ? 2 : 1;
+      if (refused_.fields.count(key_) && !objects_.back().insert(key_).second)
+        duplicated_ = true;
       top_key_ = std::move(key_);
-    } else if (top_key_ == "actor" && !objects_.back().insert(key_).second) {
-      duplicated_ |= 2;
+    } else if (refused_.deep.count(top_key_) && !objects_.back().insert(key_).second) {
+      duplicated_ = true;
     }
     key_.clear();
     return true;
   }
-  // For a model without an actor, a repeated "actor" or key in it is no problem.
-  bool duplicated_for(bool actor) const { return (duplicated_ & (actor ? 3 : 1)) != 0; }
+  bool duplicated() const { return duplicated_; }
   bool on_string_part(std::string_view, std::size_t, ec&) { return true; }
   bool on_string(std::string_view, std::size_t, ec&) { return true; }
   bool on_number_part(std::string_view, ec&) { return true; }
@@ -150,17 +214,19 @@ class key_counter {
   bool on_comment(std::string_view, ec&) { return true; }
 
  private:
+  const refused_repeats& refused_;
   std::size_t depth_ = 0;
-  int duplicated_ = 0;  // 1: a field both models have, 2: "actor" or a key inside it
+  bool duplicated_ = false;
   std::string key_, top_key_;
   std::vector<std::set<std::string>> objects_;  // the keys of each open object
 };
 
-bool has_duplicate_field(std::string_view body, const json::parse_options& opts, bool actor) {
-  json::basic_parser<key_counter> p(opts);
+bool has_duplicate_field(std::string_view body, const json::parse_options& opts,
+                         const refused_repeats& refused) {
+  json::basic_parser<key_counter> p(opts, refused);
   boost::system::error_code ec;
   p.write_some(false, body.data(), body.size(), ec);
-  return p.handler().duplicated_for(actor);
+  return p.handler().duplicated();
 }
 
 bool string_ok(const json::object& o, std::string_view key, bool required, bool nullable,
@@ -287,12 +353,132 @@ void check_actor(const clerk::actor_claims& a, const json::object& o,
                  a.other_claims.text());
 }
 
+// ---- the variant op, read off the parsed body without the library ----
+
+enum class choice { otp, ticket, raw };
+
+// The alternative a verification value must be read as, or nullopt when it
+// must be refused: an object (every string and member name in it within the
+// limit, as for any captured JSON); "object" naming a declared kind makes it
+// that kind, whose members must then fit; anything else is kept whole.
+std::optional<choice> expected_choice(const json::value& v, const clerk::response_limits& lim) {
+  const json::object* o = v.if_object();
+  if (o == nullptr || !within(v, lim.max_string_bytes))
+    return std::nullopt;
+  const json::value* tag = o->if_contains("object");
+  const json::string* kind = tag != nullptr ? tag->if_string() : nullptr;
+  const json::value* status = o->if_contains("status");
+  const bool has_status = status != nullptr && status->is_string();
+  if (kind != nullptr && *kind == "verification_otp") {
+    const json::value* attempts = o->if_contains("attempts");
+    const json::value* channels = o->if_contains("channels");
+    bool ok = has_status && !status->get_string().empty() &&
+              (attempts == nullptr || attempts->is_null() || attempts->is_int64());
+    if (channels != nullptr) {
+      ok = ok && channels->is_array();
+      for (std::size_t i = 0; ok && i < channels->get_array().size(); ++i)
+        ok = channels->get_array()[i].is_string();
+    }
+    return ok ? std::optional(choice::otp) : std::nullopt;
+  }
+  if (kind != nullptr && *kind == "verification_ticket") {
+    const json::value* token = o->if_contains("token");
+    const bool ok = has_status && (token == nullptr || token->is_null() || token->is_string());
+    return ok ? std::optional(choice::ticket) : std::nullopt;
+  }
+  return choice::raw;
+}
+
+bool is_email_address(const json::object& o, const clerk::response_limits& lim) {
+  if (!string_ok(o, "id", true, false, lim.max_string_bytes))
+    return false;
+  if (const json::value* v = o.if_contains("verification"); v && !v->is_null())
+    if (!expected_choice(*v, lim))
+      return false;
+  if (const json::value* h = o.if_contains("history")) {
+    if (!h->is_array())
+      return false;
+    for (const json::value& e : h->get_array())
+      if (!expected_choice(e, lim))
+        return false;
+  }
+  return true;
+}
+
+// What the library read for verification value `v`, which is_email_address accepted.
+void check_verification(const verification_kind& got, const json::value& v,
+                        const clerk::response_limits& lim, const json::parse_options& opts) {
+  const json::object& o = v.get_object();
+  switch (*expected_choice(v, lim)) {
+    case choice::otp: {
+      const otp* a = std::get_if<otp>(&got);
+      FUZZ_CHECK(a != nullptr);
+      FUZZ_CHECK(a->status == as_view(o.at("status").get_string()));
+      const json::value* attempts = o.if_contains("attempts");
+      FUZZ_CHECK(
+          a->attempts ==
+          (attempts && attempts->is_int64() ? std::optional(attempts->get_int64()) : std::nullopt));
+      const json::value* channels = o.if_contains("channels");
+      FUZZ_CHECK(a->channels.size() == (channels ? channels->get_array().size() : 0));
+      for (std::size_t i = 0; i < a->channels.size(); ++i)
+        FUZZ_CHECK(a->channels[i] == as_view(channels->get_array()[i].get_string()));
+      return;
+    }
+    case choice::ticket: {
+      const ticket* a = std::get_if<ticket>(&got);
+      FUZZ_CHECK(a != nullptr);
+      FUZZ_CHECK(a->status == as_view(o.at("status").get_string()));
+      check_optional_secret(o, "token", a->token);
+      return;
+    }
+    case choice::raw: {
+      const clerk::raw_json* a = std::get_if<clerk::raw_json>(&got);
+      FUZZ_CHECK(a != nullptr);
+      boost::system::error_code ec;
+      json::value kept = json::parse(a->text(), ec, json::storage_ptr(), opts);
+      FUZZ_CHECK_MSG(!ec && json::serialize(kept) == json::serialize(v), a->text());
+      return;
+    }
+  }
+}
+
+// A model of variants as the body says; then printed on one line with
+// nothing secret-shaped, and written as JSON that reads back the same.
+void check_email_address(const email_address& m, const json::object& o,
+                         const clerk::response_limits& lim, const json::parse_options& opts) {
+  FUZZ_CHECK(m.id == as_view(o.at("id").get_string()));
+  const json::value* v = o.if_contains("verification");
+  FUZZ_CHECK(m.verification.has_value() == (v != nullptr && !v->is_null()));
+  if (m.verification)
+    check_verification(*m.verification, *v, lim, opts);
+  const json::value* h = o.if_contains("history");
+  FUZZ_CHECK(m.history.size() == (h ? h->get_array().size() : 0));
+  for (std::size_t i = 0; i < m.history.size(); ++i)
+    check_verification(m.history[i], h->get_array()[i], lim, opts);
+
+  std::ostringstream os;
+  clerk::print(os, m);
+  check_printing(os.str());
+  FUZZ_CHECK_MSG(!clerk_fuzz::has_control(os.str()), os.str());
+  clerk::response_limits again = lim;
+  again.max_body_bytes = std::size_t(-1);
+  auto back = clerk::parse_response(
+      get_email_address{},
+      clerk::http_response{
+          200, {{"Content-Type", "application/json"}}, clerk::to_json_revealing_secrets(m)},
+      again);
+  FUZZ_CHECK_MSG(back && *back == m, back ? std::string() : back.error().message());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const input in = read_input(clerk_fuzz::as_text(data, size));
   const clerk::http_response& r = in.response;
   const bool actor = in.op == operation::create_actor || in.op == operation::revoke_actor;
+  const refused_repeats& repeats = actor                         ? actor_repeats
+                                   : in.op == operation::variant ? variant_repeats
+                                                                 : sign_in_repeats;
 
   // What an independent reading of the response says.
   const bool ok_status = r.status >= 200 && r.status <= 299;
@@ -307,9 +493,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     doc = json::parse(r.body, ec, json::storage_ptr(), opts);
   const bool parsed = fits && is_json && !r.body.empty() && !ec;
   const json::object* obj = parsed ? doc.if_object() : nullptr;
-  const bool duplicated = obj != nullptr && has_duplicate_field(r.body, opts, actor);
-  const bool well_formed = obj != nullptr && (actor ? is_actor_token(*obj, in.limits)
-                                                    : is_sign_in_token(*obj, in.limits));
+  const bool duplicated = obj != nullptr && has_duplicate_field(r.body, opts, repeats);
+  const bool well_formed =
+      obj != nullptr && (actor                         ? is_actor_token(*obj, in.limits)
+                         : in.op == operation::variant ? is_email_address(*obj, in.limits)
+                                                       : is_sign_in_token(*obj, in.limits));
 
   // (Printing the response itself is fuzz_redact's: an http::redact() pass over the
   // whole body here would halve the rate for no new code.)
@@ -340,6 +528,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case operation::revoke_actor:
       on_token(clerk::parse_response(clerk::revoke_actor_token{"act_1"}, r, in.limits), actor_too);
+      break;
+    case operation::variant:
+      if (auto got = clerk::parse_response(get_email_address{}, r, in.limits); !got) {
+        failed = got.error();
+      } else {
+        FUZZ_CHECK(ok_status && obj != nullptr);
+        FUZZ_CHECK(well_formed && !duplicated);
+        check_email_address(*got, *obj, in.limits, opts);
+      }
       break;
   }
   if (!failed)
@@ -415,7 +612,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const json::value* id = o ? o->if_contains("id") : nullptr;
     if (id && id->is_string() && !id->get_string().empty() &&
         id->get_string().size() <= in.limits.max_string_bytes &&
-        !has_duplicate_field(head, opts, actor))
+        !has_duplicate_field(head, opts, repeats))
       FUZZ_CHECK_MSG(u->partial && u->partial->id == as_view(id->get_string()), u->problem);
   }
   return 0;

@@ -6,6 +6,8 @@
 
 #include <clerk/redact.hpp>
 
+#include <boost/system/error_code.hpp>
+
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -193,6 +195,36 @@ CLERK_FUZZ_CHECKER inline bool has_control(std::string_view s) {
   }
   return false;
 }
+
+// A handler for boost::json::basic_parser that accepts every value and keeps
+// nothing: an oracle's SAX pass derives from it and hides the callbacks it
+// needs.
+struct sax_ignore {
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  using ec = boost::system::error_code;
+
+  bool on_document_begin(ec&) { return true; }
+  bool on_document_end(ec&) { return true; }
+  bool on_object_begin(ec&) { return true; }
+  bool on_object_end(std::size_t, ec&) { return true; }
+  bool on_array_begin(ec&) { return true; }
+  bool on_array_end(std::size_t, ec&) { return true; }
+  bool on_key_part(std::string_view, std::size_t, ec&) { return true; }
+  bool on_key(std::string_view, std::size_t, ec&) { return true; }
+  bool on_string_part(std::string_view, std::size_t, ec&) { return true; }
+  bool on_string(std::string_view, std::size_t, ec&) { return true; }
+  bool on_number_part(std::string_view, ec&) { return true; }
+  bool on_int64(std::int64_t, std::string_view, ec&) { return true; }
+  bool on_uint64(std::uint64_t, std::string_view, ec&) { return true; }
+  bool on_double(double, std::string_view, ec&) { return true; }
+  bool on_bool(bool, ec&) { return true; }
+  bool on_null(ec&) { return true; }
+  bool on_comment_part(std::string_view, ec&) { return true; }
+  bool on_comment(std::string_view, ec&) { return true; }
+};
 
 template <class T>
 std::string printed(const T& v) {

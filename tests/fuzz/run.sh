@@ -18,7 +18,7 @@ build=${CLERK_FUZZ_BUILD:-$root/build/fuzz}
 seconds=${CLERK_FUZZ_SECONDS:-20}
 runs=${CLERK_FUZZ_RUNS:--1}
 seed=${CLERK_FUZZ_SEED:-0}
-targets=${CLERK_FUZZ_TARGETS:-parse_response build_request media_type retry_after redact wire fake_clerk publishable_key form frontend_parse session_token}
+targets=${CLERK_FUZZ_TARGETS:-parse_response build_request media_type retry_after redact wire fake_clerk publishable_key form frontend_parse session_token webhook machine_token}
 
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
   "-DCLERK_FUZZ_TARGETS=${targets// /;}" >/dev/null
@@ -27,7 +27,7 @@ cmake --build "$build" -j 2
 # Inputs longer than these add time, not code: a header value, a few fields.
 max_len() {
   case $1 in
-    parse_response | frontend_parse | session_token) echo 4096 ;;
+    parse_response | frontend_parse | session_token | webhook | machine_token) echo 4096 ;;
     build_request | redact | wire | fake_clerk | form) echo 512 ;;
     *) echo 256 ;;
   esac

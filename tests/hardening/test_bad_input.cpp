@@ -192,8 +192,8 @@ TEST_CASE("an expires_in of zero or below is refused") {
   for (std::int64_t s :
        {std::int64_t{0}, std::int64_t{-1}, std::numeric_limits<std::int64_t>::min()}) {
     CAPTURE(s);
-    CHECK(client_refuses(clerk::create_sign_in_token{.user_id = "u", .expires_in = seconds(s)}) ==
-          "expires_in");
+    CHECK(client_refuses(clerk::create_sign_in_token{
+              .user_id = "u", .expires_in_seconds = seconds(s)}) == "expires_in_seconds");
   }
 }
 
@@ -203,7 +203,7 @@ TEST_CASE("expires_in is 64 bits: its largest value is sent exactly, nothing bey
   static_assert(sizeof(std::chrono::seconds::rep) == 8);
   for (std::int64_t s : {std::int64_t{1}, std::numeric_limits<std::int64_t>::max()}) {
     auto r = clerk::build_request(
-        clerk::create_sign_in_token{.user_id = "u", .expires_in = std::chrono::seconds(s)},
+        clerk::create_sign_in_token{.user_id = "u", .expires_in_seconds = std::chrono::seconds(s)},
         clerk_test::make_config());
     REQUIRE(r.has_value());
     CHECK(r->body == R"({"user_id":"u","expires_in_seconds":)" + std::to_string(s) + "}");
@@ -213,7 +213,7 @@ TEST_CASE("expires_in is 64 bits: its largest value is sent exactly, nothing bey
 TEST_CASE("the first bad field is the one named, and the message names it too") {
   auto r = clerk::build_request(
       clerk::create_sign_in_token{
-          .user_id = "", .org_id = "\n", .expires_in = std::chrono::seconds(0)},
+          .user_id = "", .org_id = "\n", .expires_in_seconds = std::chrono::seconds(0)},
       clerk_test::make_config());
   REQUIRE(refused_field(r) == "user_id");
   CHECK(r.error().message() == "invalid request: user_id: must not be empty");

@@ -18,6 +18,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #if defined(__SANITIZE_THREAD__)
@@ -119,6 +120,44 @@ struct list_users {
   }
 };
 
+// A model of variants: each verification's object is captured as text and
+// read again into the alternative it names.
+struct otp {
+  std::string status;
+  std::vector<std::string> channels;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("otp", constant("object", "verification_otp"), field("status", &otp::status),
+                 field("channels", &otp::channels, absent_in_response));
+  }
+};
+struct link {
+  std::string status;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("link", constant("object", "verification_link"), field("status", &link::status));
+  }
+};
+using verification = std::variant<otp, link, clerk::raw_json>;
+struct email_address {
+  std::string id;
+  std::optional<verification> current;
+  std::vector<verification> history;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("email_address", field("id", &email_address::id),
+                 field("verification", &email_address::current),
+                 field("history", &email_address::history, absent_in_response));
+  }
+};
+struct get_email_address {
+  using response_type = email_address;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return endpoint(clerk::http_method::get, path("/email_addresses/e"), idempotent);
+  }
+};
+
 constexpr bool counting = CLERK_MEMORY_COUNTS;
 
 }  // namespace
@@ -180,5 +219,33 @@ TEST_CASE("an actor of 1 MiB of distinct short claims costs under 12 times itsel
   std::string problem;
   CHECK(peak_multiple(clerk::create_actor_token{}, clerk_test::json_response(200, body), problem) <
         12);
+  CHECK(problem.empty());
+}
+
+TEST_CASE("1 MiB of small verifications stops at the element budget, costing under 2 times itself" *
+          doctest::skip(!counting)) {
+  std::string problem;
+  auto r =
+      hostile(R"({"id":"e","history":[)", R"({"object":"verification_otp","status":"v"})", "]}");
+  CHECK(peak_multiple(get_email_address{}, r, problem) < 2);
+  CHECK(problem == "field \"history[8192]\" is beyond the limit of 8192 array elements");
+}
+
+TEST_CASE("a verification of 1 MiB, read twice into its alternative, costs under 4 times itself" *
+          doctest::skip(!counting)) {
+  std::string problem;
+  const std::string head = R"({"id":"e","verification":{"object":"verification_otp","status":"v",)"
+                           R"("channels":[)";
+  auto r = hostile(head, '"' + std::string(200, 'c') + '"', "]}}");
+  CHECK(peak_multiple(get_email_address{}, r, problem) < 4);
+  CHECK(problem.empty());
+}
+
+TEST_CASE("a verification of 1 MiB of an unknown kind, kept whole, costs under 4 times itself" *
+          doctest::skip(!counting)) {
+  std::string problem;
+  auto r =
+      hostile(R"({"id":"e","verification":{"object":"verification_passkey","x":[)", "{}", "]}}");
+  CHECK(peak_multiple(get_email_address{}, r, problem) < 4);
   CHECK(problem.empty());
 }

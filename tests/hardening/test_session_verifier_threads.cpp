@@ -1,7 +1,8 @@
-// One session_verifier shared by threads while its keys rotate: run under
-// ThreadSanitizer by tests/run.sh, which reports any race in the verifier's
-// cache and keys; the checks here catch claims crossing threads and fetches
-// beyond what the cache allows.
+// One session_verifier shared by threads while its keys rotate, during an
+// outage, and before it has keys: run under ThreadSanitizer by tests/run.sh,
+// which reports any race in the verifier's cache and keys; the checks here
+// catch claims crossing threads, a rotated key refused, and fetches beyond
+// what the cache allows (one an interval, shared by the callers that wait).
 #include <clerk/session_tokens.hpp>
 
 #include "support.hpp"
@@ -10,6 +11,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <latch>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +60,20 @@ std::string token(std::string_view kid, std::string_view user) {
          '.' + b64url("sig:" + std::string(kid));
 }
 
+// Runs `work(t)` on `count` threads released together, and joins them.
+template <class Work>
+void together(int count, Work work) {
+  std::latch start(count);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < count; ++t)
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      work(t);
+    });
+  for (auto& th : threads)
+    th.join();
+}
+
 }  // namespace
 
 TEST_CASE("threads share one session verifier while its keys rotate") {
@@ -74,7 +91,9 @@ TEST_CASE("threads share one session verifier while its keys rotate") {
       {.ttl = std::chrono::seconds(60), .refetch_interval = std::chrono::seconds(10)});
 
   constexpr int thread_count = 8, calls = 300;
-  std::atomic<int> wrong{0}, tick{0};
+  std::atomic<int> wrong{0}, tick{0}, rotated_accepted{0};
+  std::mutex first_wrong_mutex;
+  std::string first_wrong;
   std::vector<std::thread> threads;
   for (int t = 0; t < thread_count; ++t)
     threads.emplace_back([&, t] {
@@ -88,20 +107,82 @@ TEST_CASE("threads share one session verifier while its keys rotate") {
         const std::string user = "user_" + std::to_string(t) + "_" + std::to_string(i);
         const bool new_kid = i % 2 == 1;
         auto r = verifier.verify(token(new_kid ? "ins_2" : "ins_1", user), now);
-        if (r) {
-          if (r->user_id != user)
-            wrong.fetch_add(1);
-        } else if (!new_kid ||
-                   r.error().as_invalid_token()->reason != clerk::token_reason::jwk_kid_mismatch) {
-          wrong.fetch_add(1);
+        // Any other outcome is counted, never dereferenced: an error without
+        // token details (a transport error) fails the test, not the process.
+        const clerk::invalid_token* refusal = r ? nullptr : r.error().as_invalid_token();
+        const bool ok = r ? r->user_id == user
+                          : new_kid && refusal != nullptr &&
+                                refusal->reason == clerk::token_reason::jwk_kid_mismatch;
+        if (r && new_kid)
+          rotated_accepted.fetch_add(1);
+        if (!ok && wrong.fetch_add(1) == 0) {
+          std::lock_guard<std::mutex> lock(first_wrong_mutex);
+          first_wrong = r ? "claims of " + r->user_id + " for " + user : r.error().message();
         }
       }
     });
   for (auto& th : threads)
     th.join();
-  CHECK(wrong.load() == 0);
+  CHECK_MESSAGE(wrong.load() == 0, first_wrong);
+  // Tokens of the rotated key are accepted once the JWKS lists it (from 150 s
+  // of the 300, within one refetch interval).
+  CHECK(rotated_accepted.load() > 0);
   // 300 s of fake time: a fetch per TTL plus at most one a refetch interval
   // for the unknown kid, whatever the number of threads.
   CHECK(fetches.load() >= 5);
   CHECK(fetches.load() <= 300 / 60 + 300 / 10 + 2);
+}
+
+// Review 3's finding 3: after the TTL, while fetches fail, every caller
+// fetched in turn behind one mutex and every token was refused.
+TEST_CASE("16 threads verifying during an outage make one fetch and keep passing") {
+  std::atomic<int> fetches{0};
+  std::atomic<bool> down{false};
+  const auto transport = [&](const clerk::http_request&) -> clerk::transport_result {
+    fetches.fetch_add(1);
+    if (down.load())
+      return clerk::transport_error{std::make_error_code(std::errc::timed_out), "timed out", true};
+    return clerk_test::json_response(200, R"({"keys":[)" + jwk("ins_1") + "]}");
+  };
+  using client_t = clerk::client<decltype(transport)>;
+  const clerk::session_verifier<kid_keys, client_t> verifier(
+      client_t(clerk_test::make_config(), transport), {},
+      {.ttl = std::chrono::seconds(3600),
+       .refetch_interval = std::chrono::seconds(300),
+       .stale_if_error = std::chrono::seconds(86400)});
+  const auto at = [](int s) {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(t0 + s));
+  };
+  REQUIRE(verifier.verify(token("ins_1", "user_0"), at(0)));
+  down.store(true);
+  constexpr int thread_count = 16;
+  std::atomic<int> passed{0};
+  together(thread_count, [&](int t) {
+    // The keys are an hour and t seconds old: past their TTL.
+    passed +=
+        verifier.verify(token("ins_1", "user_" + std::to_string(t)), at(3600 + t)).has_value();
+  });
+  CHECK(passed.load() == thread_count);
+  CHECK(fetches.load() == 2);  // the first fetch, then one attempt in the interval
+}
+
+TEST_CASE("16 threads with no keys yet share one fetch") {
+  std::atomic<int> fetches{0};
+  const auto transport = [&](const clerk::http_request&) {
+    fetches.fetch_add(1);
+    // A slow answer, so that the others come while it is under way.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return clerk_test::json_response(200, R"({"keys":[)" + jwk("ins_1") + "]}");
+  };
+  using client_t = clerk::client<decltype(transport)>;
+  const clerk::session_verifier<kid_keys, client_t> verifier(
+      client_t(clerk_test::make_config(), transport));
+  constexpr int thread_count = 16;
+  std::atomic<int> passed{0};
+  together(thread_count, [&](int t) {
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(t0));
+    passed += verifier.verify(token("ins_1", "user_" + std::to_string(t)), now).has_value();
+  });
+  CHECK(passed.load() == thread_count);
+  CHECK(fetches.load() == 1);
 }

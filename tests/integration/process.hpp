@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +108,22 @@ inline void collect(pid_t pid, int out, int err, std::chrono::steady_clock::time
 }
 
 }  // namespace detail
+
+// A file holding `text`, removed with the object: a child's standard input.
+struct temp_file {
+  std::string path;
+  explicit temp_file(const std::string& text) {
+    char name[] = "/tmp/clerk_test_XXXXXX";
+    int fd = ::mkstemp(name);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    path = name;
+  }
+  ~temp_file() { ::unlink(path.c_str()); }
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+};
 
 // `env` is the child's whole environment ("NAME=value" entries): nothing of
 // the test's own environment leaks into it. Its standard input is the file

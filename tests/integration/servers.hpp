@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -260,6 +261,28 @@ inline canned canned::cannot_be_revoked() {
       ""};
 }
 
+// 127.0.0.1:port as a socket address.
+inline sockaddr_in loopback_address(int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  return a;
+}
+
+// A TCP socket bound to 127.0.0.1 and a port the kernel picked, which
+// `port` receives.
+inline int bound_loopback_socket(int& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a = loopback_address(0);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
 // A keep-alive HTTP/1.1 server on raw sockets that loses answers after doing
 // the work: an origin whose answer a load balancer or a crash lost. Each
 // request it reads is done: answered with a sign-in token (200), or, with an
@@ -279,7 +302,7 @@ class lossy_server {
     REQUIRE(listener_ >= 0);
     int one = 1;
     ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a = loopback(0);
+    sockaddr_in a = loopback_address(0);
     REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
     socklen_t len = sizeof a;
     REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
@@ -321,14 +344,6 @@ class lossy_server {
   }
 
  private:
-  static sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    return a;
-  }
-
   // Waits (bounded, and never past the server's end) until `fd` can be read.
   bool readable(int fd) const {
     for (int waited = 0; waited < 15000 && !stopping_; waited += 50) {
@@ -386,7 +401,7 @@ class lossy_server {
              std::to_string(std::string_view(sample_token_body).size()) + "\r\n\r\n" +
              sample_token_body;
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a = loopback(upstream_);
+    sockaddr_in a = loopback_address(upstream_);
     std::string out, buffer;
     if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
       send_all(fd, request);
@@ -457,15 +472,7 @@ class lossy_server {
 class header_flood_server {
  public:
   header_flood_server() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(listener_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = ntohs(a.sin_port);
+    listener_ = bound_loopback_socket(port_);
     REQUIRE(::listen(listener_, 4) == 0);
     thread_ = std::thread([this] { run(); });
   }
@@ -524,29 +531,29 @@ class header_flood_server {
   std::thread thread_;
 };
 
-// A listening socket on 127.0.0.1 whose backlog is full and which never
+// A listening socket on 127.0.0.1 whose accept queue is full and which never
 // accepts: a new connection's SYN is dropped, so connecting hangs (until the
-// client gives up), as towards a blackholed address.
+// client gives up), as towards a blackholed address. The constructor returns
+// only once the kernel reports the queue full.
 class blackhole_listener {
  public:
   blackhole_listener() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(listener_ >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    port_ = ntohs(a.sin_port);
+    listener_ = bound_loopback_socket(port_);
     REQUIRE(::listen(listener_, 0) == 0);
-    // Linux queues backlog + 1 connections: these fill the queue.
-    for (int i = 0; i < 3; ++i) {
+    sockaddr_in a = loopback_address(port_);
+    // Connections fill the queue one by one, each waited for until it is
+    // queued: a filler still in its handshake could leave the test's own
+    // connection the free place.
+    for (int i = 0; i < 8 && !queue_full(); ++i) {
+      const unsigned before = queued();
       int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
       REQUIRE(fd >= 0);
       (void)::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
       fillers_.push_back(fd);
+      for (int waited = 0; queued() == before && waited < 5000; ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    REQUIRE(queue_full());
   }
   ~blackhole_listener() {
     for (int fd : fillers_)
@@ -559,26 +566,43 @@ class blackhole_listener {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
 
  private:
+  // Linux's TCP_INFO of a listening socket: tcpi_unacked is the number of
+  // connections in its accept queue, tcpi_sacked the queue's limit, which
+  // the kernel lets it pass by one.
+  tcp_info info() const {
+    tcp_info i{};
+    socklen_t n = sizeof i;
+    REQUIRE(::getsockopt(listener_, IPPROTO_TCP, TCP_INFO, &i, &n) == 0);
+    return i;
+  }
+  unsigned queued() const { return info().tcpi_unacked; }
+  bool queue_full() const {
+    const tcp_info i = info();
+    return i.tcpi_unacked > i.tcpi_sacked;
+  }
+
   int listener_ = -1;
   int port_ = 0;
   std::vector<int> fillers_;
 };
 
-// A loopback port nothing listens on: bound, then closed, so connecting is
-// refused.
-inline int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+// A loopback port that refuses connections for as long as this lives: a
+// socket bound to it that never listens (the kernel answers a connection to
+// it with a reset), and holds it, so no other server can take it meanwhile.
+class closed_port {
+ public:
+  closed_port() { fd_ = bound_loopback_socket(port_); }
+  ~closed_port() { ::close(fd_); }
+  closed_port(const closed_port&) = delete;
+  closed_port& operator=(const closed_port&) = delete;
+
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
 
 }  // namespace clerk_test
 

@@ -191,8 +191,8 @@ TEST_CASE_TEMPLATE("a retried revoke that meets cannot_be_revoked reports maybe_
 TEST_CASE_TEMPLATE("a refused connection is retried, even for create, up to max_attempts", D,
                    curl_driver, asio_driver) {
   CAPTURE(D::name);
-  auto url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
-  auto r = D::send(config_at(url), quick_retries(3), create_op);
+  const clerk_test::closed_port closed;
+  auto r = D::send(config_at(closed.base_url()), quick_retries(3), create_op);
   REQUIRE(r.has_error());
   REQUIRE(r.error().as_transport() != nullptr);
   CHECK(r.error().as_transport()->request_not_sent);

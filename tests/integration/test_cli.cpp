@@ -224,7 +224,8 @@ TEST_CASE("an answer too large to keep exits 1, as any unusable answer does") {
 }
 
 TEST_CASE("transport failures exit 3: refused, timeout, TLS") {
-  auto refused_url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
+  const clerk_test::closed_port closed;
+  const auto refused_url = closed.base_url();
   auto refused =
       cli({"create", "--user-id", "user_demo", "--retries", "0", "--api-url", refused_url});
   CHECK(refused.exit_code == 3);
@@ -376,7 +377,8 @@ TEST_CASE("--retries N bounds the attempts, and 0 disables retries") {
   CHECK(contains(none.err, "HTTP 429"));
   CHECK(server.seen().size() == 1);
 
-  auto refused_url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
+  const clerk_test::closed_port closed;
+  const auto refused_url = closed.base_url();
   auto refused =
       cli({"create", "--user-id", "user_demo", "--retries", "1", "--api-url", refused_url});
   CHECK(refused.exit_code == 3);
@@ -400,7 +402,8 @@ std::string ticket_on(const clerk::fakes::fake_clerk& fake,
   auto cfg = clerk::config::make({.secret_key = key, .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
   auto t = clerk::client(*cfg, fake)
-               .send(clerk::create_sign_in_token{.user_id = "user_demo", .expires_in = expires_in});
+               .send(clerk::create_sign_in_token{.user_id = "user_demo",
+                                                 .expires_in_seconds = expires_in});
   REQUIRE(t.has_value());
   if (id)
     *id = t->id;

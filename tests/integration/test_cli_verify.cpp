@@ -260,4 +260,9 @@ TEST_CASE("verify --help prints the help, verify's options included, and exits 0
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("--jwt-key FILE") != std::string::npos);
   CHECK(r.out.find("CLERK_JWT_KEY") != std::string::npos);
+  // Review 3's notes: the token through standard input, and what goes
+  // unchecked without --issuer and --authorized-party.
+  CHECK(r.out.find("Give the token as \"-\"") != std::string::npos);
+  CHECK(r.out.find("Without --issuer, iss is not checked, and without\n--authorized-party, azp "
+                   "is not") != std::string::npos);
 }

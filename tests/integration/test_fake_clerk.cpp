@@ -325,7 +325,7 @@ TEST_CASE("a revoked, expired or unknown ticket is refused with the reason") {
   CHECK(r.reason.find("revoked") != std::string::npos);
 
   auto short_lived =
-      client.send(clerk::create_sign_in_token{.user_id = "user_1", .expires_in = 60s});
+      client.send(clerk::create_sign_in_token{.user_id = "user_1", .expires_in_seconds = 60s});
   REQUIRE(short_lived.has_value());
   fake.advance(60s);  // expiry is exclusive: at created_at + 60 s it is over
   auto e = fake.consume_ticket(short_lived->token->reveal());
@@ -442,7 +442,7 @@ TEST_CASE("actor tokens: the fake creates one with every actor claim and revokes
   auto t = client.send(clerk::create_actor_token{
       .user_id = "user_1",
       .actor = {.sub = "user_2", .other_claims = clerk::raw_json(R"({"reason":"support"})")},
-      .expires_in = 600s});
+      .expires_in_seconds = 600s});
   REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
   CHECK(t->id.starts_with("act_"));
   CHECK(t->status == clerk::actor_token_status::pending);

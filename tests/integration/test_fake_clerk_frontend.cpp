@@ -36,7 +36,8 @@ std::string ticket_for(const fake_clerk& fake, std::string user = "user_1",
       clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
   const clerk::client client(*cfg, fake);
-  auto t = client.send(clerk::create_sign_in_token{.user_id = user, .expires_in = expires_in});
+  auto t =
+      client.send(clerk::create_sign_in_token{.user_id = user, .expires_in_seconds = expires_in});
   REQUIRE(t.has_value());
   if (token_id)
     *token_id = t->id;
@@ -358,4 +359,49 @@ TEST_CASE("fake FAPI: drop mode carries the request out and loses the answer") {
             .status == 200);
   CHECK(answer(fake, fapi_request(clerk::http_method::get, "/client?_is_native=1", {}, token))
             .status == 401);
+}
+
+TEST_CASE("fake FAPI: with session tasks, a sign-in completes with a pending session") {
+  fake_clerk fake({.session_tasks = {"choose-organization"}});
+  fake.add_user("user_1");
+  auto token = new_client_token(fake);
+  auto r = answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
+                                     "strategy=ticket&ticket=" + ticket_for(fake), token));
+  REQUIRE(r.status == 200);
+  token = std::string(*r.headers.find("authorization"));
+  auto b = body_of(r);
+  CHECK(b["response"].as_object()["status"] == "complete");
+  std::string sid(b["response"].as_object()["created_session_id"].as_string());
+  CHECK(fake.find_session(sid)->status == "pending");
+
+  // The client lists it, with its tasks; touch keeps it pending.
+  auto client = body_of(
+      answer(fake, fapi_request(clerk::http_method::get, "/client?_is_native=1", {}, token)));
+  auto& sessions = client["response"].as_object()["sessions"].as_array();
+  REQUIRE(sessions.size() == 1);
+  auto& listed = sessions[0].as_object();
+  CHECK(listed["id"] == json::string(sid));
+  CHECK(listed["status"] == "pending");
+  REQUIRE(listed["tasks"].is_array());
+  CHECK(listed["tasks"].as_array().at(0).as_object()["key"] == "choose-organization");
+  auto touched =
+      answer(fake, fapi_request(clerk::http_method::post,
+                                "/client/sessions/" + sid + "/touch?_is_native=1", {}, token));
+  REQUIRE(touched.status == 200);
+  CHECK(body_of(touched)["response"].as_object()["status"] == "pending");
+
+  // Its JWTs say so. Without session tasks, a session lists none.
+  auto t =
+      answer(fake, fapi_request(clerk::http_method::post,
+                                "/client/sessions/" + sid + "/tokens?_is_native=1", {}, token));
+  REQUIRE(t.status == 200);
+  CHECK(claims_of(body_of(t)["jwt"].as_string())["sts"] == "pending");
+  auto active = populated();
+  auto active_token = new_client_token(active);
+  auto a =
+      answer(active, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
+                                  "strategy=ticket&ticket=" + ticket_for(active), active_token));
+  REQUIRE(a.status == 200);
+  CHECK(
+      body_of(a)["client"].as_object()["sessions"].as_array().at(0).as_object()["tasks"].is_null());
 }

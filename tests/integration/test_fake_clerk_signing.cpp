@@ -1,12 +1,17 @@
 // The fake Clerk signs for real: session JWTs signed with an RSA key of its
 // own (clerk::fakes::openssl_signer), with Clerk's claims, its JWKS served,
-// its key rotated; checked with clerk::openssl_keys and the verifier.
+// its key rotated. The JWTs are decoded here (base64url and a Boost.JSON DOM
+// of the test's own), their signatures and the JWKS's key checked by the
+// openssl command line (openssl_cli.hpp), and the library's verifier must
+// read the same claims.
 #include <clerk/crypto/openssl.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
 #include <clerk/fakes/openssl_signer.hpp>
 #include <clerk/session_tokens.hpp>
 
 #include <clerk/backend.hpp>
+
+#include "openssl_cli.hpp"
 
 #include <doctest/doctest.h>
 
@@ -154,6 +159,9 @@ TEST_CASE("the fake signs a session JWT RS256 with its key, with Clerk's v2 clai
   auto s = sign_in(f.fake, ticket(f.fake, R"({"user_id":"user_1"})", "sign_in_tokens"));
   auto p = split(session_jwt(f.fake, s));
   CHECK(p.header == json::object{{"alg", "RS256"}, {"kid", f.signer->kid()}, {"typ", "JWT"}});
+  // The signature, judged outside the library, then by it.
+  CHECK(clerk_test::openssl_verifies(f.signer->public_pem(), p.input, p.signature));
+  CHECK_FALSE(clerk_test::openssl_verifies(f.signer->public_pem(), p.input + "x", p.signature));
   auto pem = clerk::openssl_keys::from_pem(f.signer->public_pem());
   REQUIRE(pem.has_value());
   CHECK(check(*pem, p) == clerk::key_check::valid);
@@ -183,7 +191,10 @@ TEST_CASE("the fake serves its JWKS at /v1/jwks with the secret key and at the w
   REQUIRE(keys.size() == 1);
   CHECK(keys[0].as_object()["kid"].as_string() == f.signer->kid());
   CHECK(keys[0].as_object()["e"] == "AQAB");
-  CHECK(keys[0].as_object()["n"].as_string().size() == 342);  // 2048 bits
+  // The modulus of the key that signs, as the openssl command line reads it.
+  const std::string n = b64url_decode(keys[0].as_object()["n"].as_string());
+  CHECK(n.size() == 256);  // 2048 bits
+  CHECK(n == clerk_test::openssl_modulus(f.signer->public_pem()));
 }
 
 TEST_CASE("the fake without a signer serves an empty JWKS and still mints made-up JWTs") {
@@ -243,13 +254,24 @@ TEST_CASE("the fake's session JWTs verify with the keys of the JWKS it serves") 
   REQUIRE(keys.has_value());
   auto s = sign_in(f.fake, ticket(f.fake, R"({"user_id":"user_1"})", "sign_in_tokens"));
   auto jwt = session_jwt(f.fake, s);
-  CHECK(check(*keys, split(jwt)) == clerk::key_check::valid);
+  const auto p = split(jwt);
+  CHECK(check(*keys, p) == clerk::key_check::valid);
   auto claims = clerk::verify_session_token(jwt, *keys, now_of(f.fake),
                                             {.issuer = "https://clerk.fake-clerk.test"});
   REQUIRE(claims.has_value());
+  // What the verifier read is what the token says (decoded here).
   CHECK(claims->user_id == "user_1");
+  CHECK(claims->user_id == p.claims.at("sub").as_string());
   CHECK(claims->session_id == s.session_id);
+  CHECK(claims->session_id == p.claims.at("sid").as_string());
+  CHECK(claims->issuer == p.claims.at("iss").as_string());
+  CHECK(claims->expires_at.time_since_epoch().count() == p.claims.at("exp").as_int64());
+  REQUIRE(claims->issued_at.has_value());
+  CHECK(claims->issued_at->time_since_epoch().count() == p.claims.at("iat").as_int64());
+  REQUIRE(claims->not_before.has_value());
+  CHECK(claims->not_before->time_since_epoch().count() == p.claims.at("nbf").as_int64());
   CHECK(claims->version == 2);
+  CHECK(claims->version == p.claims.at("v").as_int64());
 }
 
 TEST_CASE("after a rotation the fake signs with a new kid, and its JWKS lists only the new key") {
@@ -265,6 +287,8 @@ TEST_CASE("after a rotation the fake signs with a new kid, and its JWKS lists on
   auto new_keys = clerk::openssl_keys::from_jwks(f.fake.jwks());
   REQUIRE(new_keys.has_value());
   CHECK(check(*new_keys, after) == clerk::key_check::valid);
+  CHECK(clerk_test::openssl_verifies(f.signer->public_pem(), after.input, after.signature));
+  CHECK_FALSE(clerk_test::openssl_verifies(f.signer->public_pem(), before.input, before.signature));
   CHECK(check(*new_keys, before) == clerk::key_check::unknown_kid);
   CHECK(check(*old_keys, after) == clerk::key_check::unknown_kid);
 }

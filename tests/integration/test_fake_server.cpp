@@ -57,7 +57,7 @@ TEST_CASE("an actor token is created and revoked over loopback HTTP; a second re
   auto t = client.send(clerk::create_actor_token{
       .user_id = "user_1",
       .actor = {.sub = "user_support", .other_claims = clerk::raw_json(R"({"reason":"ticket 7"})")},
-      .expires_in = std::chrono::seconds(600)});
+      .expires_in_seconds = std::chrono::seconds(600)});
   REQUIRE_MESSAGE(t.has_value(), (t ? "" : t.error().message()));
   CHECK(t->id.starts_with("act_"));
   CHECK(t->status == clerk::actor_token_status::pending);

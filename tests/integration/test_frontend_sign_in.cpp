@@ -55,9 +55,9 @@ minted mint(const fake_clerk& fake, std::string user = "user_1",
   auto cfg =
       clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   REQUIRE(cfg.has_value());
-  auto t =
-      clerk::client(*cfg, fake)
-          .send(clerk::create_sign_in_token{.user_id = std::move(user), .expires_in = expires_in});
+  auto t = clerk::client(*cfg, fake)
+               .send(clerk::create_sign_in_token{.user_id = std::move(user),
+                                                 .expires_in_seconds = expires_in});
   REQUIRE(t.has_value());
   return {t->id, clerk::secret(std::string(t->token->reveal()))};
 }
@@ -541,18 +541,32 @@ TEST_CASE("no ticket is sent when the new client's answer carried no client toke
 namespace {
 
 // After the sign-in (whose answer it loses), every client it reads back
-// shows first another user's new active session: another sign-in of the app.
+// shows first another user's new active session: another sign-in of the app
+// (unless `crowded` is false). With `real_ticket`, the sign-in carries
+// opaque_ticket instead, which names no user (Clerk's tickets are opaque to
+// the library), and the proxy swaps it for the fake's own.
 struct crowded_client {
   fake_clerk fake;
+  bool crowded = true;
+  std::string real_ticket{};
   std::shared_ptr<bool> signed_in = std::make_shared<bool>(false);
+
+  static constexpr std::string_view opaque_ticket = "tkt_opaque0ticket";
+
   clerk::transport_result operator()(const clerk::http_request& r) const {
     if (r.url.find("/v1/client/sign_ins") != std::string::npos) {
+      clerk::http_request sent = r;
+      if (!real_ticket.empty()) {
+        auto at = sent.body.find(opaque_ticket);
+        REQUIRE(at != std::string::npos);
+        sent.body.replace(at, opaque_ticket.size(), real_ticket);  // no form escapes in a JWT
+      }
       *signed_in = true;
       fake.drop_next_answers(1);
-      return fake(r);
+      return fake(sent);
     }
     auto a = fake(r);
-    if (!a || !*signed_in || r.method != clerk::http_method::get)
+    if (!a || !crowded || !*signed_in || r.method != clerk::http_method::get)
       return a;
     auto body = boost::json::parse(a->body);
     auto& sessions = body.at("response").at("sessions").as_array();
@@ -627,4 +641,69 @@ TEST_CASE("a frontend client retries an idempotent call after a 429") {
   CHECK(*sent == 2);
   REQUIRE(c->current() != nullptr);
   CHECK(c->current()->sessions.size() == 1);
+}
+
+TEST_CASE("a pending session (an instance with session tasks) is adopted, lost answer or not") {
+  fake_clerk fake({.session_tasks = {"choose-organization"}});
+  fake.add_user("user_1");
+  watched w{fake};
+  bool lost = false;
+  SUBCASE("the sign-in's answer arrives") {}
+  SUBCASE("the sign-in's answer is lost") {
+    lost = true;
+    w.on_sign_in = [fake](const clerk::http_request&) -> std::optional<clerk::transport_result> {
+      fake.drop_next_answers(1);  // Clerk carries the sign-in out; its answer is lost
+      return std::nullopt;
+    };
+  }
+  CAPTURE(lost);
+  auto t = mint(fake);
+  clerk::frontend::client_token token;
+  auto s = clerk::frontend::consume_ticket(frontend(std::cref(w)), token, t.ticket);
+  REQUIRE_MESSAGE(s.has_value(), s.error().message());
+  CHECK(*w.sign_ins == 1);
+  CHECK(s->recovered == lost);
+  CHECK(s->user_id == "user_1");
+  CHECK(s->status == clerk::frontend::session_status::pending);
+  CHECK(fake.find_session(s->session_id)->status == "pending");
+  CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
+  CHECK(claim(s->jwt.reveal(), "sts") == "pending");
+  CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
+}
+
+TEST_CASE("without a user to expect, recovery adopts a lone new session, never one of several") {
+  auto fake = populated();
+  auto t = mint(fake, "user_1");
+  const clerk::secret ticket{std::string(crowded_client::opaque_ticket)};
+  const std::string real(t.ticket.reveal());
+  clerk::frontend::client_token token;
+
+  SUBCASE("one new session: adopted") {
+    auto s =
+        clerk::frontend::consume_ticket(frontend(crowded_client{fake, false, real}), token, ticket);
+    REQUIRE_MESSAGE(s.has_value(), s.error().message());
+    CHECK(s->recovered);
+    CHECK(s->user_id == "user_1");
+  }
+  SUBCASE("two new sessions: an error that names the remedy, no session adopted") {
+    auto s =
+        clerk::frontend::consume_ticket(frontend(crowded_client{fake, true, real}), token, ticket);
+    REQUIRE(s.has_error());
+    INFO(s.error().message());
+    REQUIRE(s.error().as_transport() != nullptr);
+    CHECK_FALSE(s.error().as_transport()->request_not_sent);
+    CHECK(s.error().message().find("2 new sessions") != std::string::npos);
+    CHECK(s.error().message().find("expected_user_id") != std::string::npos);
+    CHECK(s.error().message().find("may be spent") != std::string::npos);
+    CHECK(s.error().session_id().empty());
+  }
+  SUBCASE("two new sessions and the user expected: that user's is adopted") {
+    auto s = clerk::frontend::consume_ticket(frontend(crowded_client{fake, true, real}), token,
+                                             ticket, {.expected_user_id = "user_1"});
+    REQUIRE_MESSAGE(s.has_value(), s.error().message());
+    CHECK(s->recovered);
+    CHECK(s->session_id != "sess_other");
+    CHECK(s->user_id == "user_1");
+  }
+  CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
 }

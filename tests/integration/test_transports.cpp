@@ -43,8 +43,8 @@ TEST_CASE_TEMPLATE("a token is created, used and revoked through the fake Clerk 
   clerk_test::fake_clerk_server server(fake_with_users());
   const clerk::client client(config_at(server.base_url()), T{});
 
-  auto a = client.send(
-      clerk::create_sign_in_token{.user_id = "user_1", .org_id = "org_1", .expires_in = 600s});
+  auto a = client.send(clerk::create_sign_in_token{
+      .user_id = "user_1", .org_id = "org_1", .expires_in_seconds = 600s});
   REQUIRE_MESSAGE(a.has_value(), a.error().message());
   CHECK(a->status == clerk::sign_in_token_status::pending);
   CHECK(server.fake().consume_ticket(a->token->reveal()));
@@ -90,7 +90,7 @@ TEST_CASE_TEMPLATE("every header of the description and the body reach the serve
   T transport{};
 
   auto create = clerk::build_request(
-      clerk::create_sign_in_token{.user_id = "user_\"é\"", .expires_in = 60s}, cfg);
+      clerk::create_sign_in_token{.user_id = "user_\"é\"", .expires_in_seconds = 60s}, cfg);
   REQUIRE(create.has_value());
   create->headers.add("Prefer", "code=404");  // what the conformance test relies on
   REQUIRE(transport(*create).has_value());
@@ -161,8 +161,8 @@ TEST_CASE_TEMPLATE("a broken server's answers are parsed into the right errors",
 TEST_CASE_TEMPLATE("a refused connection is a transport error, known not sent", T, curl_transport,
                    httplib_transport, asio_blocking) {
   CAPTURE(clerk_test::transport_name<T>());
-  auto url = "http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1";
-  const clerk::client client(config_at(url), T{});
+  const clerk_test::closed_port closed;
+  const clerk::client client(config_at(closed.base_url()), T{});
   auto t = client.send(clerk::create_sign_in_token{.user_id = "user_1"});
   REQUIRE(t.has_error());
   REQUIRE(t.error().as_transport() != nullptr);
@@ -187,9 +187,9 @@ TEST_CASE("curl failures keep curl's own code and message") {
   clerk_test::misbehaving_server server;
   curl_transport curl;
 
-  auto refused = clerk::build_request(
-      clerk::create_sign_in_token{.user_id = "user_1"},
-      config_at("http://127.0.0.1:" + std::to_string(clerk_test::closed_port()) + "/v1"));
+  const clerk_test::closed_port closed;
+  auto refused = clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
+                                      config_at(closed.base_url()));
   auto r = curl(*refused);
   REQUIRE(r.has_error());
   CHECK(r.error().code.category().name() == std::string("curl"));

@@ -8,7 +8,8 @@
 # header on its own (and all of them together as system headers), and
 # -fno-exceptions -fno-rtti; then the same for the curl and Asio adapters
 # (tests/packaging/adapters).
-# Ends with "packaging: N passed, N failed"; exits non-zero on any failure.
+# Ends with "packaging: N passed, N failed"; exits non-zero on any failure,
+# and when a compiler's suite died or fewer checks ran than listed.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -366,42 +367,60 @@ adapters_openssl_no_exceptions() {
     "$d/openssl_app"
 }
 
+use_pkg_config_cmake_installed() { use_pkg_config "$work/prefix"; }
+use_pkg_config_meson_installed() { use_pkg_config "$work/meson-prefix"; }
+headers_alone_separate_compilation() { headers_alone -DCLERK_BACKEND_SEPARATE_COMPILATION; }
+
+# The checks done once, and those done for each compiler (NAME:FUNCTION, in
+# order: two-versions and mixed-build-modes use two-translation-units' objects).
+shared_checks=(
+  cmake-install:install_with_cmake
+  meson-install:install_with_meson
+  cmake-user-build-no-werror:user_build_cmake_no_werror
+  meson-user-build-no-werror:user_build_meson_no_werror
+)
+compilers=(g++ clang++)
+suite_checks=(
+  find_package:use_find_package
+  add_subdirectory:use_add_subdirectory
+  add_subdirectory-json-header-only:use_add_subdirectory_header_only
+  fetch_content:use_fetch_content
+  meson-subproject:use_meson_subproject
+  meson-pkg-config:use_meson_pkg_config
+  pkg-config-cmake-installed:use_pkg_config_cmake_installed
+  pkg-config-meson-installed:use_pkg_config_meson_installed
+  copied-headers-lboost_json:copied_headers_linked
+  copied-headers-json_impl:copied_headers_json_impl
+  no-exceptions-no-rtti:no_exceptions
+  two-translation-units:two_translation_units
+  two-versions-do-not-link:two_versions
+  adapters-find_package:adapters_find_package
+  adapters-meson-subproject:adapters_meson_subproject
+  adapters-pkg-config:adapters_pkg_config
+  adapters-curl-no-exceptions-no-rtti:adapters_curl_no_exceptions
+  adapters-openssl-no-exceptions-no-rtti:adapters_openssl_no_exceptions
+  mixed-build-modes-do-not-link:mixed_modes_do_not_link
+  add_subdirectory-compiled:use_add_subdirectory_compiled
+  find_package-compiled:use_find_package_compiled
+  meson-subproject-compiled:use_meson_subproject_compiled
+  headers-alone-I:headers_alone
+  headers-together-isystem:headers_as_system
+  headers-alone-separate-compilation:headers_alone_separate_compilation
+)
+
 # suite CXX: every per-compiler check, named after the compiler.
 suite() {
   cxx=$1
-  local tag=${1%++}
+  local tag=${1%++} c
   w=$work/$tag
-  check "$tag-find_package" use_find_package
-  check "$tag-add_subdirectory" use_add_subdirectory
-  check "$tag-add_subdirectory-json-header-only" use_add_subdirectory_header_only
-  check "$tag-fetch_content" use_fetch_content
-  check "$tag-meson-subproject" use_meson_subproject
-  check "$tag-meson-pkg-config" use_meson_pkg_config
-  check "$tag-pkg-config-cmake-installed" use_pkg_config "$work/prefix"
-  check "$tag-pkg-config-meson-installed" use_pkg_config "$work/meson-prefix"
-  check "$tag-copied-headers-lboost_json" copied_headers_linked
-  check "$tag-copied-headers-json_impl" copied_headers_json_impl
-  check "$tag-no-exceptions-no-rtti" no_exceptions
-  check "$tag-two-translation-units" two_translation_units
-  check "$tag-two-versions-do-not-link" two_versions
-  check "$tag-adapters-find_package" adapters_find_package
-  check "$tag-adapters-meson-subproject" adapters_meson_subproject
-  check "$tag-adapters-pkg-config" adapters_pkg_config
-  check "$tag-adapters-curl-no-exceptions-no-rtti" adapters_curl_no_exceptions
-  check "$tag-adapters-openssl-no-exceptions-no-rtti" adapters_openssl_no_exceptions
-  check "$tag-mixed-build-modes-do-not-link" mixed_modes_do_not_link
-  check "$tag-add_subdirectory-compiled" use_add_subdirectory_compiled
-  check "$tag-find_package-compiled" use_find_package_compiled
-  check "$tag-meson-subproject-compiled" use_meson_subproject_compiled
-  check "$tag-headers-alone-I" headers_alone
-  check "$tag-headers-together-isystem" headers_as_system
-  check "$tag-headers-alone-separate-compilation" headers_alone -DCLERK_BACKEND_SEPARATE_COMPILATION
+  for c in "${suite_checks[@]}"; do
+    check "$tag-${c%%:*}" "${c#*:}"
+  done
 }
 
-check cmake-install install_with_cmake
-check meson-install install_with_meson
-check cmake-user-build-no-werror user_build_cmake_no_werror
-check meson-user-build-no-werror user_build_meson_no_werror
+for c in "${shared_checks[@]}"; do
+  check "${c%%:*}" "${c#*:}"
+done
 
 mkdir -p "$work/vendor" "$work/other_version"
 cp -r "$root/include" "$work/vendor/"
@@ -409,17 +428,32 @@ cp -r "$root/include" "$work/other_version/"
 sed -i 's/^#define CLERK_BACKEND_ABI .*/#define CLERK_BACKEND_ABI v_packaging_other/' \
   "$work/other_version/include/clerk/version.hpp"
 
-# The two compilers' suites run side by side, one build job each.
-suite g++ &
-suite clang++ &
-wait
+# The compilers' suites run side by side, one build job each. A suite that
+# dies (a shell error) fails the run, and so do checks that never ran.
+pids=()
+for cxx in "${compilers[@]}"; do
+  suite "$cxx" &
+  pids+=($!)
+done
+jobs_ok=true
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    echo "the ${compilers[$i]} suite died before its end"
+    jobs_ok=false
+  fi
+done
 
 passed=$(grep -c '^pass ' "$work/results")
 failed=$(grep -c '^FAIL ' "$work/results")
-if [ "$failed" -eq 0 ]; then
+expected=$((${#shared_checks[@]} + ${#compilers[@]} * ${#suite_checks[@]}))
+if [ $((passed + failed)) -ne "$expected" ]; then
+  echo "$((passed + failed)) checks ran; $expected are listed"
+  jobs_ok=false
+fi
+if [ "$failed" -eq 0 ] && $jobs_ok; then
   rm -rf "$work"
 else
   grep '^FAIL ' "$work/results"
 fi
 echo "packaging: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+[ "$failed" -eq 0 ] && $jobs_ok

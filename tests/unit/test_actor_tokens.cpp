@@ -40,8 +40,8 @@ TEST_CASE("create_actor_token builds the request Clerk documents, claims in the 
       clerk::create_actor_token{
           .user_id = "user_1",
           .actor = {.sub = "user_support", .other_claims = clerk::raw_json(R"({"reason":"x"})")},
-          .expires_in = 600s,
-          .session_max_duration = 300s},
+          .expires_in_seconds = 600s,
+          .session_max_duration_in_seconds = 300s},
       make_config());
   REQUIRE(r.has_value());
   clerk::http_request golden;
@@ -113,9 +113,10 @@ TEST_CASE("other claims must be a JSON object that does not repeat sub") {
 }
 
 TEST_CASE("create_actor_token refuses durations below one second, naming them") {
-  CHECK(refused({.user_id = "u", .actor = {.sub = "s"}, .expires_in = 0s}).field == "expires_in");
-  auto e = refused({.user_id = "u", .actor = {.sub = "s"}, .session_max_duration = -5s});
-  CHECK(e.field == "session_max_duration");
+  CHECK(refused({.user_id = "u", .actor = {.sub = "s"}, .expires_in_seconds = 0s}).field ==
+        "expires_in_seconds");
+  auto e = refused({.user_id = "u", .actor = {.sub = "s"}, .session_max_duration_in_seconds = -5s});
+  CHECK(e.field == "session_max_duration_in_seconds");
   CHECK(e.reason == "must be at least 1 second");
   CHECK(refused({.actor = {.sub = "s"}}).field == "user_id");
 }
@@ -202,7 +203,7 @@ TEST_CASE("a printed actor token hides its token and ticket") {
   auto s = clerk_test::printed(*t);
   CHECK(
       s.starts_with("actor_token{id=act_2abc, status=pending, user_id=user_1, "
-                    "actor=actor{sub=user_support, other={"));
+                    "actor=actor_claims{sub=user_support, other={"));
   CHECK(s.find("token=[redacted]") != std::string::npos);
   CHECK(s.find("url=https://accounts.example.com/v1/tickets/accept?[redacted]") !=
         std::string::npos);

@@ -4,7 +4,10 @@
 #include "support.hpp"
 
 #include <chrono>
+#include <sstream>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 using namespace std::chrono_literals;
 
@@ -45,8 +48,21 @@ constexpr bool has_authorization_accessor = requires(const C& c) {
   c.authorization();
 };
 
-TEST_CASE("the Authorization value is no public accessor of config") {
+TEST_CASE("config gives the key only as a clerk::secret, and its Authorization value to none") {
   CHECK_FALSE(has_authorization_accessor<clerk::config>);
+  auto c = clerk::config::make(with_key("sk_test_accessor0key"));
+  REQUIRE(c.has_value());
+  static_assert(std::is_same_v<decltype(c->secret_key()), const clerk::secret&>);
+  // No accessor that returns text holds the key; nor does the printed config.
+  for (std::string_view text : {c->base_url(), c->api_version(), c->user_agent()})
+    CHECK(text.find("accessor0key") == std::string_view::npos);
+  std::ostringstream printed;
+  printed << *c;
+  CHECK(printed.str().find("accessor0key") == std::string::npos);
+  // prepare_request is the one way to the header.
+  clerk::http_request r;
+  prepare_request(*c, r);
+  CHECK(r.headers.find("Authorization") == "Bearer sk_test_accessor0key");
 }
 
 TEST_CASE("trailing slashes of the base URL are dropped") {

@@ -2,6 +2,8 @@
 
 #include "support.hpp"
 
+#include <chrono>
+#include <cstddef>
 #include <string>
 
 TEST_CASE("header lookup ignores case and returns the first of repeated names") {
@@ -33,12 +35,20 @@ TEST_CASE("requests and responses compare by value, header order included") {
   CHECK(r1 != clerk::http_response{201, {{"A", "1"}}, "{}"});
 }
 
-TEST_CASE("a request does not follow redirects unless told to") {
-  CHECK_FALSE(clerk::http_request{}.follow_redirects);
-}
-
-TEST_CASE("a request is not replayable unless its builder says so") {
-  CHECK_FALSE(clerk::http_request{}.replayable);
+TEST_CASE("a request written by hand neither follows redirects nor may be replayed") {
+  // What a user's own request gets: the safe value of each hint, whatever
+  // else is set.
+  const clerk::http_request plain{};
+  const clerk::http_request written{.method = clerk::http_method::post,
+                                    .url = "https://api.clerk.com/v1/sign_in_tokens",
+                                    .headers = {{"Authorization", "Bearer sk_test_abc"}},
+                                    .body = "{}"};
+  for (const auto* r : {&plain, &written}) {
+    CHECK_FALSE(r->follow_redirects);
+    CHECK_FALSE(r->replayable);
+  }
+  CHECK(written.timeout == std::chrono::seconds(30));
+  CHECK(written.max_body_bytes == (std::size_t{1} << 20));
 }
 
 TEST_CASE("methods print as their HTTP names") {

@@ -8,7 +8,7 @@
 namespace {
 
 // The reason a key is refused; fails the test when it is accepted.
-std::string refusal(std::string_view key) {
+std::string key_refusal(std::string_view key) {
   auto k = clerk::parse_publishable_key(key);
   REQUIRE_MESSAGE(k.has_error(), "accepted: " << key);
   const auto* r = k.error().as_invalid_request();
@@ -44,11 +44,11 @@ TEST_CASE("base64 padding is optional but must be complete when present") {
     REQUIRE(k.has_value());
     CHECK(k->frontend_api_url == "https://clerk.acme.io");
   }
-  CHECK(refusal("pk_live_Y2xlcmsuYWNtZS5pbyQ==").find("base64") != std::string::npos);
+  CHECK(key_refusal("pk_live_Y2xlcmsuYWNtZS5pbyQ==").find("base64") != std::string::npos);
   // "a.b$" is "YS5iJA==": one '=' of two is not a padding.
   CHECK(clerk::parse_publishable_key("pk_test_YS5iJA==").has_value());
   CHECK(clerk::parse_publishable_key("pk_test_YS5iJA").has_value());
-  CHECK(refusal("pk_test_YS5iJA=").find("base64") != std::string::npos);
+  CHECK(key_refusal("pk_test_YS5iJA=").find("base64") != std::string::npos);
 }
 
 TEST_CASE("a loopback host with a port is a valid Frontend API for tests") {
@@ -63,9 +63,9 @@ TEST_CASE("keys without the pk_test_ or pk_live_ prefix are refused") {
                           "PK_LIVE_Y2xlcmsuZXhhbXBsZS5jb20k", "pk_prod_Y2xlcmsuZXhhbXBsZS5jb20k",
                           " pk_live_Y2xlcmsuZXhhbXBsZS5jb20k"}) {
     CAPTURE(key);
-    CHECK(refusal(key).find("pk_test_ or pk_live_") != std::string::npos);
+    CHECK(key_refusal(key).find("pk_test_ or pk_live_") != std::string::npos);
   }
-  CHECK(refusal("pk_live_").find("nothing after") != std::string::npos);
+  CHECK(key_refusal("pk_live_").find("nothing after") != std::string::npos);
 }
 
 TEST_CASE("the part after the prefix must be standard base64") {
@@ -77,18 +77,19 @@ TEST_CASE("the part after the prefix must be standard base64") {
                           "pk_live_Y2xl=cmsuZXhhbXBsZS5jb20k",      // padding inside
                           "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k\n"}) {  // a newline
     CAPTURE(key);
-    CHECK(refusal(key).find("base64") != std::string::npos);
+    CHECK(key_refusal(key).find("base64") != std::string::npos);
   }
 }
 
 TEST_CASE("the decoded host must end in exactly one '$' and hold a '.'") {
   // base64 of "clerk.example.com" (no '$'), "clerk.example.com$$",
   // "clerk$example.com$", "localhost$".
-  CHECK(refusal("pk_live_Y2xlcmsuZXhhbXBsZS5jb20").find("'$'") != std::string::npos);
-  CHECK(refusal("pk_live_Y2xlcmsuZXhhbXBsZS5jb20kJA").find("more than one") != std::string::npos);
-  CHECK(refusal("pk_live_Y2xlcmskZXhhbXBsZS5jb20k").find("more than one") != std::string::npos);
-  CHECK(refusal("pk_test_bG9jYWxob3N0JA").find("'.'") != std::string::npos);
-  CHECK(refusal("pk_test_JA").find("'.'") != std::string::npos);  // just "$"
+  CHECK(key_refusal("pk_live_Y2xlcmsuZXhhbXBsZS5jb20").find("'$'") != std::string::npos);
+  CHECK(key_refusal("pk_live_Y2xlcmsuZXhhbXBsZS5jb20kJA").find("more than one") !=
+        std::string::npos);
+  CHECK(key_refusal("pk_live_Y2xlcmskZXhhbXBsZS5jb20k").find("more than one") != std::string::npos);
+  CHECK(key_refusal("pk_test_bG9jYWxob3N0JA").find("'.'") != std::string::npos);
+  CHECK(key_refusal("pk_test_JA").find("'.'") != std::string::npos);  // just "$"
 }
 
 TEST_CASE("a decoded host that would change the URL it goes into is refused") {
@@ -96,7 +97,7 @@ TEST_CASE("a decoded host that would change the URL it goes into is refused") {
   for (const char* key : {"pk_live_ZXZpbC5jb20vcGF0aCQ", "pk_live_YS5iQGV2aWwuY29tJA",
                           "pk_live_YS5iP3gk", "pk_live_YS5iIGMk", "pk_live_LmEuYiQ"}) {
     CAPTURE(key);
-    CHECK(refusal(key).find("host") != std::string::npos);
+    CHECK(key_refusal(key).find("host") != std::string::npos);
   }
 }
 

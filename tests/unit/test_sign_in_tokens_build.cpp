@@ -32,7 +32,7 @@ clerk::invalid_request build_refused(const auto& op) {
 
 TEST_CASE("create builds exactly the request Clerk's SDKs send") {
   auto r = build_ok(clerk::create_sign_in_token{
-      .user_id = "user_2xyz", .org_id = "org_2abc", .expires_in = 3600s});
+      .user_id = "user_2xyz", .org_id = "org_2abc", .expires_in_seconds = 3600s});
   clerk::http_request golden;
   golden.method = clerk::http_method::post;
   golden.url = "https://api.clerk.com/v1/sign_in_tokens";
@@ -49,7 +49,8 @@ TEST_CASE("create omits unset optional fields from the body") {
   CHECK(r.body == R"({"user_id":"user_2xyz"})");
   auto with_org = build_ok(clerk::create_sign_in_token{.user_id = "u", .org_id = "org_1"});
   CHECK(with_org.body == R"({"user_id":"u","org_id":"org_1"})");
-  auto with_expiry = build_ok(clerk::create_sign_in_token{.user_id = "u", .expires_in = 1s});
+  auto with_expiry =
+      build_ok(clerk::create_sign_in_token{.user_id = "u", .expires_in_seconds = 1s});
   CHECK(with_expiry.body == R"({"user_id":"u","expires_in_seconds":1})");
 }
 
@@ -96,7 +97,7 @@ TEST_CASE("create escapes JSON so the body re-parses to exactly the given values
 TEST_CASE("expires_in reaches the wire as a JSON integer up to the largest 64-bit value") {
   constexpr auto big = std::numeric_limits<std::int64_t>::max();
   auto r = build_ok(
-      clerk::create_sign_in_token{.user_id = "u", .expires_in = std::chrono::seconds(big)});
+      clerk::create_sign_in_token{.user_id = "u", .expires_in_seconds = std::chrono::seconds(big)});
   CHECK(r.body == R"({"user_id":"u","expires_in_seconds":9223372036854775807})");
   auto v = boost::json::parse(r.body);
   CHECK(v.at("expires_in_seconds").as_int64() == big);
@@ -143,8 +144,8 @@ TEST_CASE("org_id, when set, must be a usable id") {
 
 TEST_CASE("expires_in must be at least one second") {
   for (auto s : {0s, -1s, std::chrono::seconds(std::numeric_limits<std::int64_t>::min())}) {
-    auto e = build_refused(clerk::create_sign_in_token{.user_id = "u", .expires_in = s});
-    CHECK(e.field == "expires_in");
+    auto e = build_refused(clerk::create_sign_in_token{.user_id = "u", .expires_in_seconds = s});
+    CHECK(e.field == "expires_in_seconds");
     CHECK(e.reason == "must be at least 1 second");
   }
 }

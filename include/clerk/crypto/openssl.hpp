@@ -13,8 +13,8 @@
 //   Clerk's dashboard (SPKI, with or without its BEGIN/END lines);
 // - keeps RSA keys of 2048 bits and more, with any exponent OpenSSL's public
 //   key check accepts; refuses smaller ones. A JWKS's keys that are not RSA
-//   signature keys for RS256 are skipped (clerk::rs256_keys chooses them):
-//   Clerk may list other kinds;
+//   signature keys for RS256 are ignored (clerk::rs256_keys chooses them):
+//   Clerk may list other kinds; one out of range is skipped, the others kept;
 // - checks RS256 only (RSASSA-PKCS1-v1_5 with SHA-256, EVP_DigestVerify on a
 //   copy of a context prepared once per key): any other alg is
 //   unsupported_alg, before a key is looked at;
@@ -154,24 +154,35 @@ class openssl_keys {
     return from_jwks(*set);
   }
 
-  // The keys clerk::rs256_keys keeps (RSA, RS256, signature keys with a kid;
-  // the others skipped), each checked again by OpenSSL. Its errors (no
-  // usable key, a weak or broken one, two with one kid) pass through.
+  // The keys clerk::rs256_keys keeps (RSA, RS256, signature keys with a kid),
+  // each checked again by OpenSSL. A key skipped by either (out of range: a
+  // weak modulus, a bad exponent, a kid two keys share) leaves the others
+  // usable, and a token naming it gets key_check::refused_key. An error
+  // (invalid_token, jwk_remote_invalid) only when no key is left.
   static result<openssl_keys> from_jwks(const jwks& set) {
-    auto keys = rs256_keys(set);
+    std::vector<skipped_key> skipped;
+    auto keys = rs256_keys(set, &skipped);
     if (!keys)
       return std::move(keys).error();
     openssl_keys out;
+    for (const auto& k : skipped)
+      if (!k.kid.empty())
+        out.s_->refused.push_back(k.kid);
+    std::optional<invalid_token> first_refusal;
     for (const rsa_public_key& k : *keys) {
       auto key = detail::openssl::from_n_e(k.n, k.e, "keys[" + k.kid + "]");
-      if (!key) {
-        const invalid_request& why = *key.error().as_invalid_request();
-        return error(invalid_token{token_reason::jwk_remote_invalid, why.field, why.reason});
-      }
-      if (!out.add(k.kid, std::move(*key)))
-        return error(invalid_token{token_reason::jwk_remote_invalid, "keys[" + k.kid + "]",
-                                   "could not be prepared for RS256 (OpenSSL)"});
+      if (key && out.add(k.kid, std::move(*key)))
+        continue;
+      out.s_->refused.push_back(k.kid);
+      if (!first_refusal)
+        first_refusal = key ? invalid_token{token_reason::jwk_remote_invalid, "keys[" + k.kid + "]",
+                                            "could not be prepared for RS256 (OpenSSL)"}
+                            : invalid_token{token_reason::jwk_remote_invalid,
+                                            key.error().as_invalid_request()->field,
+                                            key.error().as_invalid_request()->reason};
     }
+    if (out.s_->keys.empty())
+      return error(std::move(*first_refusal));
     return out;
   }
 
@@ -183,8 +194,12 @@ class openssl_keys {
     if (alg != "RS256")
       return key_check::unsupported_alg;
     const entry* key = find(kid);
-    if (key == nullptr)
+    if (key == nullptr) {
+      for (const auto& r : s_->refused)
+        if (r == kid)
+          return key_check::refused_key;
       return key_check::unknown_kid;
+    }
     // A copy of the key's prepared context: what EVP_DigestVerifyInit would
     // set up again (a provider context for the key and SHA-256), about 3 µs
     // of a 20 µs verify. Copying only reads the prototype, so threads share it.
@@ -227,6 +242,7 @@ class openssl_keys {
     const EVP_MD* sha256 = md ? md.get() : EVP_sha256();
     bool any_kid = false;
     std::vector<entry> keys;
+    std::vector<std::string> refused;  // kids of the JWKS's keys that were skipped
   };
 
   openssl_keys() : s_(std::make_shared<state>()) {}
@@ -256,6 +272,102 @@ class openssl_keys {
 };
 
 static_assert(session_keys<openssl_keys>);
+
+// ---- the session cookie's suffix --------------------------------------------
+
+// The suffix of an instance's session cookies ("__session_<suffix>"), as
+// @clerk/shared's getCookieSuffix derives it: the first 8 characters of the
+// base64url of the SHA-1 of the publishable key. For
+// clerk::session_token_from's cookie_instance. An invalid_request naming
+// publishable_key when the key is not one (parse_publishable_key's rule).
+inline result<std::string> cookie_suffix(std::string_view publishable_key) {
+  if (auto key = parse_publishable_key(publishable_key); !key)
+    return std::move(key).error();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(publishable_key.data(), publishable_key.size(), digest, &size, EVP_sha1(),
+                 nullptr) != 1 ||
+      size < 6)
+    return detail::openssl::key_error("publishable_key", "could not be hashed (OpenSSL SHA-1)");
+  static constexpr char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  for (int i = 0; i < 6; i += 3) {  // 6 bytes: exactly 8 characters
+    const unsigned v = unsigned{digest[i]} << 16 | unsigned{digest[i + 1]} << 8 | digest[i + 2];
+    for (int shift = 18; shift >= 0; shift -= 6)
+      out += abc[(v >> shift) & 63u];
+  }
+  return out;
+}
+
+}  // namespace CLERK_BACKEND_ABI
+}  // namespace clerk
+
+// ---- clerk::openssl_hmac: HMAC-SHA256 for webhooks (issue 27) -------------
+//
+// clerk::hmac_sha256 on OpenSSL 3's EVP_MAC, for clerk::verify_webhook:
+//
+//   auto e = clerk::verify_webhook(headers, body, *secret, now, clerk::openssl_hmac{});
+//
+// Stateless and free to make: the HMAC, with SHA-256 chosen, is fetched and
+// prepared once a process, and each MAC works on a copy of that context, so
+// one object (or many) may be used by many threads at once. It works with
+// -fno-exceptions -fno-rtti.
+#include <clerk/webhooks.hpp>
+
+#include <openssl/params.h>
+
+namespace clerk {
+inline namespace CLERK_BACKEND_ABI {
+
+class openssl_hmac {
+ public:
+  // clerk::hmac_sha256: the MAC of message's parts, in order, under key.
+  // False when OpenSSL fails (out of memory, no SHA-256 in its providers).
+  bool mac(std::span<const unsigned char> key, std::span<const std::string_view> message,
+           std::span<unsigned char, 32> out) const {
+    const EVP_MAC_CTX* proto = prototype();
+    std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> ctx(proto ? EVP_MAC_CTX_dup(proto) : nullptr);
+    bool ok = ctx && EVP_MAC_init(ctx.get(), key.data(), key.size(), nullptr) == 1;
+    for (std::size_t i = 0; ok && i < message.size(); ++i)
+      ok = EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(message[i].data()),
+                          message[i].size()) == 1;
+    std::size_t written = 0;
+    ok = ok && EVP_MAC_final(ctx.get(), out.data(), &written, out.size()) == 1 &&
+         written == out.size();
+    if (!ok)
+      ERR_clear_error();  // OpenSSL's queue is per thread: leave it empty for the caller
+    return ok;
+  }
+
+ private:
+  struct mac_ctx_free {
+    void operator()(EVP_MAC_CTX* p) const noexcept { EVP_MAC_CTX_free(p); }
+  };
+
+  // HMAC with SHA-256 set, no key yet: fetching the MAC and the digest by
+  // name is most of what a fresh context costs. Made once (thread-safe, as a
+  // function's static), only ever copied; null if OpenSSL cannot make it.
+  static const EVP_MAC_CTX* prototype() {
+    static const std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> proto = [] {
+      std::unique_ptr<EVP_MAC_CTX, mac_ctx_free> ctx;
+      if (EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr)) {
+        ctx.reset(EVP_MAC_CTX_new(hmac));
+        EVP_MAC_free(hmac);  // the context keeps its own reference
+      }
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+          OSSL_PARAM_construct_end()};
+      if (ctx && EVP_MAC_CTX_set_params(ctx.get(), params) != 1)
+        ctx.reset();
+      ERR_clear_error();
+      return ctx;
+    }();
+    return proto.get();
+  }
+};
+
+static_assert(hmac_sha256<openssl_hmac>);
 
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk

@@ -49,11 +49,13 @@ enum option_bit : unsigned {
   opt_free_text = 128,
   opt_comma_separated = 256,
   opt_space_separated = 512,
+  opt_at_most = 1024,
 };
 struct field_option {
   unsigned set = 0;
   std::int64_t min = 0;
   std::string_view label{};
+  std::int64_t max = 0;
 };
 
 template <class T, class M>
@@ -150,6 +152,7 @@ enum class kind : unsigned char {
   model,
   array,
   map,
+  variant,
   constant,
   rest,
   header
@@ -170,6 +173,91 @@ constexpr bool names_match_kinds() {
   constexpr std::size_t n = std::size(E::names);
   return static_cast<int>(K::unknown) == 0 && is_enumerator<static_cast<K>(n)>() &&
          !is_enumerator<static_cast<K>(n + 1)>();
+}
+
+// A std::variant<A, B, ..., raw_json>, known by its shape (a class template
+// of types with index() and valueless_by_exception()) so that a TU without
+// one needs no <variant>. `alt<I>` is its I-th alternative, `count` the
+// declared models before the last.
+template <class V>
+struct variant_of : std::false_type {};
+template <template <class...> class Tmpl, class... Ts>
+requires requires(const Tmpl<Ts...>& v) {
+  { v.valueless_by_exception() } -> std::same_as<bool>;
+  { v.index() } -> std::same_as<std::size_t>;
+}
+struct variant_of<Tmpl<Ts...>> : std::true_type {
+  template <std::size_t I>
+  using alt = std::tuple_element_t<I, std::tuple<Ts...>>;
+  static constexpr std::size_t count = sizeof...(Ts) - 1;
+  static constexpr bool raw_last = std::is_same_v<alt<count>, raw_json>;
+};
+template <class V, std::size_t... I>
+constexpr bool variant_models_of(std::index_sequence<I...>) {
+  return sizeof...(I) > 0 && (declared_model<typename variant_of<V>::template alt<I>> && ...);
+}
+// Its alternatives before the last are declared models, at least one.
+template <class V>
+inline constexpr bool variant_models =
+    variant_models_of<V>(std::make_index_sequence<variant_of<V>::count>());
+
+// The value of model A's constant(name, ...), or empty when it declares none.
+template <class A>
+constexpr std::string_view constant_of(std::string_view name) {
+  std::string_view value{};
+  auto look = [&](const auto& f) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(f)>, constant_decl>)
+      if (value.empty() && f.name == name)
+        value = f.value;
+  };
+  std::apply([&](const auto&... f) { (look(f), ...); }, decl_of<A>.fields);
+  return value;
+}
+// The name of model A's n-th constant, or empty past the last.
+template <class A>
+constexpr std::string_view constant_name(std::size_t n) {
+  std::string_view name{};
+  std::size_t i = 0;
+  auto look = [&](const auto& f) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(f)>, constant_decl>)
+      if (i++ == n)
+        name = f.name;
+  };
+  std::apply([&](const auto&... f) { (look(f), ...); }, decl_of<A>.fields);
+  return name;
+}
+// The first constant of First that every model declares, each with its own
+// value: what tells the alternatives apart ("object"). Empty when none does.
+template <class First, class... Rest>
+constexpr std::string_view shared_tag() {
+  for (std::size_t n = 0;; ++n) {
+    const std::string_view name = constant_name<First>(n);
+    if (name.empty())
+      return {};
+    const std::string_view values[] = {constant_of<First>(name), constant_of<Rest>(name)...};
+    bool distinct = true;
+    for (std::size_t i = 0; i < std::size(values); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        distinct = distinct && !values[i].empty() && values[i] != values[j];
+    if (distinct && !values[0].empty())
+      return name;
+  }
+}
+template <class V, std::size_t... I>
+constexpr std::string_view variant_tag_of(std::index_sequence<I...>) {
+  return shared_tag<typename variant_of<V>::template alt<I>...>();
+}
+template <class V>
+inline constexpr std::string_view variant_tag =
+    variant_tag_of<V>(std::make_index_sequence<variant_of<V>::count>());
+// What kind_of<V> checks: a raw_json last, declared models before it, and a
+// constant that tells them apart.
+template <class V>
+constexpr bool variant_fits() {
+  if constexpr (variant_of<V>::raw_last && variant_models<V>)
+    return !variant_tag<V>.empty();
+  else
+    return false;
 }
 
 template <class V>
@@ -206,6 +294,21 @@ constexpr kind kind_of() {
     return kind::json;
   } else if constexpr (declared_model<V>) {
     return kind::model;
+  } else if constexpr (variant_of<V>::value) {
+    static_assert(variant_of<V>::raw_last,
+                  "clerk::decl::field: a std::variant member's last alternative must be "
+                  "clerk::raw_json, which keeps an answer no alternative matches: "
+                  "std::variant<a, b, clerk::raw_json>");
+    static_assert(variant_models<V>,
+                  "clerk::decl::field: a std::variant member's alternatives before the last "
+                  "(clerk::raw_json) must be declared models, at least one");
+    if constexpr (variant_models<V>)
+      static_assert(!variant_tag<V>.empty(),
+                    "clerk::decl::field: the alternatives of a std::variant member must each "
+                    "declare constant(name, value) under one name, each with its own value "
+                    "(Clerk's \"object\": constant(\"object\", \"verification_otp\")); add it "
+                    "to each alternative's describe()");
+    return kind::variant;
   } else if constexpr (container_of<V>::value) {
     using E = typename container_of<V>::element;
     static_assert(!unwrap<E>::optional,
@@ -219,15 +322,16 @@ constexpr kind kind_of() {
                   "clerk::decl::field: this member type has no JSON kind. Use std::string, "
                   "clerk::secret, an open enum, clerk::timestamp, std::int64_t, double, bool, "
                   "std::chrono::seconds, std::chrono::sys_seconds, clerk::raw_json, a declared "
-                  "model, a std::vector or std::map<std::string, ...> of any of these, or "
-                  "specialise clerk::decl::json_kind<T> for your own type");
+                  "model, a std::vector or std::map<std::string, ...> of any of these, a "
+                  "std::variant of declared models ending in clerk::raw_json, or specialise "
+                  "clerk::decl::json_kind<T> for your own type");
     return kind::string;
   }
 }
 
 constexpr bool is_scalar(kind k) {
   return k != kind::json && k != kind::model && k != kind::array && k != kind::map &&
-         k != kind::rest && k != kind::header;
+         k != kind::variant && k != kind::rest && k != kind::header;
 }
 
 // Lets the engine reach the text inside an open enum or a raw_json.
@@ -259,6 +363,21 @@ struct custom_ops {
   bool (*from_json)(void* member, void* json);
   void (*to_json)(const void* member, void* json);
 };
+// A std::variant member: its alternatives are told apart by the constant
+// `tag` they all declare; alternative i (i < count) is the declared model
+// whose value of it is values[i], alternative `count` the raw_json that keeps
+// what none matches.
+struct variant_info {
+  std::string_view tag;
+  const std::string_view* values;
+  std::size_t count;
+  const model_info* (*alternative)(std::size_t i);  // i < count
+  // Makes alternative i current (default-constructed) and returns it.
+  void* (*emplace)(void* variant, std::size_t i);
+  // The current alternative and its index, or nullptr when the variant is
+  // valueless (an emplace threw).
+  const void* (*held)(const void* variant, std::size_t& i);
+};
 
 // One field, type-erased: what the one parser, writer, checker and printer
 // need. `obj` is the object holding the field. value() returns where the
@@ -278,10 +397,12 @@ struct field_info {
   bool allow_empty = false;      // a request string may be empty
   bool as_url = false;           // a secret printed as its origin and path
   bool has_min = false;          // a number at least `min`, both ways
+  bool has_max = false;          // a number at most `max`, both ways
   bool free_text = false;        // a JSON body string may hold newlines and tabs
   bool null_when_unset = false;  // a request sends an unset optional as null
   char joined = 0;               // an array in a query or form: one value, joined by ',' or ' '
   std::int64_t min = 0;
+  std::int64_t max = 0;
   void* (*value)(void* obj) = nullptr;
   const void* (*get)(const void* obj) = nullptr;
   void (*reset)(void* obj) = nullptr;                          // optional members only
@@ -290,6 +411,7 @@ struct field_info {
   void (*each)(const void* c, void* ctx, visit_fn) = nullptr;  // an array or map
   bool (*contains)(const void* map, std::string_view key) = nullptr;
   const custom_ops* custom = nullptr;
+  const variant_info* variant = nullptr;  // kind::variant
 };
 
 struct model_info {
@@ -340,6 +462,57 @@ struct value_ops {
   static constexpr custom_ops custom{&from_json, &to_json};
 };
 
+template <class V>
+struct variant_ops {
+  template <std::size_t I>
+  using alt = typename variant_of<V>::template alt<I>;
+  static constexpr std::size_t count = variant_of<V>::count;
+
+  template <std::size_t... I>
+  static const model_info* alternative_at(std::size_t i, std::index_sequence<I...>) {
+    const model_info* m = nullptr;
+    (void)((I == i && (m = info_ptr<alt<I>>(), true)) || ...);
+    return m;
+  }
+  static const model_info* alternative(std::size_t i) {
+    return alternative_at(i, std::make_index_sequence<count>());
+  }
+  template <std::size_t... I>
+  static void* emplace_at(V& v, std::size_t i, std::index_sequence<I...>) {
+    void* a = nullptr;
+    (void)((I == i && (a = &v.template emplace<I>(), true)) || ...);
+    return a;
+  }
+  static void* emplace(void* v, std::size_t i) {
+    return emplace_at(*static_cast<V*>(v), i, std::make_index_sequence<count + 1>());
+  }
+  template <std::size_t... I>
+  static const void* held_at(const V& v, std::size_t i, std::index_sequence<I...>) {
+    const void* a = nullptr;
+    // get_if is found by argument-dependent lookup: no <variant> here.
+    (void)((I == i && (a = get_if<I>(&v), true)) || ...);
+    return a;
+  }
+  static const void* held(const void* v, std::size_t& i) {
+    const V& var = *static_cast<const V*>(v);
+    i = var.index();
+    return held_at(var, i, std::make_index_sequence<count + 1>());
+  }
+};
+template <class V, std::size_t... I>
+constexpr auto variant_values_of(std::index_sequence<I...>) {
+  return std::array<std::string_view, sizeof...(I)>{
+      constant_of<typename variant_of<V>::template alt<I>>(variant_tag<V>)...};
+}
+template <class V>
+inline constexpr auto variant_values =
+    variant_values_of<V>(std::make_index_sequence<variant_of<V>::count>());
+template <class V>
+inline constexpr variant_info variant_info_of{
+    variant_tag<V>,           variant_values<V>.data(),
+    variant_of<V>::count,     &variant_ops<V>::alternative,
+    &variant_ops<V>::emplace, &variant_ops<V>::held};
+
 // The parts of a field_info that its value's type V decides.
 template <class V>
 constexpr void describe_value(field_info& f) {
@@ -348,6 +521,9 @@ constexpr void describe_value(field_info& f) {
     f.custom = &value_ops<V>::custom;
   } else if constexpr (declared_model<V>) {
     f.child = &info_ptr<V>;
+  } else if constexpr (variant_of<V>::value) {
+    if constexpr (variant_fits<V>())  // else kind_of<V> has said what is wrong
+      f.variant = &variant_info_of<V>;
   } else if constexpr (container_of<V>::value) {
     f.element = &element_ptr<V>;
     f.each = &value_ops<V>::each;
@@ -476,9 +652,11 @@ struct field_at {
       f.allow_empty = (set & opt_may_be_empty) != 0;
       f.as_url = (set & opt_printed_as_url) != 0;
       f.has_min = (set & opt_at_least) != 0;
+      f.has_max = (set & opt_at_most) != 0;
       f.free_text = (set & opt_free_text) != 0;
       f.joined = (set & opt_comma_separated) ? ',' : (set & opt_space_separated) ? ' ' : '\0';
       f.min = decl.opt.min;
+      f.max = decl.opt.max;
     } else {
       using M = std::remove_cvref_t<decltype(std::declval<T&>().*(decl.member))>;
       f.name = decl.name;
@@ -501,6 +679,14 @@ constexpr bool distinct_names(const std::array<field_info, N>& fields) {
         return false;
   return true;
 }
+// A field's at_least is not above its at_most: no value could pass both.
+template <std::size_t N>
+constexpr bool bounds_ordered(const std::array<field_info, N>& fields) {
+  for (const auto& f : fields)
+    if (f.has_min && f.has_max && f.min > f.max)
+      return false;
+  return true;
+}
 template <std::size_t N>
 constexpr bool one_rest(const std::array<field_info, N>& fields) {
   std::size_t n = 0;
@@ -517,6 +703,9 @@ constexpr auto make_fields(std::index_sequence<I...>) {
                 "clerk::decl: two fields of one object have the same wire name; rename or "
                 "remove one");
   static_assert(one_rest(fields), "clerk::decl::other_members: at most once an object");
+  static_assert(bounds_ordered(fields),
+                "clerk::decl: a field's at_least(n) is above its at_most(m), so no value "
+                "passes; fix the bound that is wrong");
   return fields;
 }
 

@@ -34,7 +34,7 @@ template <class... P>
 struct path_decl {
   std::tuple<P...> parts;
 };
-enum class body_encoding { none, json, form };
+enum class body_encoding { none, json, json_array, form };
 template <class... F>
 struct body_decl {
   body_encoding encoding;
@@ -202,7 +202,11 @@ constexpr operation_info make_operation_info() {
   static_assert(header_fields_ok(h),
                 "clerk::decl::headers takes scalar fields named by HTTP tokens (\"Origin\"), "
                 "without free_text");
-  static_assert(d.body.encoding != body_encoding::json || unjoined(body),
+  static_assert(d.body.encoding != body_encoding::json_array ||
+                    (body.size() == 1 && body[0].k == kind::array && !body[0].nullable),
+                "clerk::decl::json_array_body takes one field, a std::vector member (not "
+                "std::optional): the body is that array");
+  static_assert(d.body.encoding == body_encoding::form || unjoined(body),
                 "clerk::decl::comma_separated and space_separated apply to a query or form, not "
                 "a JSON body");
   static_assert(d.body.encoding == body_encoding::none ||

@@ -15,6 +15,7 @@
 #include <clerk/media_type.hpp>
 #include <clerk/transport.hpp>
 #include <clerk/version.hpp>
+#include <clerk/webhooks.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -80,6 +81,11 @@ struct fake_clerk_options {
   std::shared_ptr<jwt_signer> signer{};
   // The key rotates after this many session JWTs signed with it (0: never).
   std::size_t rotate_key_after = 0;
+  // The session tasks an instance requires (Clerk's keys: "choose-organization",
+  // "reset-password"). Set, every sign-in completes with a "pending" session
+  // listing them as its tasks, whose JWTs carry sts "pending"; the fake never
+  // completes a task. Empty: sessions are active at once.
+  std::vector<std::string> session_tasks{};
 };
 
 // Why consume_ticket() refused a ticket.
@@ -129,7 +135,8 @@ class fake_clerk {
 
   void add_user(std::string user_id) const {
     auto l = lock();
-    s_->users.insert(std::move(user_id));
+    if (auto added = s_->users.insert(std::move(user_id)); added.second)
+      webhook_event_locked("user.created", user_json(*added.first));
   }
 
   // Registers an organization with these members (who become known users).
@@ -247,6 +254,317 @@ class fake_clerk {
     return s_->o.signer ? s_->o.signer->jwks() : std::string(R"({"keys":[]})");
   }
 
+  // ---- webhooks (issue 27) -----------------------------------------------
+
+  // What a webhook endpoint receives: the svix-id, svix-timestamp,
+  // svix-signature and Content-Type headers, and the event as JSON.
+  struct webhook_delivery {
+    header_list headers;
+    std::string body;
+  };
+
+  // A delivery of an event of `type` whose data is the JSON text `data`,
+  // shaped as Clerk sends it through Svix ({"data", "event_attributes",
+  // "instance_id": "ins_fake", "object": "event", "timestamp", "type"}), with
+  // a new message id ("msg_...") and the fake's clock, signed with `secret` by
+  // `hmac`. An invalid_request when `data` is not JSON; the signer's error
+  // when it fails.
+  template <hmac_sha256 H>
+  result<webhook_delivery> webhook(std::string_view type, std::string_view data,
+                                   const webhook_secret& secret, const H& hmac) const {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(data, ec);
+    if (ec)
+      return error(invalid_request{"data", "is not JSON"});
+    auto l = lock();
+    tick();
+    return signed_delivery_locked(type, std::move(v), secret, hmac);
+  }
+
+  // From now on the fake sends its own events, each a signed delivery passed
+  // to `deliver`: user.created for each user add_user() adds, and
+  // session.created for each session a ticket signs in (the Frontend API's
+  // sign-in). `deliver` is called under the fake's lock: it must not call the
+  // fake (queue the delivery; send it from elsewhere). A delivery the signer
+  // fails to sign is dropped.
+  template <hmac_sha256 H>
+  void send_webhooks(webhook_secret secret, H hmac,
+                     std::function<void(webhook_delivery)> deliver) const {
+    auto l = lock();
+    w_->emit = [secret = std::move(secret), hmac = std::move(hmac), deliver = std::move(deliver)](
+                   const fake_clerk& fake, std::string_view type, boost::json::value data) {
+      if (auto d = fake.signed_delivery_locked(type, std::move(data), secret, hmac))
+        deliver(std::move(*d));
+    };
+  }
+  // The fake sends no more events.
+  void stop_webhooks() const {
+    auto l = lock();
+    w_->emit = nullptr;
+  }
+
+ private:
+  struct webhook_state {
+    std::function<void(const fake_clerk&, std::string_view, boost::json::value)> emit;
+  };
+  std::shared_ptr<webhook_state> w_ = std::make_shared<webhook_state>();
+
+  template <hmac_sha256 H>
+  result<webhook_delivery> signed_delivery_locked(std::string_view type, boost::json::value data,
+                                                  const webhook_secret& secret,
+                                                  const H& hmac) const {
+    boost::json::object event;
+    event["data"] = std::move(data);
+    event["event_attributes"] = boost::json::object{
+        {"http_request", boost::json::object{{"client_ip", ""}, {"user_agent", ""}}}};
+    event["instance_id"] = "ins_fake";
+    event["object"] = "event";
+    event["timestamp"] = s_->now.time_since_epoch().count();
+    event["type"] = type;
+    webhook_delivery d;
+    d.body = boost::json::serialize(event);
+    const std::string id = "msg_" + next_base62(27);
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(s_->now);
+    auto signature = sign_webhook(id, seconds, d.body, secret, hmac);
+    if (!signature)
+      return std::move(signature).error();
+    d.headers.add("svix-id", id);
+    d.headers.add("svix-timestamp", std::to_string(seconds.time_since_epoch().count()));
+    d.headers.add("svix-signature", std::move(*signature));
+    d.headers.add("Content-Type", "application/json");
+    return d;
+  }
+
+  // An event of the fake's own, sent when send_webhooks() asked for them.
+  void webhook_event_locked(std::string_view type, boost::json::value data) const {
+    if (!w_->emit)
+      return;
+    tick();
+    w_->emit(*this, type, std::move(data));
+  }
+
+  // A session as Clerk's session.created event carries it.
+  template <class Session>
+  boost::json::object session_webhook_data(const Session& f) const {
+    boost::json::object o;
+    o["object"] = "session";
+    o["id"] = f.id;
+    o["client_id"] = f.client_id;
+    o["user_id"] = f.user_id;
+    o["status"] = f.status;
+    o["last_active_at"] = f.last_active_at.time_since_epoch().count();
+    o["expire_at"] = f.created_at.time_since_epoch().count() + 7 * 86400000LL;
+    o["abandon_at"] = f.created_at.time_since_epoch().count() + 30 * 86400000LL;
+    o["created_at"] = f.created_at.time_since_epoch().count();
+    o["updated_at"] = f.updated_at.time_since_epoch().count();
+    return o;
+  }
+  // ---- end of webhooks ----------------------------------------------------
+
+ public:
+  // ---- machine tokens (issue 27) -------------------------------------------
+
+  // An M2M token JWT as Clerk mints one for machine `machine_id` ("mch_..."):
+  // header cat "cl_B7d4PD333AAA", claims iss, sub, jti, iat, nbf, exp (the
+  // fake's clock plus `lifetime`), the machines it may call as aud and as
+  // space-separated "scopes", and the members of the JSON object `claims`
+  // beside them. Signed as the fake's session JWTs are.
+  std::string m2m_jwt(std::string_view machine_id, std::vector<std::string> scopes = {},
+                      std::chrono::seconds lifetime = std::chrono::hours(1),
+                      std::string_view claims = "{}") const {
+    auto l = lock();
+    tick();
+    boost::json::object c = extra_claims(claims);
+    boost::json::array aud;
+    std::string joined;
+    for (const auto& m : scopes) {
+      aud.emplace_back(m);
+      joined += (joined.empty() ? "" : " ") + m;
+    }
+    c["aud"] = std::move(aud);
+    c["scopes"] = joined;
+    return machine_jwt_locked(R"("typ":"JWT","cat":"cl_B7d4PD333AAA")", "mt_", machine_id, lifetime,
+                              std::move(c));
+  }
+
+  // An OAuth access token JWT of `client_id` for `user_id`: header typ
+  // "at+jwt", claims iss, sub, client_id, jti, iat, nbf, exp, and the scopes
+  // as "scp".
+  std::string oauth_jwt(std::string_view user_id, std::string_view client_id,
+                        std::vector<std::string> scopes = {},
+                        std::chrono::seconds lifetime = std::chrono::hours(1)) const {
+    auto l = lock();
+    tick();
+    boost::json::object c;
+    c["client_id"] = client_id;
+    boost::json::array scp;
+    for (const auto& s : scopes)
+      scp.emplace_back(s);
+    c["scp"] = std::move(scp);
+    return machine_jwt_locked(R"("typ":"at+jwt")", "oat_", user_id, lifetime, std::move(c));
+  }
+
+  // Opaque tokens, which POST {prefix}/m2m_tokens/verify, {prefix}/api_keys/
+  // verify and {prefix}/oauth_applications/access_tokens/verify answer for
+  // as Clerk does (401 without the secret key, 404 for a token they do not
+  // know, the resource with revoked and expired otherwise). Each returns the
+  // token ("mt_...", "ak_...", "oat_..."); its resource id is another.
+  // No lifetime: it never expires.
+  std::string create_m2m_token(
+      std::string_view machine_id, std::vector<std::string> scopes = {},
+      std::optional<std::chrono::seconds> lifetime = std::chrono::hours(1)) const {
+    auto l = lock();
+    tick();
+    return add_machine_token_locked("mt_", machine_id, {}, std::move(scopes), lifetime);
+  }
+  std::string create_api_key(std::string_view subject, std::vector<std::string> scopes = {},
+                             std::optional<std::chrono::seconds> lifetime = std::nullopt) const {
+    auto l = lock();
+    tick();
+    return add_machine_token_locked("ak_", subject, {}, std::move(scopes), lifetime);
+  }
+  std::string create_oauth_access_token(
+      std::string_view user_id, std::string_view client_id, std::vector<std::string> scopes = {},
+      std::optional<std::chrono::seconds> lifetime = std::chrono::hours(1)) const {
+    auto l = lock();
+    tick();
+    return add_machine_token_locked("oat_", user_id, client_id, std::move(scopes), lifetime);
+  }
+  // Marks an opaque token revoked; false when the fake does not know it.
+  bool revoke_machine_token(std::string_view token) const {
+    auto l = lock();
+    auto it = m_->tokens.find(token);
+    if (it == m_->tokens.end())
+      return false;
+    it->second.revoked = true;
+    return true;
+  }
+
+ private:
+  struct machine_token {
+    std::string id, subject, client_id;
+    std::vector<std::string> scopes;
+    std::optional<timestamp> expiration;
+    timestamp created_at;
+    bool revoked = false;
+  };
+  struct machine_state {
+    std::map<std::string, machine_token, std::less<>> tokens;  // by token
+  };
+  std::shared_ptr<machine_state> m_ = std::make_shared<machine_state>();
+
+  static boost::json::object extra_claims(std::string_view json) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    return !ec && v.is_object() ? std::move(v.get_object()) : boost::json::object();
+  }
+
+  // A JWT whose header is alg, kid and `header_members`, and whose claims
+  // are `c` with iss, sub, jti (`jti_prefix` and hex), iat, nbf and exp.
+  std::string machine_jwt_locked(std::string_view header_members, std::string_view jti_prefix,
+                                 std::string_view subject, std::chrono::seconds lifetime,
+                                 boost::json::object c) const {
+    jwt_signer* signer = s_->o.signer.get();
+    c["iss"] = s_->o.frontend_issuer;
+    c["sub"] = subject;
+    c["jti"] = std::string(jti_prefix) + next_hex(32);
+    c["iat"] = seconds_now();
+    c["nbf"] = seconds_now() - 5;
+    c["exp"] = seconds_now() + lifetime.count();
+    std::string header =
+        R"({"alg":"RS256","kid":)" +
+        boost::json::serialize(boost::json::value(signer ? signer->kid() : "ins_fake")) + "," +
+        std::string(header_members) + "}";
+    if (!signer)
+      return jwt_of(header, c);
+    std::string input = base64url(header) + '.' + base64url(boost::json::serialize(c));
+    return input + '.' + base64url(signer->sign(input));
+  }
+
+  std::string add_machine_token_locked(std::string_view prefix, std::string_view subject,
+                                       std::string_view client_id, std::vector<std::string> scopes,
+                                       std::optional<std::chrono::seconds> lifetime) const {
+    machine_token t;
+    t.id = std::string(prefix) + next_hex(32);
+    t.subject = subject;
+    t.client_id = client_id;
+    t.scopes = std::move(scopes);
+    t.created_at = s_->now;
+    if (lifetime)
+      t.expiration = s_->now + *lifetime;
+    std::string token = std::string(prefix) + next_base62(40);
+    m_->tokens.emplace(token, std::move(t));
+    return token;
+  }
+
+  // The three verify endpoints, or nullopt for any other request.
+  std::optional<http_response> machine_route(const http_request& r, std::string_view path,
+                                             std::string_view trace) const {
+    const std::string& prefix = s_->o.path_prefix;
+    if (r.method != http_method::post || !path.starts_with(prefix))
+      return std::nullopt;
+    path.remove_prefix(prefix.size());
+    std::string_view kind, member;
+    if (path == "/m2m_tokens/verify")
+      kind = "mt_", member = "token";
+    else if (path == "/api_keys/verify")
+      kind = "ak_", member = "secret";
+    else if (path == "/oauth_applications/access_tokens/verify")
+      kind = "oat_", member = "access_token";
+    else
+      return std::nullopt;
+    auto auth = r.headers.find("authorization");
+    if (!auth || *auth != "Bearer " + s_->o.secret_key)
+      return clerk_errors(401, "authentication_invalid", "Invalid authentication",
+                          "The secret key in the Authorization header is not valid", trace);
+    boost::system::error_code ec;
+    boost::json::value body = boost::json::parse(r.body, ec);
+    const boost::json::value* given =
+        !ec && body.is_object() ? body.get_object().if_contains(member) : nullptr;
+    if (given == nullptr || !given->is_string())
+      return clerk_errors(400, "form_param_missing", "is missing",
+                          std::string(member) + " is missing", trace, member);
+    const std::string_view token = given->get_string();
+    auto it = m_->tokens.find(token);
+    if (!token.starts_with(kind) || it == m_->tokens.end())
+      return not_found("No token was found", trace);
+    const machine_token& t = it->second;
+    boost::json::object o;
+    o["object"] = kind == "mt_"   ? "machine_to_machine_token"
+                  : kind == "ak_" ? "api_key"
+                                  : "clerk_idp_oauth_access_token";
+    o["id"] = t.id;
+    if (kind == "ak_") {
+      o["type"] = "api_key";
+      o["name"] = "fake key";
+      o["description"] = nullptr;
+      o["created_by"] = nullptr;
+    }
+    if (kind == "oat_")
+      o["client_id"] = t.client_id;
+    else
+      o["claims"] = nullptr;
+    o["subject"] = t.subject;
+    boost::json::array scopes;
+    for (const auto& s : t.scopes)
+      scopes.emplace_back(s);
+    o["scopes"] = std::move(scopes);
+    o["revoked"] = t.revoked;
+    o["revocation_reason"] =
+        t.revoked ? boost::json::value("revoked") : boost::json::value(nullptr);
+    o["expired"] = t.expiration && s_->now >= *t.expiration;
+    o["expiration"] =
+        t.expiration ? boost::json::value(ms(*t.expiration)) : boost::json::value(nullptr);
+    if (kind != "oat_")
+      o["last_used_at"] = nullptr;
+    o["created_at"] = ms(t.created_at);
+    o["updated_at"] = ms(t.created_at);
+    return json(200, o);
+  }
+
+ public:
+  // ---- end of machine tokens -----------------------------------------------
+
  private:
   ticket_result consume_locked(std::string_view ticket) const {
     auto refuse = [](ticket_problem p, std::string why) {
@@ -303,7 +621,7 @@ class fake_clerk {
   // ---- Frontend API (issue 10): state ------------------------------------
   struct fapi_session {
     std::string id, client_id, user_id;
-    std::string status;  // active | removed
+    std::string status;  // active | pending (options.session_tasks) | removed
     std::optional<std::string> org_id;
     timestamp created_at, updated_at, last_active_at;
     std::optional<std::string> last_jwt;
@@ -465,6 +783,8 @@ class fake_clerk {
 
   http_response route(const http_request& r, std::string_view trace) const {
     std::string_view path = path_of(r.url);
+    if (auto machine = machine_route(r, path, trace))  // issue 27's verify endpoints
+      return std::move(*machine);
     const std::string& prefix = s_->o.path_prefix;
     // The Frontend API's JWKS: public, no key needed.
     if (r.method == http_method::get && path == "/.well-known/jwks.json")
@@ -839,6 +1159,11 @@ class fake_clerk {
     return s_->fapi.clients.emplace(std::move(id), std::move(c)).first->second;
   }
 
+  // Listed on its client, and usable: active, or pending its tasks.
+  static bool signed_in(const fapi_session& f) {
+    return f.status == "active" || f.status == "pending";
+  }
+
   boost::json::object session_json(const fapi_session& f) const {
     boost::json::object o;
     o["object"] = "session";
@@ -852,7 +1177,14 @@ class fake_clerk {
     else
       o["last_active_token"] = nullptr;
     o["actor"] = nullptr;
-    o["tasks"] = nullptr;
+    if (f.status == "pending") {
+      boost::json::array tasks;
+      for (const auto& key : s_->o.session_tasks)
+        tasks.push_back(boost::json::object{{"key", key}});
+      o["tasks"] = std::move(tasks);
+    } else {
+      o["tasks"] = nullptr;
+    }
     if (f.org_id)
       o["last_active_organization_id"] = *f.org_id;
     else
@@ -873,7 +1205,7 @@ class fake_clerk {
     o["id"] = c.id;
     boost::json::array sessions;
     for (const auto& id : c.sessions)
-      if (auto it = s_->fapi.sessions.find(id); it->second.status == "active")
+      if (auto it = s_->fapi.sessions.find(id); signed_in(it->second))
         sessions.push_back(session_json(it->second));
     o["sessions"] = std::move(sessions);
     o["sign_in"] = nullptr;
@@ -1009,7 +1341,7 @@ class fake_clerk {
     if (s == s_->fapi.sessions.end() || s->second.client_id != c->id)
       return not_found("No session was found with this id on this client", trace);
     fapi_session& session = s->second;
-    if (session.status != "active")
+    if (!signed_in(session))
       return error(401, "signed_out", "Signed out", "The session is " + session.status + '.');
 
     if (action == "touch") {
@@ -1047,6 +1379,8 @@ class fake_clerk {
     claims["nbf"] = seconds_now() - 10;
     claims["exp"] = seconds_now() + 60;
     claims["v"] = 2;
+    if (session.status == "pending")
+      claims["sts"] = "pending";
     // The origin of a browser's request (a native one has none), as Clerk does.
     if (auto origin = r.headers.find("origin"))
       claims["azp"] = *origin;
@@ -1086,7 +1420,7 @@ class fake_clerk {
       return error(422, "form_param_missing", "is missing", "ticket must be included.", "ticket");
     if (c && s_->fapi.single_session)
       for (const auto& id : c->sessions)
-        if (s_->fapi.sessions.find(id)->second.status == "active")
+        if (signed_in(s_->fapi.sessions.find(id)->second))
           return error(400, "session_exists", "You're already signed in.",
                        "You're already signed in.");
 
@@ -1136,7 +1470,7 @@ class fake_clerk {
     fapi_session session;
     session.id = "sess_" + next_base62(27);
     session.client_id = c->id;
-    session.status = "active";
+    session.status = s_->o.session_tasks.empty() ? "active" : "pending";
     if (acted) {
       session.user_id = acted->first;
       session.actor = std::move(acted->second);
@@ -1150,6 +1484,7 @@ class fake_clerk {
     c->last_strategy = "ticket";
     c->updated_at = s_->now;
     auto& stored = s_->fapi.sessions.emplace(session.id, std::move(session)).first->second;
+    webhook_event_locked("session.created", session_webhook_data(stored));
     token_to_send = rotate_token(*c);
 
     boost::json::object attempt;

@@ -18,6 +18,7 @@
 #include <clerk/version.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -30,10 +31,14 @@ namespace clerk {
 inline namespace CLERK_BACKEND_ABI {
 namespace frontend {
 
-// What consume_ticket returns: an active session and its first JWT.
+// What consume_ticket returns: the new session, made the client's active
+// one, and its first JWT.
 struct ticket_sign_in {
   std::string session_id;
   std::string user_id;
+  // active; or pending when the instance requires session tasks (e.g.
+  // choosing an organization): its JWTs then carry sts "pending", which
+  // verify_options::accept_pending_sessions decides on.
   session_status status;
   secret jwt;  // the session JWT; Clerk's live 60 s: mint the next with mint_session_token
   // True when the sign-in's answer was lost and the session was found on
@@ -49,9 +54,12 @@ struct ticket_sign_in {
 };
 
 struct consume_options {
-  // When set, recovery adopts a session only if it belongs to this user.
-  // Unset: the user the ticket names (its JWT's "sub" claim, read without
-  // checking the signature: it only narrows what recovery may adopt).
+  // The user the ticket is for: recovery adopts a session only if it
+  // belongs to this user. Set it whenever the caller knows the user: it is
+  // the reliable way. Unset: the user the ticket names (its JWT's "sub"
+  // claim, read without checking the signature: it only narrows what
+  // recovery may adopt); when the ticket names none, recovery adopts a new
+  // session only if it is the only one that appeared on the client.
   std::optional<std::string> expected_user_id{};
 };
 
@@ -65,22 +73,31 @@ inline std::vector<std::string> session_ids(const client_answer& a) {
   return ids;
 }
 
-// The session a lost sign-in made: active, on this client, not there before,
-// and the expected user's when one is expected.
-inline const session* new_session(const client_answer& a, const std::vector<std::string>& before,
-                                  const std::optional<std::string>& user_id) {
+// The sessions a lost sign-in may have made: on this client, not there
+// before, signed in (active, or pending its session tasks, as a sign-in on an
+// instance that requires them leaves it), and the expected user's when one is
+// expected. `first` is the first of `count`.
+struct new_sessions {
+  const session* first = nullptr;
+  std::size_t count = 0;
+};
+inline new_sessions find_new_sessions(const client_answer& a,
+                                      const std::vector<std::string>& before,
+                                      const std::optional<std::string>& user_id) {
+  new_sessions found;
   const frontend_client* c = a.current();
   if (c == nullptr)
-    return nullptr;
+    return found;
   for (const auto& s : c->sessions) {
-    if (s.status != session_status::kind::active ||
+    if ((s.status != session_status::kind::active && s.status != session_status::kind::pending) ||
         std::find(before.begin(), before.end(), s.id) != before.end())
       continue;
     if (user_id && s.user_id() != *user_id)
       continue;
-    return &s;
+    if (found.count++ == 0)
+      found.first = &s;
   }
-  return nullptr;
+  return found;
 }
 
 // The claim of a ticket's JWT payload that names its user.
@@ -145,10 +162,11 @@ inline bool sign_in_not_done(const error& e) noexcept {
 }
 
 // The error for a sign-in that may have been carried out and whose session
-// was not found: the ticket may be spent.
+// was not found: the ticket may be spent. That comes first, the lost answer
+// last: a message is cut at 256 bytes when printed.
 inline error lost_sign_in(const error& lost, std::string_view what) {
-  std::string why = "the sign-in's answer was lost or unusable (" + lost.message() + ") and " +
-                    std::string(what) + "; the ticket may be spent";
+  std::string why = "the ticket may be spent: " + std::string(what) +
+                    ", after the sign-in's answer was lost or unusable (" + lost.message() + ')';
   error out = [&]() -> error {
     if (const transport_error* t = lost.as_transport()) {
       transport_error e = *t;
@@ -166,6 +184,16 @@ inline error lost_sign_in(const error& lost, std::string_view what) {
   }();
   out.set_attempts(lost.attempts(), lost.stop());
   return out;
+}
+
+// Why the client could not be read back. A transport error's own "request
+// not sent" is left out: it is about the read, not the sign-in.
+inline std::string read_back_failed(const error& e) {
+  std::string why = "the client could not be read back";
+  if (e.attempts() > 1)
+    why += " in " + std::to_string(e.attempts()) + " attempts";
+  const transport_error* t = e.as_transport();
+  return why + " (" + (t != nullptr ? t->message : e.message()) + ')';
 }
 
 inline error sign_in_incomplete(const sign_in_attempt& attempt) {
@@ -251,12 +279,19 @@ class ticket_flow {
   bool must_recover() const noexcept { return lost_.has_value(); }
   std::optional<error> on_recovery(const result<client_answer>& client) {
     if (!client)
-      return lost_sign_in(*lost_, "reading the client back failed: " + client.error().message());
-    const session* s = new_session(*client, before_, user_id_);
-    if (s == nullptr)
+      return lost_sign_in(*lost_, read_back_failed(client.error()));
+    const new_sessions found = find_new_sessions(*client, before_, user_id_);
+    if (found.count == 0)
       return lost_sign_in(*lost_, "no new session is on the client");
-    out_.session_id = s->id;
-    out_.user_id = std::string(s->user_id());
+    // Without a user to match, a second new session (another sign-in on this
+    // client) makes the choice a guess.
+    if (!user_id_ && found.count > 1)
+      return lost_sign_in(*lost_, std::to_string(found.count) +
+                                      " new sessions are on the client, with no user known to "
+                                      "tell which one is this sign-in's (set "
+                                      "consume_options::expected_user_id)");
+    out_.session_id = found.first->id;
+    out_.user_id = std::string(found.first->user_id());
     out_.recovered = true;
     return std::nullopt;
   }
@@ -302,7 +337,8 @@ class ticket_flow {
 }  // namespace detail
 
 // Redeems `ticket` for `token`'s client through `fapi`, a client of the
-// Frontend API, and returns the new session, active, with its first JWT.
+// Frontend API, and returns the new session (active, or pending its session
+// tasks: see ticket_sign_in::status) with its first JWT.
 // `token` is the caller's state: when empty (or no longer valid), a client is
 // created first (POST /v1/client), and its answer must carry a client token,
 // so that the sign-in is bound to a token the caller holds; it takes the
@@ -312,9 +348,10 @@ class ticket_flow {
 // a 429 or a failure known to have left nothing sent. Any other failure (a
 // transport error after sending, a 5xx, a proxy's page, an unusable 2xx) may
 // follow a sign-in Clerk carried out: the client is then read back, and a
-// session that appeared on it since, of the expected user (by default the
-// ticket's own), is adopted: `recovered` is then true. Reading the client,
-// touch and mint are idempotent, retried by the policy.
+// session that appeared on it since, active or pending, of the expected user
+// (by default the ticket's own; with no user known, only a lone new session),
+// is adopted: `recovered` is then true. Reading the client, touch and mint
+// are idempotent, retried by the policy.
 //
 // Returns, with nothing sent, an invalid_request for an empty or malformed
 // ticket or an unsendable client token; otherwise the first error met:

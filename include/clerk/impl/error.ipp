@@ -51,6 +51,7 @@ CLERK_BACKEND_DECL error::error(transport_error e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(api_error e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(unexpected_response e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(invalid_token e) : v_(std::move(e)) {}
+CLERK_BACKEND_DECL error::error(invalid_webhook e) : v_(std::move(e)) {}
 CLERK_BACKEND_DECL error::error(const error&) = default;
 CLERK_BACKEND_DECL error::error(error&&) noexcept = default;
 CLERK_BACKEND_DECL error& error::operator=(const error&) = default;
@@ -124,6 +125,13 @@ CLERK_BACKEND_DECL std::string error::message() const {
     if (!t->detail.empty()) {
       out += ": ";
       detail::append_one_line(out, t->detail, 256);
+    }
+  } else if (const auto* w = as_invalid_webhook()) {
+    out += "invalid webhook: ";
+    out += to_string(w->reason);
+    if (!w->detail.empty()) {
+      out += ": ";
+      detail::append_one_line(out, w->detail, 256);
     }
   }
   // Only a retried call says how it ended: a single attempt needs no note.

@@ -204,6 +204,19 @@ CLERK_BACKEND_DECL void write_value(std::string& out, const field_info& f, const
     }
     case kind::model:
       return write_object(out, *f.child(), v);
+    case kind::variant: {
+      std::size_t i = 0;
+      const void* a = f.variant->held(v, i);
+      if (a == nullptr) {  // valueless: a request refuses it before this
+        out += "null";
+        return;
+      }
+      if (i < f.variant->count)
+        return write_object(out, *f.variant->alternative(i), a);
+      const auto& j = *static_cast<const raw_json*>(a);
+      out += j.empty() ? std::string_view("{}") : j.text();
+      return;
+    }
     case kind::array:
     case kind::map: {
       const bool map = f.k == kind::map;
@@ -314,6 +327,17 @@ CLERK_BACKEND_DECL void print_value(std::ostream& os, const field_info& f, const
       return;
     case kind::model:
       return print_object(os, *f.child(), v);
+    case kind::variant: {
+      std::size_t i = 0;
+      const void* a = f.variant->held(v, i);
+      if (a == nullptr)
+        os << "(valueless)";
+      else if (i < f.variant->count)
+        print_object(os, *f.variant->alternative(i), a);
+      else
+        os << *static_cast<const raw_json*>(a);
+      return;
+    }
     case kind::array:
     case kind::map: {
       const bool map = f.k == kind::map;

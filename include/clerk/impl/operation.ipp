@@ -61,15 +61,17 @@ inline std::optional<invalid_request> check_segment(std::string_view label, std:
   return std::nullopt;
 }
 
-inline std::optional<invalid_request> check_minimum(std::string_view prefix, std::string_view label,
-                                                    std::int64_t v, std::int64_t min,
-                                                    bool seconds) {
-  if (v >= min)
+// An integer or a duration (`seconds`) against the field's at_least and at_most.
+inline std::optional<invalid_request> check_bounds(std::string_view prefix, const field_info& f,
+                                                   std::int64_t v, bool seconds) {
+  const bool below = f.has_min && v < f.min;
+  if (!below && !(f.has_max && v > f.max))
     return std::nullopt;
-  std::string reason = "must be at least " + std::to_string(min);
+  const std::int64_t bound = below ? f.min : f.max;
+  std::string reason = (below ? "must be at least " : "must be at most ") + std::to_string(bound);
   if (seconds)
-    reason += min == 1 ? " second" : " seconds";
-  return refused(prefix, label, std::move(reason));
+    reason += bound == 1 ? " second" : " seconds";
+  return refused(prefix, f.label, std::move(reason));
 }
 
 CLERK_BACKEND_DECL std::optional<invalid_request> check_json_object(std::string_view prefix,
@@ -115,6 +117,8 @@ inline std::optional<invalid_request> check_number(std::string_view prefix, cons
     return refused(prefix, f.label, "must be a finite number");
   if (f.has_min && d < static_cast<double>(f.min))
     return refused(prefix, f.label, "must be at least " + std::to_string(f.min));
+  if (f.has_max && d > static_cast<double>(f.max))
+    return refused(prefix, f.label, "must be at most " + std::to_string(f.max));
   return std::nullopt;
 }
 
@@ -127,8 +131,8 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view p
       return check_text(prefix, f.label, c.s, f.allow_empty, f.free_text);
     if (f.k == kind::number)
       return check_number(prefix, f, c.d);
-    if (f.k == kind::integer && f.has_min)
-      return check_minimum(prefix, f.label, c.i, f.min, false);
+    if (f.k == kind::integer)
+      return check_bounds(prefix, f, c.i, false);
     return std::nullopt;
   }
   switch (f.k) {
@@ -140,14 +144,9 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view p
       return check_text(prefix, f.label, static_cast<const secret*>(v)->reveal(), f.allow_empty,
                         f.free_text);
     case kind::integer:
-      if (f.has_min)
-        return check_minimum(prefix, f.label, *static_cast<const std::int64_t*>(v), f.min, false);
-      return std::nullopt;
+      return check_bounds(prefix, f, *static_cast<const std::int64_t*>(v), false);
     case kind::seconds:
-      if (f.has_min)
-        return check_minimum(prefix, f.label, static_cast<const std::chrono::seconds*>(v)->count(),
-                             f.min, true);
-      return std::nullopt;
+      return check_bounds(prefix, f, static_cast<const std::chrono::seconds*>(v)->count(), true);
     case kind::number:
       return check_number(prefix, f, *static_cast<const double*>(v));
     case kind::json:
@@ -158,10 +157,39 @@ CLERK_BACKEND_DECL std::optional<invalid_request> check_value(std::string_view p
       inner += '.';
       return check_fields(inner, *f.child(), v);
     }
+    case kind::variant: {
+      std::size_t i = 0;
+      const void* a = f.variant->held(v, i);
+      if (a == nullptr)
+        return refused(prefix, f.label, "must hold one of its alternatives");
+      if (i == f.variant->count) {  // an object no alternative declares, as the answer keeps it
+        const auto& j = *static_cast<const raw_json*>(a);
+        if (j.empty())
+          return std::nullopt;  // written as {}
+        return check_json_object(prefix, f.label, j.text(), nullptr);
+      }
+      std::string inner(prefix);
+      inner.append(f.label);
+      inner += '.';
+      return check_fields(inner, *f.variant->alternative(i), a);
+    }
     case kind::array:
     case kind::map: {
       std::optional<invalid_request> e;
       std::size_t i = 0;
+      if (f.has_min || f.has_max) {  // an array's length (option_fits allows no bound on a map)
+        std::size_t n = 0;
+        for_each_element(f, v, [&](std::string_view, const void*) { ++n; });
+        const auto count = static_cast<std::int64_t>(n);
+        if (f.has_min && count < f.min)
+          return refused(prefix, f.label,
+                         "must hold at least " + std::to_string(f.min) +
+                             (f.min == 1 ? " element" : " elements"));
+        if (f.has_max && count > f.max)
+          return refused(prefix, f.label,
+                         "must hold at most " + std::to_string(f.max) +
+                             (f.max == 1 ? " element" : " elements"));
+      }
       for_each_element(f, v, [&](std::string_view key, const void* element) {
         if (e)
           return;
@@ -355,6 +383,10 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
     r.body += '{';
     write_members(r.body, info.body, op, first);
     r.body += '}';
+  } else if (info.encoding == body_encoding::json_array) {
+    r.headers.add("Content-Type", "application/json");
+    r.body.reserve(128);
+    write_value(r.body, info.body.fields[0], info.body.fields[0].get(op));
   } else if (info.encoding == body_encoding::form) {
     r.headers.add("Content-Type", "application/x-www-form-urlencoded");
     append_form_fields(r.body, info.body, op, first);

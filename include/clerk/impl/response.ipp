@@ -243,7 +243,9 @@ class model_handler {
       } else if (f->k == kind::map) {
         frames_.push_back({frame::map, nullptr, f->value(target_obj_), f, 0, 0, true});
         map_keys_.emplace_back();
-      } else if (f->k == kind::json || f->k == kind::rest) {
+      } else if (f->k == kind::json || f->k == kind::rest || f->k == kind::variant) {
+        // A variant's object is captured whole: the member that says which
+        // alternative it is may come last (see store_variant).
         begin_capture(f);
         cap_ += '{';
         push(frame::capture);
@@ -335,6 +337,9 @@ class model_handler {
       append_json_string(cap_, s);
       cap_ += ':';
       after_key_ = true;
+      // The variant's tag, a member of the captured object itself.
+      tag_next_ = cap_field_->k == kind::variant && frames_.size() == cap_depth_ + 1 &&
+                  s == cap_field_->variant->tag;
     } else if (top.type == frame::model) {
       select_field(top, s);
     } else if (top.type == frame::map) {
@@ -374,6 +379,8 @@ class model_handler {
     else if (const field_info* f = begin_value()) {
       if (f->has_min && v < f->min)
         note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
+      else if (f->has_max && v > f->max)
+        note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
       else if (f->k == kind::timestamp)
         store(f, timestamp(std::chrono::milliseconds(v)));
       else if (f->k == kind::unix_seconds)
@@ -404,6 +411,8 @@ class model_handler {
       if (f->k == kind::timestamp || f->k == kind::integer || f->k == kind::unix_seconds ||
           f->k == kind::seconds)
         note("field " + in_quotes(path(f)) + " is out of range");
+      else if (f->k == kind::number && f->has_max)  // above any int64 bound
+        note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
       else if (f->k == kind::number)
         store(f, static_cast<double>(v));
       else if (f->k == kind::rest || f->k == kind::json)
@@ -425,6 +434,8 @@ class model_handler {
     else if (const field_info* f = begin_value()) {
       if (f->k == kind::number && f->has_min && v < static_cast<double>(f->min))
         note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
+      else if (f->k == kind::number && f->has_max && v > static_cast<double>(f->max))
+        note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
       else if (f->k == kind::number)
         store(f, v);
       else if (f->k == kind::rest || f->k == kind::json)
@@ -525,8 +536,11 @@ class model_handler {
   // The dotted name of the value that begins in the innermost container: its
   // field `f` in a model ("actor.sub", "sessions[2].id"), its element in an
   // array ("[3]", "tags[0]") or its key in a map ("scores.math").
-  std::string path(const field_info* f) const {
-    std::string s;
+  // With `depth`, the value that began in the frame at that depth: a
+  // capture's field, named from the frames below its captured values.
+  std::string path(const field_info* f, std::size_t depth = std::size_t(-1)) const {
+    const std::size_t n = std::min(depth, frames_.size());
+    std::string s = prefix_;
     std::size_t map = 0;  // map frames met, against map_keys_
     auto segment = [&](const frame& parent, const field_info* of) {
       if (parent.type == frame::model) {
@@ -544,10 +558,10 @@ class model_handler {
         s.append(map_keys_[map++]);
       }
     };
-    for (std::size_t i = 1; i < frames_.size(); ++i)
+    for (std::size_t i = 1; i < n; ++i)
       segment(frames_[i - 1], frames_[i].field);
-    if (!frames_.empty())
-      segment(frames_.back(), f);
+    if (n != 0)
+      segment(frames_[n - 1], f);
     return s;
   }
 
@@ -654,7 +668,7 @@ class model_handler {
       current_ = &f;
       return;
     }
-    if (frames_.size() == 1) {
+    if (frames_.size() == 1 && prefix_.empty()) {
       if (key == "errors")
         errors_key_ = true;
       else if (key == "clerk_trace_id" && !trace_seen_)
@@ -695,6 +709,7 @@ class model_handler {
         break;
       case kind::model:
       case kind::map:
+      case kind::variant:
         expected = "an object";
         break;
       case kind::array:
@@ -727,6 +742,7 @@ class model_handler {
       return;
     if (capturing()) {
       if (!in_string_) {
+        tag_string_ = tag_next_;
         capture_separator();
         cap_ += '"';
         in_string_ = true;
@@ -738,9 +754,13 @@ class model_handler {
              std::to_string(lim_.max_string_bytes) + " bytes");
       }
       append_json_escaped(cap_, s);
+      if (tag_string_ && !string_cut_)
+        tag_.append(s);
       if (last) {
         cap_ += '"';
         in_string_ = false;
+        tag_found_ = tag_found_ || tag_string_;
+        tag_string_ = false;
       }
       return;
     }
@@ -855,7 +875,7 @@ class model_handler {
   // The field a capture is the value of: "meta", or "actor.scope" for one of
   // the other members.
   std::string capture_path() const {
-    std::string p = path(cap_field_);
+    std::string p = path(cap_field_, cap_depth_);
     if (cap_field_->k == kind::rest)
       p += rest_key_;
     return p;
@@ -900,6 +920,8 @@ class model_handler {
     cap_obj_ = target_obj_;
     cap_depth_ = frames_.size();
     cap_.clear();
+    tag_.clear();
+    tag_found_ = tag_next_ = tag_string_ = false;
     if (f->k == kind::rest) {
       append_json_string(cap_, rest_key_);
       cap_ += ':';
@@ -907,6 +929,7 @@ class model_handler {
   }
 
   void capture_separator() {
+    tag_next_ = false;  // a value begins: the tag's, if it was next, is taken
     frame& top = frames_.back();
     if (after_key_) {
       after_key_ = false;
@@ -951,6 +974,8 @@ class model_handler {
       cap_field_ = nullptr;
       return;
     }
+    if (cap_field_->k == kind::variant)
+      return store_variant();
     std::string& to = enum_access::text(*static_cast<raw_json*>(cap_field_->value(cap_obj_)));
     if (cap_field_->k == kind::json) {
       to = std::move(cap_);
@@ -963,6 +988,42 @@ class model_handler {
     }
     cap_.clear();
     cap_field_ = nullptr;
+  }
+
+  // The captured object of a variant: the alternative whose constant its tag
+  // member names, read from the captured text by a handler of its own (the
+  // same limits and element budget, problems named from the
+  // variant's path: "verification.status"); else the object kept whole as its
+  // raw_json alternative (an unknown or missing tag: a kind of verification
+  // newer than this declaration). Reading the value twice costs at most its
+  // text again, which the body limit bounds; nothing else is read twice.
+  void store_variant() {
+    const field_info* f = std::exchange(cap_field_, nullptr);
+    std::string text = std::move(cap_);
+    cap_.clear();
+    if (!problem_.empty())  // nothing more is built past the first problem
+      return;
+    const variant_info& v = *f->variant;
+    std::size_t i = 0;
+    while (i < v.count && !(tag_found_ && v.values[i] == tag_))
+      ++i;
+    void* alternative = v.emplace(f->value(cap_obj_), i);
+    if (i == v.count) {
+      enum_access::text(*static_cast<raw_json*>(alternative)) = std::move(text);
+      return;
+    }
+    json::basic_parser<model_handler> p(parse_options_for(lim_), *v.alternative(i), alternative,
+                                        lim_);
+    p.handler().prefix_ = path(f);
+    p.handler().elements_ = elements_;  // one budget for the whole answer
+    boost::system::error_code ec;
+    p.write_some(false, text.data(), text.size(), ec);
+    elements_ = p.handler().elements_;
+    if (ec)  // the text is the parser's own capture: not expected
+      return note("field " + in_quotes(p.handler().prefix_) +
+                  " could not be read again: " + ec.message());
+    if (std::string problem = p.handler().finish(); !problem.empty())
+      note(std::move(problem));
   }
 
   const model_info& root_info_;
@@ -986,6 +1047,11 @@ class model_handler {
   bool errors_key_ = false, errors_array_ = false, root_missing_ = false;
   bool trace_key_ = false, trace_seen_ = false;
   bool check_only_ = false;  // see check_only()
+  // A variant being captured: its tag member is next, its value is being
+  // read (into tag_), it was read.
+  bool tag_next_ = false, tag_string_ = false, tag_found_ = false;
+  std::string tag_;
+  std::string prefix_;  // a variant's alternative: the variant's path
   std::string key_, buf_, cap_, num_, rest_key_, trace_, problem_;
   std::vector<std::pair<std::size_t, std::string>> keys_;  // see remember_key()
   const model_info* declared_ = nullptr;                   // see check_only()

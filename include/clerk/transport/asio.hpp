@@ -18,7 +18,8 @@
 //   back is replaced once, and the request sent again on a fresh one, only
 //   when it was not written whole or is replayable (http_request::
 //   replayable). Otherwise the server may have done it: the call fails with
-//   a transport_error that says it may have been sent;
+//   a transport_error that says it may have been sent, as it does when a
+//   request written whole is sent again and the new connection fails;
 // - the request's timeout bounds the whole exchange (resolve, connect, TLS
 //   handshake, write, read);
 // - cancellation: the awaiting coroutine's cancellation slot (terminal or
@@ -128,11 +129,21 @@ class asio_transport {
     // server do it twice.
     std::unique_ptr<connection> c = take_idle(key);
     const bool reused = c != nullptr;
+    bool written = false;  // whole, on the connection that died: the server may have done it
     for (int round = 0; round < 2; ++round) {
       if (!c) {
         auto opened = co_await open(*url, key, deadline);
-        if (!opened)
-          co_return std::move(opened).error();
+        if (!opened) {
+          transport_error e = std::move(opened).error();
+          if (written) {  // a replayable request, sent again to a server gone
+            e.request_not_sent = false;
+            e.message =
+                "the request went out on a connection that died before its answer, so it "
+                "may have been done; sending it again failed: " +
+                e.message;
+          }
+          co_return e;
+        }
         c = std::move(*opened);
       }
       c->lowest().expires_at(deadline);
@@ -146,6 +157,7 @@ class asio_transport {
       }
       if (!(reused && round == 0 && out.stale && (!out.written || r.replayable)))
         co_return std::move(out.result);
+      written = out.written;
       c.reset();
     }
     co_return failed(std::make_error_code(std::errc::io_error), "unreachable", false);

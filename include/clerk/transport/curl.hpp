@@ -19,7 +19,9 @@
 // - reads at most the request's max_body_bytes + 1 bytes of a body, and hands
 //   that back, so the parser refuses it as an unexpected_response;
 // - sets transport_error::request_not_sent only when curl failed before any
-//   byte of the request went out (DNS, connect, TLS handshake);
+//   byte of the request went out (DNS, connect, TLS handshake), and had not
+//   sent it before on a connection that died: a resend that cannot connect
+//   leaves the first send standing;
 // - never sends a request that is not replayable (http_request::replayable)
 //   twice. libcurl by itself sends a request again on a fresh connection
 //   when a reused one died after the request was written; a callback libcurl
@@ -27,7 +29,9 @@
 //   that second send, and the call fails with a transport_error whose
 //   request_not_sent is false: the server may have done it. With an older
 //   libcurl, a request that is not replayable goes on a fresh connection
-//   (CURLOPT_FRESH_CONNECT), where libcurl never resends: safe, slower.
+//   (CURLOPT_FRESH_CONNECT), where libcurl never resends: safe, slower; a
+//   replayable one that libcurl resends to a server gone may then be reported
+//   unsent (the sends are not counted there).
 //
 // It works with -fno-exceptions -fno-rtti. libcurl is initialised once, on
 // first use, and never cleaned up (curl_global_cleanup at exit is optional).
@@ -283,7 +287,17 @@ class curl_transport {
       // A body over the limit is an answer, cut short: the parser refuses it.
       if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && x.too_large)) {
         std::string text = message[0] != '\0' ? message : curl_easy_strerror(rc);
-        return transport_error{make_code(rc), std::move(text), not_sent(rc)};
+        const bool failed_before_sending = not_sent(rc);
+        // libcurl's resend after a reused connection died failed to connect
+        // (the server went away after reading the request): counted by the
+        // guard, the first send stands.
+        if (failed_before_sending && x.sends > 0)
+          text =
+              "the request went out on a connection that died before its answer, so it may "
+              "have been done; sending it again failed: " +
+              text;
+        return transport_error{make_code(rc), std::move(text),
+                               failed_before_sending && x.sends == 0};
       }
       long status = 0;
       curl_easy_getinfo(c_, CURLINFO_RESPONSE_CODE, &status);
@@ -297,8 +311,8 @@ class curl_transport {
       curl_easy_setopt(c_, option, value);
     }
 
-    // True only when curl failed before any byte of the request left: then
-    // a retry cannot create a second token.
+    // True when this try failed before any byte of the request left. Not
+    // enough alone: an earlier send of the same call (x.sends) may have.
     bool not_sent(CURLcode rc) const {
       switch (rc) {
         case CURLE_UNSUPPORTED_PROTOCOL:

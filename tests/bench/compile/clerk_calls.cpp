@@ -22,7 +22,7 @@ clerk::result<clerk::sign_in_token> create_token(const clerk::config& cfg,
                                                  clerk::http_response answer) {
   clerk::client<canned_transport> client(cfg, canned_transport{std::move(answer)});
   return client.send(clerk::create_sign_in_token{
-      .user_id = "user_1", .org_id = "org_1", .expires_in = std::chrono::seconds(600)});
+      .user_id = "user_1", .org_id = "org_1", .expires_in_seconds = std::chrono::seconds(600)});
 }
 
 clerk::result<clerk::sign_in_token> revoke_token(const clerk::config& cfg,
@@ -34,8 +34,9 @@ clerk::result<clerk::sign_in_token> revoke_token(const clerk::config& cfg,
 clerk::result<clerk::actor_token> create_actor(const clerk::config& cfg,
                                                clerk::http_response answer) {
   clerk::client<canned_transport> client(cfg, canned_transport{std::move(answer)});
-  return client.send(clerk::create_actor_token{
-      .user_id = "user_1", .actor = {.sub = "user_2"}, .expires_in = std::chrono::seconds(600)});
+  return client.send(clerk::create_actor_token{.user_id = "user_1",
+                                               .actor = {.sub = "user_2"},
+                                               .expires_in_seconds = std::chrono::seconds(600)});
 }
 
 clerk::result<clerk::actor_token> revoke_actor(const clerk::config& cfg,

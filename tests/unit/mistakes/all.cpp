@@ -1,6 +1,8 @@
 // Every mistake file without its mistake: each declaration compiles, so what
 // fails with CLERK_MISTAKE defined is the mistake alone.
 #include "at_least_on_string.cpp"
+#include "at_most_below_at_least.cpp"
+#include "at_most_on_string.cpp"
 #include "body_on_delete.cpp"
 #include "body_on_get.cpp"
 #include "free_text_in_query.cpp"
@@ -8,6 +10,7 @@
 #include "header_not_a_token.cpp"
 #include "idempotent_member.cpp"
 #include "joined_in_json_body.cpp"
+#include "json_array_body_not_array.cpp"
 #include "no_json_kind.cpp"
 #include "non_empty_on_integer.cpp"
 #include "open_enum_names.cpp"
@@ -15,4 +18,8 @@
 #include "printed_as_url_on_string.cpp"
 #include "repeated_body_name.cpp"
 #include "repeated_wire_name.cpp"
+#include "variant_constant_repeated.cpp"
+#include "variant_last_not_raw_json.cpp"
+#include "variant_of_non_model.cpp"
+#include "variant_without_shared_constant.cpp"
 int main() {}
