@@ -76,10 +76,37 @@ struct header_decl {
   std::string_view name;
   M T::*member;
 };
+// A declaration's parts (a model's fields, a path's pieces): a plain
+// aggregate with one base a part, so that a model of fifty fields costs no
+// std::tuple (whose constructors check every element's conversions).
+template <std::size_t I, class F>
+struct part {
+  F value;
+};
+template <class Seq, class... F>
+struct parts_impl;
+template <std::size_t... I, class... F>
+struct parts_impl<std::index_sequence<I...>, F...> : part<I, F>... {};
+template <class... F>
+using parts = parts_impl<std::index_sequence_for<F...>, F...>;
+template <std::size_t I, class F>
+constexpr const F& get_part(const part<I, F>& p) {
+  return p.value;
+}
+// Calls fn with each part, in order.
+template <class Fn, std::size_t... I, class... F>
+constexpr void for_each_part(const parts_impl<std::index_sequence<I...>, F...>& p, Fn&& fn) {
+  (fn(static_cast<const part<I, F>&>(p).value), ...);
+}
+template <class P>
+struct parts_size;
+template <class S, class... F>
+struct parts_size<parts_impl<S, F...>> : std::integral_constant<std::size_t, sizeof...(F)> {};
+
 template <class... F>
 struct model_decl {
   std::string_view name;
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 
 template <class T>
@@ -210,7 +237,7 @@ constexpr std::string_view constant_of(std::string_view name) {
       if (value.empty() && f.name == name)
         value = f.value;
   };
-  std::apply([&](const auto&... f) { (look(f), ...); }, decl_of<A>.fields);
+  for_each_part(decl_of<A>.fields, look);
   return value;
 }
 // The name of model A's n-th constant, or empty past the last.
@@ -223,7 +250,7 @@ constexpr std::string_view constant_name(std::size_t n) {
       if (i++ == n)
         name = f.name;
   };
-  std::apply([&](const auto&... f) { (look(f), ...); }, decl_of<A>.fields);
+  for_each_part(decl_of<A>.fields, look);
   return name;
 }
 // The first constant of First that every model declares, each with its own
@@ -596,7 +623,7 @@ struct model_fields {
 template <class Src, std::size_t I>
 struct field_at {
   using T = typename Src::object;
-  static constexpr const auto& decl = std::get<I>(Src::fields);
+  static constexpr const auto& decl = get_part<I>(Src::fields);
   using F = std::remove_cvref_t<decltype(decl)>;
 
   static void* value(void* obj) {
@@ -711,7 +738,7 @@ constexpr auto make_fields(std::index_sequence<I...>) {
 
 template <class Src>
 inline constexpr auto fields_of = make_fields<Src>(
-    std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(Src::fields)>>>());
+    std::make_index_sequence<parts_size<std::remove_cvref_t<decltype(Src::fields)>>::value>());
 
 template <class T>
 inline constexpr model_info info_of = {decl_of<T>.name, fields_of<model_fields<T>>.data(),

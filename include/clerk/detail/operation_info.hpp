@@ -17,7 +17,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -32,21 +31,21 @@ struct param_decl {
 };
 template <class... P>
 struct path_decl {
-  std::tuple<P...> parts;
+  detail::parts<P...> parts;
 };
 enum class body_encoding { none, json, json_array, form };
 template <class... F>
 struct body_decl {
   body_encoding encoding;
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 template <class... F>
 struct query_decl {
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 template <class... F>
 struct headers_decl {
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 struct idempotent_t {};
 struct already_done_t {
@@ -136,7 +135,7 @@ struct header_fields {
 
 template <class Op, std::size_t I>
 struct path_at {
-  static constexpr const auto& decl = std::get<I>(decl_of<Op>.path.parts);
+  static constexpr const auto& decl = get_part<I>(decl_of<Op>.path.parts);
   static const std::string* get(const void* op) {
     if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
       return nullptr;
@@ -157,7 +156,7 @@ constexpr auto make_path(std::index_sequence<I...>) {
 }
 template <class Op>
 inline constexpr auto path_of =
-    make_path<Op>(std::make_index_sequence<std::tuple_size_v<decltype(decl_of<Op>.path.parts)>>());
+    make_path<Op>(std::make_index_sequence<parts_size<decltype(decl_of<Op>.path.parts)>::value>());
 
 // Form bodies and queries hold scalars and arrays of scalars (a repeated
 // name), and no free text.
