@@ -4,6 +4,7 @@
 // clerk::.
 #include <clerk/backend/all.hpp>
 
+#include "built.hpp"
 #include "support.hpp"
 
 #include <chrono>
@@ -13,29 +14,18 @@
 #include <variant>
 
 using namespace std::chrono_literals;
+using clerk_test::build_ok;
+using clerk_test::build_refused;
 using clerk_test::make_config;
 namespace backend = clerk::backend;
 
 namespace {
-
-clerk::http_request build_ok(const auto& op) {
-  auto r = clerk::build_request(op, make_config());
-  REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message()));
-  return *r;
-}
 
 const std::string api_key_json = R"({"object":"api_key","id":"ak_1","type":"api_key",
   "subject":"user_1","name":"ci","description":null,"claims":null,"scopes":["read"],
   "secret":"ak_live_0123456789abcdefSECRET","revoked":false,"revocation_reason":null,
   "expired":false,"expiration":null,"created_by":"user_1","last_used_at":null,
   "created_at":1719952616214,"updated_at":1719952616214})";
-
-clerk::invalid_request refused(const auto& op) {
-  auto r = clerk::build_request(op, make_config());
-  REQUIRE(r.has_error());
-  REQUIRE(r.error().kind() == clerk::error_kind::invalid_request);
-  return *r.error().as_invalid_request();
-}
 
 }  // namespace
 
@@ -133,19 +123,19 @@ TEST_CASE("a bulk create's body is a bare JSON array of 1 to 10 invitations") {
   CHECK(r.url == "https://api.clerk.com/v1/invitations/bulk");
   CHECK(r.body ==
         R"([{"email_address":"a@example.com"},{"email_address":"b@example.com","notify":false}])");
-  CHECK(refused(backend::create_bulk_invitations{}).field == "invitations");
+  CHECK(build_refused(backend::create_bulk_invitations{}).field == "invitations");
   op.invitations.resize(11, {.email_address = "c@example.com"});
-  CHECK(refused(op).reason == "must hold at most 10 elements");
+  CHECK(build_refused(op).reason == "must hold at most 10 elements");
   op.invitations.resize(2);
   op.invitations[1].email_address.clear();
-  CHECK(refused(op).field == "invitations[1].email_address");
+  CHECK(build_refused(op).field == "invitations[1].email_address");
 }
 
 TEST_CASE("API keys and M2M tokens are listed 1 to 100 at a time") {
   CHECK(build_ok(backend::get_api_keys{.subject = "user_1", .limit = 100}).url ==
         "https://api.clerk.com/v1/api_keys?subject=user_1&limit=100");
-  CHECK(refused(backend::get_api_keys{.subject = "user_1", .limit = 101}).field == "limit");
-  CHECK(refused(backend::get_m2m_tokens{.subject = "mch_1", .limit = 0}).field == "limit");
+  CHECK(build_refused(backend::get_api_keys{.subject = "user_1", .limit = 101}).field == "limit");
+  CHECK(build_refused(backend::get_m2m_tokens{.subject = "mch_1", .limit = 0}).field == "limit");
   static_assert(
       std::is_same_v<decltype(backend::get_api_keys_response::total_count), std::int64_t>);
 }

@@ -3,6 +3,7 @@
 // list, and the checks the document's words became.
 #include <clerk/backend/users.hpp>
 
+#include "built.hpp"
 #include "support.hpp"
 
 #include <boost/json/parse.hpp>
@@ -16,6 +17,8 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using clerk_test::build_ok;
+using clerk_test::build_refused;
 using clerk_test::make_config;
 namespace backend = clerk::backend;
 
@@ -101,19 +104,6 @@ const std::string user_json = R"({
   "bypass_client_trust": false,
   "scim": {"directory_id": "dir_1", "directory_enabled": true, "external_id": null}
 })";
-
-clerk::http_request build_ok(const auto& op) {
-  auto r = clerk::build_request(op, make_config());
-  REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message()));
-  return *r;
-}
-
-clerk::invalid_request build_refused(const auto& op) {
-  auto r = clerk::build_request(op, make_config());
-  REQUIRE(r.has_error());
-  REQUIRE(r.error().kind() == clerk::error_kind::invalid_request);
-  return *r.error().as_invalid_request();
-}
 
 clerk::timestamp ms(std::int64_t n) {
   return clerk::timestamp(std::chrono::milliseconds(n));

@@ -1,5 +1,6 @@
 #include <clerk/backend/sign_in_tokens.hpp>
 
+#include "built.hpp"
 #include "support.hpp"
 
 #include <boost/json/parse.hpp>
@@ -11,24 +12,9 @@
 #include <string>
 
 using namespace std::chrono_literals;
+using clerk_test::build_ok;
+using clerk_test::build_refused;
 using clerk_test::make_config;
-
-namespace {
-
-clerk::http_request build_ok(const auto& op, const clerk::config& cfg = make_config()) {
-  auto r = clerk::build_request(op, cfg);
-  REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message()));
-  return *r;
-}
-
-clerk::invalid_request build_refused(const auto& op) {
-  auto r = clerk::build_request(op, make_config());
-  REQUIRE(r.has_error());
-  REQUIRE(r.error().kind() == clerk::error_kind::invalid_request);
-  return *r.error().as_invalid_request();
-}
-
-}  // namespace
 
 TEST_CASE("create builds exactly the request Clerk's SDKs send") {
   auto r = build_ok(clerk::create_sign_in_token{
