@@ -23,6 +23,9 @@
 #ifndef CLERK_MACHINE_TOKENS_HPP
 #define CLERK_MACHINE_TOKENS_HPP
 
+#include <clerk/backend/api_keys.hpp>
+#include <clerk/backend/m2m_tokens.hpp>
+#include <clerk/backend/oauth_access_tokens.hpp>
 #include <clerk/detail/decl.hpp>
 #include <clerk/error.hpp>
 #include <clerk/http.hpp>
@@ -217,94 +220,10 @@ verify_machine_jwt(std::string_view token, const Keys& keys,
 // ---- opaque tokens: the Backend API ----------------------------------------
 
 namespace detail {
-// NOTE for the lead: the generated Backend API (issue 26) declares these
-// three operations as clerk::backend::verify_m2m_token, verify_api_key and
-// verify_oauth_access_token, with the same members; switch to them (and to
-// their answers, whose members these mirror) when it lands on main, and
-// delete this block.
-
-// The answer of POST /m2m_tokens/verify: the members read here.
-struct m2m_token_answer {
-  std::string id{};
-  std::string subject{};
-  std::optional<raw_json> claims{};
-  std::optional<std::vector<std::string>> scopes{};
-  bool revoked{};
-  bool expired{};
-  std::optional<timestamp> expiration{};
-  timestamp created_at{};
-  static constexpr auto describe() {
-    using namespace decl;
-    using m = m2m_token_answer;
-    return model("m2m_token", constant("object", "machine_to_machine_token"),
-                 field("id", &m::id, non_empty), field("subject", &m::subject),
-                 field("claims", &m::claims), field("scopes", &m::scopes),
-                 field("revoked", &m::revoked), field("expired", &m::expired),
-                 field("expiration", &m::expiration), field("created_at", &m::created_at));
-  }
-};
-
-// The answer of POST /api_keys/verify: the members read here.
-struct api_key_answer {
-  std::string id{};
-  std::string subject{};
-  std::optional<raw_json> claims{};
-  std::vector<std::string> scopes{};
-  bool revoked{};
-  bool expired{};
-  std::optional<timestamp> expiration{};
-  timestamp created_at{};
-  static constexpr auto describe() {
-    using namespace decl;
-    using m = api_key_answer;
-    return model("api_key", constant("object", "api_key"), field("id", &m::id, non_empty),
-                 field("subject", &m::subject), field("claims", &m::claims),
-                 field("scopes", &m::scopes), field("revoked", &m::revoked),
-                 field("expired", &m::expired), field("expiration", &m::expiration),
-                 field("created_at", &m::created_at));
-  }
-};
-
-// POST /m2m_tokens/verify.
-struct verify_m2m_token {
-  secret token{};
-  using response_type = m2m_token_answer;
-  static constexpr auto describe() {
-    using namespace decl;
-    return endpoint(http_method::post, path("/m2m_tokens/verify"),
-                    json_body(field("token", &verify_m2m_token::token)), idempotent);
-  }
-};
-
-// POST /api_keys/verify.
-struct verify_api_key {
-  clerk::secret secret{};
-  using response_type = api_key_answer;
-  static constexpr auto describe() {
-    using namespace decl;
-    return endpoint(http_method::post, path("/api_keys/verify"),
-                    json_body(field("secret", &verify_api_key::secret)), idempotent);
-  }
-};
-
-// POST /oauth_applications/access_tokens/verify: the access token's
-// resource, or {"active": false} for an expired JWT; read by
-// machine_claims_of_oauth.
-struct verify_oauth_access_token {
-  std::optional<clerk::secret> access_token{};
-  using response_type = raw_json;
-  static constexpr auto describe() {
-    using namespace decl;
-    return endpoint(http_method::post, path("/oauth_applications/access_tokens/verify"),
-                    json_body(field("access_token", &verify_oauth_access_token::access_token)),
-                    idempotent);
-  }
-};
-
 // The claims of an answer, or why it is refused: revoked (token-invalid),
 // expired (token-expired), not active (token-invalid).
-CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(m2m_token_answer&& answer);
-CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(api_key_answer&& answer);
+CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(backend::m2m_token&& answer);
+CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(backend::api_key&& answer);
 CLERK_BACKEND_DECL result<machine_claims> machine_claims_of_oauth(const raw_json& answer);
 // A verify call's failure as @clerk/backend maps it: 401 is
 // secret-key-invalid, 404 token-invalid; any other error stays as it is.
@@ -314,18 +233,18 @@ template <class Client>
 result<machine_claims> verify_opaque(const Client& client, std::string_view token,
                                      token_type type) {
   if (type == token_type::m2m) {
-    auto r = client.send(verify_m2m_token{secret(std::string(token))});
+    auto r = client.send(backend::verify_m2m_token{.token = secret(std::string(token))});
     if (!r)
       return machine_api_error(std::move(r).error(), type);
     return machine_claims_of(std::move(*r));
   }
   if (type == token_type::api_key) {
-    auto r = client.send(verify_api_key{secret(std::string(token))});
+    auto r = client.send(backend::verify_api_key{.secret = secret(std::string(token))});
     if (!r)
       return machine_api_error(std::move(r).error(), type);
     return machine_claims_of(std::move(*r));
   }
-  auto r = client.send(verify_oauth_access_token{secret(std::string(token))});
+  auto r = client.send(backend::verify_oauth_access_token{.access_token = secret(std::string(token))});
   if (!r)
     return machine_api_error(std::move(r).error(), type);
   return machine_claims_of_oauth(*r);

@@ -50,6 +50,10 @@ const std::map<std::string_view, std::string_view> rules{
      "a genuine body must be a Clerk event, a JSON object with a string type and a data "
      "(payload-invalid); standardwebhooks returns any JSON (or nothing for an empty body), and "
      "verifyWebhook then fails or returns an event without a type"},
+    {"entry with commas",
+     "a list entry is one version and one signature: 'v1,<a>,v1,<b>' is refused "
+     "(no-matching-signature); the judges split an entry at every comma and read the first two "
+     "parts, so that a second signature glued on with a comma is ignored"},
     {"spaces",
      "spaces around a header's value are not part of it, as HTTP says and as "
      "verifyWebhook (fetch's Headers) reads them; standardwebhooks, handed them raw, "
@@ -102,6 +106,18 @@ std::size_t key_bytes(std::string_view secret) {
   while (pad < secret.size() && secret[secret.size() - 1 - pad] == '=')
     ++pad;
   return secret.size() / 4 * 3 - pad;
+}
+
+// Whether a signature list has a v1 entry with a comma after its version's.
+bool entry_with_commas(std::string_view list) {
+  while (!list.empty()) {
+    const auto space = list.find(' ');
+    const std::string_view entry = list.substr(0, space);
+    if (entry.starts_with("v1,") && entry.find(',', 3) != std::string_view::npos)
+      return true;
+    list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+  }
+  return false;
 }
 
 bool canonical_seconds(std::string_view s) {
@@ -204,6 +220,10 @@ TEST_CASE("random deliveries: the library signs as standardwebhooks and judges a
         applied.push_back("short key");
       else if (library == "timestamp-malformed" && timestamp && !canonical_seconds(*timestamp))
         applied.push_back("timestamp text");
+      else if (library == "no-matching-signature" &&
+               (reference == "ok" || reference == "payload-invalid") && signature &&
+               entry_with_commas(*signature))  // the judges went past the signature
+        applied.push_back("entry with commas");
       else if (library == "payload-invalid" && reference == "ok")
         applied.push_back("not an event");
       else

@@ -251,7 +251,7 @@ CLERK_BACKEND_DECL result<machine_claims> check_machine_token(
   return out;
 }
 
-CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(m2m_token_answer&& a) {
+CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(backend::m2m_token&& a) {
   if (auto e = answer_refusal(a.revoked, a.expired))
     return std::move(*e);
   machine_claims out;
@@ -266,7 +266,7 @@ CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(m2m_token_answer&& a
   return out;
 }
 
-CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(api_key_answer&& a) {
+CLERK_BACKEND_DECL result<machine_claims> machine_claims_of(backend::api_key&& a) {
   if (auto e = answer_refusal(a.revoked, a.expired))
     return std::move(*e);
   machine_claims out;
