@@ -436,7 +436,7 @@ struct field_info {
   const void* member = nullptr;
   void* (*value_fn)(void* obj, const void* member) = nullptr;
   const void* (*get_fn)(const void* obj, const void* member) = nullptr;
-  void (*reset_fn)(void* obj, const void* member) = nullptr;  // optional members only
+  void (*reset_fn)(void* obj, const void* member) = nullptr;   // optional members only
   const model_info* (*child)() = nullptr;                      // a model: its fields
   const field_info* (*element)() = nullptr;                    // an array or map: its elements
   void (*each)(const void* c, void* ctx, visit_fn) = nullptr;  // an array or map
@@ -622,10 +622,10 @@ struct model_fields {
 template <class T, class M>
 struct member_ops {
   static M& of(void* obj, const void* member) {
-    return static_cast<T*>(obj)->*(*static_cast<M T::* const*>(member));
+    return static_cast<T*>(obj)->*(*static_cast<M T::*const*>(member));
   }
   static const M& of(const void* obj, const void* member) {
-    return static_cast<const T*>(obj)->*(*static_cast<M T::* const*>(member));
+    return static_cast<const T*>(obj)->*(*static_cast<M T::*const*>(member));
   }
   static void* value(void* obj, const void* member) {
     M& m = of(obj, member);
@@ -686,8 +686,8 @@ constexpr field_info make_field(const field_decl<T, M>& d) {
   const unsigned set = d.opt.set;
   f.name = d.name;
   f.label = d.opt.label.empty() ? d.name : d.opt.label;
-  f.required = (!optional || (set & opt_present_or_null) != 0) &&
-               (set & opt_absent_in_response) == 0;
+  f.required =
+      (!optional || (set & opt_present_or_null) != 0) && (set & opt_absent_in_response) == 0;
   f.nullable = optional;
   f.null_when_unset = (set & opt_present_or_null) != 0;
   f.non_empty = (set & opt_non_empty) != 0;

@@ -141,7 +141,7 @@ constexpr path_piece make_piece(const std::string_view& literal) {
 }
 template <class T>
 const std::string* param_of(const void* op, const void* member) {
-  return &(static_cast<const T*>(op)->*(*static_cast<std::string T::* const*>(member)));
+  return &(static_cast<const T*>(op)->*(*static_cast<std::string T::*const*>(member)));
 }
 template <class T>
 constexpr path_piece make_piece(const param_decl<T, std::string>& p) {

@@ -489,7 +489,7 @@ class model_handler {
     // member's field starts (after the last one found: answers mostly come in
     // the declaration's order).
     std::size_t index;
-    bool first;               // capture: nothing written at this level yet
+    bool first;  // capture: nothing written at this level yet
   };
 
   // The open objects and arrays: the first eight in place (no allocation for
