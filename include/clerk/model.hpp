@@ -266,7 +266,7 @@ constexpr detail::header_decl<T, M> from_header(std::string_view name, M T::*mem
 }
 template <class... F>
 constexpr detail::model_decl<F...> model(std::string_view name, F... fields) {
-  return {name, {fields...}};
+  return {name, {{fields}...}};
 }
 
 }  // namespace decl

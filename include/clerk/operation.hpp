@@ -70,32 +70,32 @@ constexpr detail::param_decl<T, std::string> param(std::string_view name, std::s
 // The path after the service's base URL: literal pieces and param()s.
 template <class... P>
 constexpr auto path(P... parts) {
-  return detail::path_decl<decltype(detail::path_part(parts))...>{{detail::path_part(parts)...}};
+  return detail::path_decl<decltype(detail::path_part(parts))...>{{{detail::path_part(parts)}...}};
 }
 template <class... F>
 constexpr detail::body_decl<F...> json_body(F... fields) {
-  return {detail::body_encoding::json, {fields...}};
+  return {detail::body_encoding::json, {{fields}...}};
 }
 // A body that is a bare JSON array: the value of one array member, its name
 // used only in errors ("invitations[0].email_address"). For Clerk's bulk
 // endpoints, whose body is a list of what the single endpoint takes.
 template <class F>
 constexpr detail::body_decl<F> json_array_body(F field) {
-  return {detail::body_encoding::json_array, {field}};
+  return {detail::body_encoding::json_array, {{field}}};
 }
 template <class... F>
 constexpr detail::body_decl<F...> form_body(F... fields) {
-  return {detail::body_encoding::form, {fields...}};
+  return {detail::body_encoding::form, {{fields}...}};
 }
 template <class... F>
 constexpr detail::query_decl<F...> query(F... fields) {
-  return {{fields...}};
+  return {{{fields}...}};
 }
 // Request headers from fields: headers(field("Origin", &op::origin)). Values
 // must be visible ASCII; an unset optional sends no header.
 template <class... F>
 constexpr detail::headers_decl<F...> headers(F... fields) {
-  return {{fields...}};
+  return {{{fields}...}};
 }
 // The request may be sent again: the same state however many times it lands.
 inline constexpr detail::idempotent_t idempotent{};

@@ -47,7 +47,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -90,14 +89,14 @@ constexpr std::size_t wire_index(std::string_view name) {
         at = i;
     ++i;
   };
-  std::apply([&](const auto&... f) { (look(f), ...); }, Src::fields);
+  for_each_part(Src::fields, look);
   return at;
 }
 
 // The member that field I of Src names, in `object`.
 template <class Src, std::size_t I, class Object>
 constexpr auto& member_at(Object& object) {
-  return object.*(std::get<I>(Src::fields).member);
+  return object.*(get_part<I>(Src::fields).member);
 }
 
 // A number member (std::int64_t, double, or an optional of either): its

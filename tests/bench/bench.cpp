@@ -1,5 +1,5 @@
-// The benchmark suite of issue 6: what a create or revoke of a sign-in token,
-// and a create of an actor token, costs in CPU time and allocations, each
+// The benchmark suite of issues 6 and 26: what a create or revoke of a
+// sign-in token, a create of an actor token and a get_user cost in CPU time and allocations, each
 // figure beside the floor (floor.hpp) measured in the same binary. Prints the
 // benchmark library's report on stderr and, on stdout, Markdown tables: per
 // operation ns/op, ratio to the floor, allocations/op; then the thread
@@ -59,6 +59,10 @@ const clerk::http_response& create_actor_response() {
   thread_local const clerk::http_response r = fx::response(200, fx::create_actor_response_body());
   return r;
 }
+const clerk::http_response& get_user_response() {
+  thread_local const clerk::http_response r = fx::response(200, fx::user_response_body());
+  return r;
+}
 
 const clerk::create_sign_in_token& create_op() {
   thread_local const clerk::create_sign_in_token op{
@@ -80,6 +84,11 @@ const clerk::create_actor_token& create_actor_op() {
       .expires_in_seconds = fx::actor_expires_in,
       .session_max_duration_in_seconds = fx::actor_session_max_duration,
   };
+  return op;
+}
+
+const clerk::backend::get_user& get_user_op() {
+  thread_local const clerk::backend::get_user op{.user_id = std::string(fx::user_id)};
   return op;
 }
 
@@ -124,6 +133,10 @@ const clerk::client<canned_transport>& create_actor_client() {
                                                  canned_transport{&create_actor_response});
   return c;
 }
+const clerk::client<canned_transport>& get_user_client() {
+  static const clerk::client<canned_transport> c(config(), canned_transport{&get_user_response});
+  return c;
+}
 
 // The operations, each as a callable returning what it made.
 auto clerk_build_create = [] { return clerk::build_request(create_op(), config()); };
@@ -145,6 +158,11 @@ auto clerk_parse_create_actor = [] {
                                clerk::response_limits{});
 };
 auto clerk_call_create_actor = [] { return create_actor_client().send(create_actor_op()); };
+auto clerk_build_get_user = [] { return clerk::build_request(get_user_op(), config()); };
+auto clerk_parse_get_user = [] {
+  return clerk::parse_response(get_user_op(), get_user_response(), clerk::response_limits{});
+};
+auto clerk_call_get_user = [] { return get_user_client().send(get_user_op()); };
 
 namespace fl = clerk_bench::floor;
 auto floor_build_create = [] {
@@ -169,6 +187,11 @@ auto floor_parse_create_actor = [] { return fl::parse_actor(create_actor_respons
 auto floor_call_create_actor = [] {
   return fl::call<fl::actor_token>(floor_build_create_actor(),
                                    canned_transport{&create_actor_response});
+};
+auto floor_build_get_user = [] { return fl::build_get_user(floor_config(), fx::user_id); };
+auto floor_parse_get_user = [] { return fl::parse_user(get_user_response()); };
+auto floor_call_get_user = [] {
+  return fl::call<fl::user>(floor_build_get_user(), canned_transport{&get_user_response});
 };
 
 // Checks: each returns what is wrong with an operation's output, or nullptr.
@@ -203,6 +226,18 @@ const char* check_create_actor_request(const std::optional<clerk::http_request>&
     return "create actor token request: wrong body";
   if (r->headers.find("authorization") != "Bearer " + std::string(fx::secret_key))
     return "create actor token request: wrong Authorization";
+  return nullptr;
+}
+const char* check_get_user_request(const std::optional<clerk::http_request>& r) {
+  if (!r)
+    return "get_user request not built";
+  if (r->method != clerk::http_method::get ||
+      r->url != std::string(fx::base_url) + "/users/" + std::string(fx::user_id))
+    return "get_user request: wrong method or URL";
+  if (!r->body.empty() || !r->replayable)
+    return "get_user request: has a body, or is not replayable";
+  if (r->headers.find("authorization") != "Bearer " + std::string(fx::secret_key))
+    return "get_user request: wrong Authorization";
   return nullptr;
 }
 std::optional<clerk::http_request> as_optional(clerk::result<clerk::http_request> r) {
@@ -266,6 +301,55 @@ const char* check_actor_token(const fl::actor_outcome& o) {
     return "floor: wrong actor";
   if (t->status != "pending" || t->token != fx::actor_jwt || t->url != fx::actor_ticket_url())
     return "floor: wrong actor token status, token or url";
+  return nullptr;
+}
+// The same facts of the fixture's user, read by each side.
+const char* check_user(const clerk::result<clerk::backend::user>& r) {
+  if (!r)
+    return "no user";
+  const clerk::backend::user& u = *r;
+  if (u.id != fx::user_id || u.created_at.time_since_epoch().count() != fx::created_at_ms ||
+      u.last_name != "Lovelace" || u.primary_phone_number_id || !u.two_factor_enabled)
+    return "user: wrong id, created_at, last_name, phone or two_factor_enabled";
+  if (u.email_addresses.size() != 2 || u.passkeys.size() != 1 || u.external_accounts.size() != 1)
+    return "user: wrong number of emails, passkeys or external accounts";
+  const auto* otp =
+      u.email_addresses[0].verification
+          ? std::get_if<clerk::backend::verification_otp>(&*u.email_addresses[0].verification)
+          : nullptr;
+  if (otp == nullptr || otp->status != clerk::backend::verification_otp_status::verified ||
+      otp->attempts != 1 || u.email_addresses[1].linked_to.size() != 0)
+    return "user: wrong email verification";
+  const auto& google = u.external_accounts[0];
+  if (!google.verification ||
+      !std::holds_alternative<clerk::backend::verification_oauth>(*google.verification) ||
+      google.provider_user_id != "109876543210987654321")
+    return "user: wrong external account";
+  if (u.public_metadata.text().find(R"("seats":12)") == std::string::npos || !u.scim ||
+      u.scim->directory_id != "dir_2hNSPs9")
+    return "user: wrong metadata or scim";
+  return nullptr;
+}
+const char* check_user(const fl::user_outcome& o) {
+  const auto* u = std::get_if<fl::user>(&o);
+  if (u == nullptr)
+    return "floor: no user";
+  if (u->id != fx::user_id || u->created_at != fx::created_at_ms || u->last_name != "Lovelace" ||
+      u->primary_phone_number_id || !u->two_factor_enabled)
+    return "floor: wrong id, created_at, last_name, phone or two_factor_enabled";
+  if (u->email_addresses.size() != 2 || u->passkeys.size() != 1 || u->external_accounts.size() != 1)
+    return "floor: wrong number of emails, passkeys or external accounts";
+  const auto& otp = u->email_addresses[0].verification;
+  if (!otp || otp->object != "verification_otp" || otp->status != "verified" ||
+      otp->attempts != 1 || u->email_addresses[1].linked_to.size() != 0)
+    return "floor: wrong email verification";
+  const auto& google = u->external_accounts[0];
+  if (!google.verification || google.verification->object != "verification_oauth" ||
+      google.provider_user_id != "109876543210987654321")
+    return "floor: wrong external account";
+  if (u->public_metadata.find(R"("seats":12)") == std::string::npos || !u->scim_metadata ||
+      u->scim_metadata->directory_id != "dir_2hNSPs9")
+    return "floor: wrong metadata or scim";
   return nullptr;
 }
 const char* check_error(const clerk::result<clerk::sign_in_token>& r) {
@@ -387,6 +471,25 @@ const pair_spec pairs[] = {
      },
      [](benchmark::State& s) {
        run(s, floor_call_create_actor, [](const auto& r) { return check_actor_token(r); });
+     }},
+    {"build_get_user", "build get_user",
+     [](benchmark::State& s) {
+       run(s, clerk_build_get_user, [](auto r) { return check_get_user_request(as_optional(r)); });
+     },
+     [](benchmark::State& s) { run(s, floor_build_get_user, check_get_user_request); }},
+    {"parse_get_user", "parse get_user (200, a 3 KiB user)",
+     [](benchmark::State& s) {
+       run(s, clerk_parse_get_user, [](const auto& r) { return check_user(r); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_parse_get_user, [](const auto& r) { return check_user(r); });
+     }},
+    {"call_get_user", "full call: get_user",
+     [](benchmark::State& s) {
+       run(s, clerk_call_get_user, [](const auto& r) { return check_user(r); });
+     },
+     [](benchmark::State& s) {
+       run(s, floor_call_get_user, [](const auto& r) { return check_user(r); });
      }},
 };
 
@@ -588,6 +691,12 @@ const named_operation operations[] = {
     named<floor_parse_create_actor>("floor/parse_create_actor"),
     named<clerk_call_create_actor>("clerk/call_create_actor"),
     named<floor_call_create_actor>("floor/call_create_actor"),
+    named<clerk_build_get_user>("clerk/build_get_user"),
+    named<floor_build_get_user>("floor/build_get_user"),
+    named<clerk_parse_get_user>("clerk/parse_get_user"),
+    named<floor_parse_get_user>("floor/parse_get_user"),
+    named<clerk_call_get_user>("clerk/call_get_user"),
+    named<floor_call_get_user>("floor/call_get_user"),
 };
 
 void print_allocation_trace(std::ostream& os) {

@@ -103,6 +103,56 @@ inline std::string create_actor_response_body() {
          R"(","created_at":1719952616214,"updated_at":1719952616214})";
 }
 
+// A user as GET /users/{user_id} answers (Clerk's document, User): two email
+// addresses (an OTP verification and a link), a passkey, a Google account,
+// metadata, nulls, open enums; 3,072 bytes or so, without whitespace.
+inline std::string user_response_body() {
+  const std::string id(user_id);
+  return R"({"id":")" + id +
+         R"(","object":"user","external_id":"crm-000042","primary_email_address_id":)"
+         R"("idn_2hNSPe1","primary_phone_number_id":null,"primary_web3_wallet_id":null,)"
+         R"("username":"ada.lovelace","first_name":"Ada","last_name":"Lovelace","locale":"en-GB",)"
+         R"("profile_image_url":"https://img.clerk.com/eyJ0eXBlIjoicHJveHkiLCJzcmMiOiJhZGEifQ",)"
+         R"("image_url":"https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCIsInNyYyI6ImFkYSJ9",)"
+         R"("has_image":true,"public_metadata":{"plan":"pro","seats":12,"roles":["admin",)"
+         R"("billing"],"limits":{"projects":40,"exports":true}},"private_metadata":{"crm":)"
+         R"("hubspot","account":"0042-7781"},"unsafe_metadata":{"theme":"dark"},)"
+         R"("email_addresses":[{"id":"idn_2hNSPe1","object":"email_address","email_address":)"
+         R"("ada@example.com","reserved":false,"verification":{"object":"verification_otp",)"
+         R"("status":"verified","strategy":"email_code","attempts":1,"expire_at":1719953216214},)"
+         R"("linked_to":[{"type":"oauth_google","id":"idn_2hNSPg7"}],)"
+         R"("matches_sso_connection":false,"created_at":1719952616214,)"
+         R"("updated_at":1719952616215},{"id":"idn_2hNSPe2","object":"email_address",)"
+         R"("email_address":"ada.lovelace@analytical-engine.example","reserved":false,)"
+         R"("verification":{"object":"verification_email_link","status":"verified",)"
+         R"("strategy":"email_link","attempts":null,"expire_at":1719953316214,)"
+         R"("verified_at_client":"client_2hNSQ1"},"linked_to":[],"created_at":1719952716214,)"
+         R"("updated_at":1719952716215}],"phone_numbers":[],"web3_wallets":[],"passkeys":[{)"
+         R"("id":"idn_2hNSPk3","object":"passkey","name":"MacBook Pro Touch ID","last_used_at":)"
+         R"(1719952700000,"verification":{"status":"verified","strategy":"passkey","attempts":)"
+         R"(null,"expire_at":null}}],"password_enabled":true,"two_factor_enabled":true,)"
+         R"("totp_enabled":true,"backup_code_enabled":true,"mfa_enabled_at":1719952800000,)"
+         R"("mfa_disabled_at":null,"password_last_updated_at":1719952600000,)"
+         R"("external_accounts":[{"object":"google_account","id":"idn_2hNSPg7","provider":)"
+         R"("oauth_google","identification_id":"idn_2hNSPg7","provider_user_id":)"
+         R"("109876543210987654321","approved_scopes":)"
+         R"("email https://www.googleapis.com/auth/userinfo.email openid profile",)"
+         R"("email_address":"ada@example.com","first_name":"Ada","last_name":"Lovelace",)"
+         R"("avatar_url":"https://lh3.googleusercontent.com/a/ACg8ocJ-ada=s1000-c",)"
+         R"("image_url":"https://img.clerk.com/eyJ0eXBlIjoicHJveHkiLCJzcmMiOiJnb29nbGUifQ",)"
+         R"("username":null,"phone_number":null,"public_metadata":{},"label":null,)"
+         R"("created_at":1719952616214,"updated_at":1719952616214,"verification":{"object":)"
+         R"("verification_oauth","status":"verified","strategy":"oauth_google",)"
+         R"("external_verification_redirect_url":null,"attempts":null,"expire_at":1719953216214}}],)"
+         R"("saml_accounts":[],"enterprise_accounts":[],"last_sign_in_at":1719960000000,)"
+         R"("banned":false,"locked":false,"lockout_expires_in_seconds":null,)"
+         R"("verification_attempts_remaining":100,"updated_at":1719960000001,"created_at":)"
+         R"(1719952616214,"delete_self_enabled":true,"create_organization_enabled":true,)"
+         R"("create_organizations_limit":null,"last_active_at":1719878400000,)"
+         R"("legal_accepted_at":1719952616214,"bypass_client_trust":false,"scim":{)"
+         R"("directory_id":"dir_2hNSPs9","directory_enabled":true,"external_id":"scim-42"}})";
+}
+
 // A response as an HTTP stack hands it over: a few headers besides the body.
 inline clerk::http_response response(int status, std::string body) {
   clerk::http_response r;

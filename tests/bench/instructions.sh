@@ -8,7 +8,7 @@
 # costs more than its count), but a ratio of them moves only when code does.
 #
 # Usage: tests/bench/instructions.sh [OPERATION...]   (default: the full calls
-#        and the builds and parses of both token kinds)
+#        and the builds and parses of both token kinds and of get_user)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,7 +24,8 @@ fi
 
 operations=("$@")
 [ ${#operations[@]} -gt 0 ] || operations=(build_create parse_create call_create call_revoke
-  build_create_actor parse_create_actor call_create_actor)
+  build_create_actor parse_create_actor call_create_actor build_get_user parse_get_user
+  call_get_user)
 
 # instructions OP CALLS: callgrind's total for CALLS calls of OP.
 instructions() {

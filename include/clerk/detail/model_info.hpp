@@ -76,10 +76,37 @@ struct header_decl {
   std::string_view name;
   M T::*member;
 };
+// A declaration's parts (a model's fields, a path's pieces): a plain
+// aggregate with one base a part, so that a model of fifty fields costs no
+// std::tuple (whose constructors check every element's conversions).
+template <std::size_t I, class F>
+struct part {
+  F value;
+};
+template <class Seq, class... F>
+struct parts_impl;
+template <std::size_t... I, class... F>
+struct parts_impl<std::index_sequence<I...>, F...> : part<I, F>... {};
+template <class... F>
+using parts = parts_impl<std::index_sequence_for<F...>, F...>;
+template <std::size_t I, class F>
+constexpr const F& get_part(const part<I, F>& p) {
+  return p.value;
+}
+// Calls fn with each part, in order.
+template <class Fn, std::size_t... I, class... F>
+constexpr void for_each_part(const parts_impl<std::index_sequence<I...>, F...>& p, Fn&& fn) {
+  (fn(static_cast<const part<I, F>&>(p).value), ...);
+}
+template <class P>
+struct parts_size;
+template <class S, class... F>
+struct parts_size<parts_impl<S, F...>> : std::integral_constant<std::size_t, sizeof...(F)> {};
+
 template <class... F>
 struct model_decl {
   std::string_view name;
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 
 template <class T>
@@ -210,7 +237,7 @@ constexpr std::string_view constant_of(std::string_view name) {
       if (value.empty() && f.name == name)
         value = f.value;
   };
-  std::apply([&](const auto&... f) { (look(f), ...); }, decl_of<A>.fields);
+  for_each_part(decl_of<A>.fields, look);
   return value;
 }
 // The name of model A's n-th constant, or empty past the last.
@@ -223,7 +250,7 @@ constexpr std::string_view constant_name(std::size_t n) {
       if (i++ == n)
         name = f.name;
   };
-  std::apply([&](const auto&... f) { (look(f), ...); }, decl_of<A>.fields);
+  for_each_part(decl_of<A>.fields, look);
   return name;
 }
 // The first constant of First that every model declares, each with its own
@@ -403,15 +430,23 @@ struct field_info {
   char joined = 0;               // an array in a query or form: one value, joined by ',' or ' '
   std::int64_t min = 0;
   std::int64_t max = 0;
-  void* (*value)(void* obj) = nullptr;
-  const void* (*get)(const void* obj) = nullptr;
-  void (*reset)(void* obj) = nullptr;                          // optional members only
+  // The member: a pointer to its declaration's `M T::*`, which the three
+  // functions below (one set for each member type of a model, not one for
+  // each member) apply; null for a constant, an element or a root.
+  const void* member = nullptr;
+  void* (*value_fn)(void* obj, const void* member) = nullptr;
+  const void* (*get_fn)(const void* obj, const void* member) = nullptr;
+  void (*reset_fn)(void* obj, const void* member) = nullptr;   // optional members only
   const model_info* (*child)() = nullptr;                      // a model: its fields
   const field_info* (*element)() = nullptr;                    // an array or map: its elements
   void (*each)(const void* c, void* ctx, visit_fn) = nullptr;  // an array or map
   bool (*contains)(const void* map, std::string_view key) = nullptr;
   const custom_ops* custom = nullptr;
   const variant_info* variant = nullptr;  // kind::variant
+
+  void* value(void* obj) const { return value_fn(obj, member); }
+  const void* get(const void* obj) const { return get_fn(obj, member); }
+  void reset(void* obj) const { reset_fn(obj, member); }
 };
 
 struct model_info {
@@ -536,7 +571,7 @@ constexpr void describe_value(field_info& f) {
 template <class C>
 struct element_at {
   using E = typename container_of<C>::element;
-  static void* add(void* c) {
+  static void* add(void* c, const void*) {
     if constexpr (container_of<C>::is_map) {
       auto* slot = static_cast<map_slot*>(c);
       return storage_of(&(*static_cast<C*>(slot->map))[std::string(slot->key)]);
@@ -548,7 +583,7 @@ struct element_at {
     field_info f;
     describe_value<E>(f);
     f.required = true;
-    f.value = &add;
+    f.value_fn = &add;
     return f;
   }
 };
@@ -563,28 +598,17 @@ constexpr const field_info* element_ptr() {
 // bare JSON array): a field without a name whose value is the object itself.
 template <class V>
 struct root_at {
-  static void* self(void* obj) { return obj; }
+  static void* self(void* obj, const void*) { return obj; }
   static constexpr field_info info() {
     field_info f;
     describe_value<V>(f);
     f.required = true;
-    f.value = &self;
+    f.value_fn = &self;
     return f;
   }
 };
 template <class V>
 inline constexpr field_info root_info = root_at<V>::info();
-
-template <class F>
-struct field_traits {
-  static constexpr bool optional = false;
-};
-template <class T, class M>
-struct field_traits<field_decl<T, M>> {
-  using V = typename unwrap<M>::type;
-  static constexpr bool optional = unwrap<M>::optional;
-  static constexpr kind k = kind_of<V>();
-};
 
 // Where a declaration's fields are: a model's, or an operation's body or query.
 template <class T>
@@ -593,80 +617,102 @@ struct model_fields {
   static constexpr const auto& fields = decl_of<T>.fields;
 };
 
-template <class Src, std::size_t I>
-struct field_at {
-  using T = typename Src::object;
-  static constexpr const auto& decl = std::get<I>(Src::fields);
-  using F = std::remove_cvref_t<decltype(decl)>;
-
-  static void* value(void* obj) {
-    if constexpr (requires { decl.member; }) {
-      auto& m = static_cast<T*>(obj)->*(decl.member);
-      using M = std::remove_cvref_t<decltype(m)>;
-      if constexpr (unwrap<M>::optional)
-        return storage_of(&m.emplace());
-      else
-        return storage_of(&m);
-    } else {
-      return nullptr;
-    }
+// Reads and writes a member of type M of a T through a pointer to its
+// `M T::*`: one set of functions for every member of that type.
+template <class T, class M>
+struct member_ops {
+  static M& of(void* obj, const void* member) {
+    return static_cast<T*>(obj)->*(*static_cast<M T::*const*>(member));
   }
-  static const void* get(const void* obj) {
-    if constexpr (requires { decl.member; }) {
-      const auto& m = static_cast<const T*>(obj)->*(decl.member);
-      using M = std::remove_cvref_t<decltype(m)>;
-      if constexpr (unwrap<M>::optional)
-        return m ? storage_of(&*m) : nullptr;
-      else
-        return storage_of(&m);
-    } else {
-      return nullptr;
-    }
+  static const M& of(const void* obj, const void* member) {
+    return static_cast<const T*>(obj)->*(*static_cast<M T::*const*>(member));
   }
-  // Instantiated only for the optional members (see info()).
-  static void reset(void* obj) { (static_cast<T*>(obj)->*(decl.member)).reset(); }
-
-  static constexpr field_info info() {
-    field_info f;
-    f.value = &value;
-    f.get = &get;
-    if constexpr (std::is_same_v<F, constant_decl>) {
-      f.name = decl.name;
-      f.required = true;
-      f.constant = decl.value;
-    } else if constexpr (std::is_same_v<F, rest_decl<T>>) {
-      f.k = kind::rest;
-    } else if constexpr (requires { decl.opt; }) {
-      using V = typename field_traits<F>::V;
-      describe_value<V>(f);
-      if constexpr (field_traits<F>::optional)
-        f.reset = &reset;
-      const unsigned set = decl.opt.set;
-      f.name = decl.name;
-      f.label = decl.opt.label.empty() ? decl.name : decl.opt.label;
-      f.required = (!field_traits<F>::optional || (set & opt_present_or_null) != 0) &&
-                   (set & opt_absent_in_response) == 0;
-      f.nullable = field_traits<F>::optional;
-      f.null_when_unset = (set & opt_present_or_null) != 0;
-      f.non_empty = (set & opt_non_empty) != 0;
-      f.allow_empty = (set & opt_may_be_empty) != 0;
-      f.as_url = (set & opt_printed_as_url) != 0;
-      f.has_min = (set & opt_at_least) != 0;
-      f.has_max = (set & opt_at_most) != 0;
-      f.free_text = (set & opt_free_text) != 0;
-      f.joined = (set & opt_comma_separated) ? ',' : (set & opt_space_separated) ? ' ' : '\0';
-      f.min = decl.opt.min;
-      f.max = decl.opt.max;
-    } else {
-      using M = std::remove_cvref_t<decltype(std::declval<T&>().*(decl.member))>;
-      f.name = decl.name;
-      f.k = kind::header;
-      f.nullable = unwrap<M>::optional;
-      f.is_secret = std::is_same_v<typename unwrap<M>::type, secret>;
-    }
-    return f;
+  static void* value(void* obj, const void* member) {
+    M& m = of(obj, member);
+    if constexpr (unwrap<M>::optional)
+      return storage_of(&m.emplace());
+    else
+      return storage_of(&m);
   }
+  static const void* get(const void* obj, const void* member) {
+    const M& m = of(obj, member);
+    if constexpr (unwrap<M>::optional)
+      return m ? storage_of(&*m) : nullptr;
+    else
+      return storage_of(&m);
+  }
+  // Instantiated only for the optional members (see make_field()).
+  static void reset(void* obj, const void* member) { of(obj, member).reset(); }
 };
+inline void* no_place(void*, const void*) {
+  return nullptr;
+}
+inline const void* no_value(const void*, const void*) {
+  return nullptr;
+}
+
+// One field_info for each part of a declaration, by the part's type: `d` is
+// a part of a declaration held in a constexpr variable, so &d.member is a
+// constant.
+constexpr field_info make_field(const constant_decl& d) {
+  field_info f;
+  f.value_fn = &no_place;
+  f.get_fn = &no_value;
+  f.name = d.name;
+  f.required = true;
+  f.constant = d.value;
+  return f;
+}
+template <class T>
+constexpr field_info make_field(const rest_decl<T>& d) {
+  field_info f;
+  f.member = &d.member;
+  f.value_fn = &member_ops<T, raw_json>::value;
+  f.get_fn = &member_ops<T, raw_json>::get;
+  f.k = kind::rest;
+  return f;
+}
+template <class T, class M>
+constexpr field_info make_field(const field_decl<T, M>& d) {
+  using V = typename unwrap<M>::type;
+  constexpr bool optional = unwrap<M>::optional;
+  field_info f;
+  f.member = &d.member;
+  f.value_fn = &member_ops<T, M>::value;
+  f.get_fn = &member_ops<T, M>::get;
+  describe_value<V>(f);
+  if constexpr (optional)
+    f.reset_fn = &member_ops<T, M>::reset;
+  const unsigned set = d.opt.set;
+  f.name = d.name;
+  f.label = d.opt.label.empty() ? d.name : d.opt.label;
+  f.required =
+      (!optional || (set & opt_present_or_null) != 0) && (set & opt_absent_in_response) == 0;
+  f.nullable = optional;
+  f.null_when_unset = (set & opt_present_or_null) != 0;
+  f.non_empty = (set & opt_non_empty) != 0;
+  f.allow_empty = (set & opt_may_be_empty) != 0;
+  f.as_url = (set & opt_printed_as_url) != 0;
+  f.has_min = (set & opt_at_least) != 0;
+  f.has_max = (set & opt_at_most) != 0;
+  f.free_text = (set & opt_free_text) != 0;
+  f.joined = (set & opt_comma_separated) ? ',' : (set & opt_space_separated) ? ' ' : '\0';
+  f.min = d.opt.min;
+  f.max = d.opt.max;
+  return f;
+}
+template <class T, class M>
+constexpr field_info make_field(const header_decl<T, M>& d) {
+  field_info f;
+  f.member = &d.member;
+  f.value_fn = &member_ops<T, M>::value;
+  f.get_fn = &member_ops<T, M>::get;
+  f.name = d.name;
+  f.k = kind::header;
+  f.nullable = unwrap<M>::optional;
+  f.is_secret = std::is_same_v<typename unwrap<M>::type, secret>;
+  return f;
+}
 
 // No two fields of one object share a wire name: the parser could then fill
 // neither (it refuses a repeated member), and a request would repeat it.
@@ -695,10 +741,16 @@ constexpr bool one_rest(const std::array<field_info, N>& fields) {
   return n <= 1;
 }
 
-template <class Src, std::size_t... I>
-constexpr auto make_fields(std::index_sequence<I...>) {
-  static_assert(sizeof...(I) <= 64, "clerk::decl::model: at most 64 fields a model");
-  constexpr std::array<field_info, sizeof...(I)> fields{field_at<Src, I>::info()...};
+template <std::size_t... I, class... F>
+constexpr auto make_fields(const parts_impl<std::index_sequence<I...>, F...>& p) {
+  return std::array<field_info, sizeof...(F)>{
+      make_field(static_cast<const part<I, F>&>(p).value)...};
+}
+
+template <class Src>
+constexpr auto checked_fields() {
+  constexpr auto fields = make_fields(Src::fields);
+  static_assert(fields.size() <= 64, "clerk::decl::model: at most 64 fields a model");
   static_assert(distinct_names(fields),
                 "clerk::decl: two fields of one object have the same wire name; rename or "
                 "remove one");
@@ -710,8 +762,7 @@ constexpr auto make_fields(std::index_sequence<I...>) {
 }
 
 template <class Src>
-inline constexpr auto fields_of = make_fields<Src>(
-    std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(Src::fields)>>>());
+inline constexpr auto fields_of = checked_fields<Src>();
 
 template <class T>
 inline constexpr model_info info_of = {decl_of<T>.name, fields_of<model_fields<T>>.data(),

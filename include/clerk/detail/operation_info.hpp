@@ -17,7 +17,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -32,21 +31,21 @@ struct param_decl {
 };
 template <class... P>
 struct path_decl {
-  std::tuple<P...> parts;
+  detail::parts<P...> parts;
 };
 enum class body_encoding { none, json, json_array, form };
 template <class... F>
 struct body_decl {
   body_encoding encoding;
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 template <class... F>
 struct query_decl {
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 template <class... F>
 struct headers_decl {
-  std::tuple<F...> fields;
+  parts<F...> fields;
 };
 struct idempotent_t {};
 struct already_done_t {
@@ -103,8 +102,11 @@ constexpr auto pick_one(Default d, First first, Rest... rest) {
 
 // An operation's declaration, type-erased for the one builder.
 struct path_piece {
-  std::string_view text;                      // a literal, or the parameter's name
-  const std::string* (*get)(const void* op);  // a parameter's value; nullptr: a literal
+  std::string_view text;  // a literal, or the parameter's name
+  const void* member;     // a parameter: its declaration's `std::string Op::*`
+  // A parameter's value; nullptr: a literal.
+  const std::string* (*get)(const void* op, const void* member);
+  const std::string& value(const void* op) const { return *get(op, member); }
 };
 struct operation_info {
   http_method method;
@@ -134,30 +136,24 @@ struct header_fields {
   static constexpr const auto& fields = decl_of<Op>.headers.fields;
 };
 
-template <class Op, std::size_t I>
-struct path_at {
-  static constexpr const auto& decl = std::get<I>(decl_of<Op>.path.parts);
-  static const std::string* get(const void* op) {
-    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
-      return nullptr;
-    else
-      return &(static_cast<const Op*>(op)->*(decl.member));
-  }
-  static constexpr path_piece info() {
-    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(decl)>, std::string_view>)
-      return {decl, nullptr};
-    else
-      return {decl.name, &get};
-  }
-};
-
-template <class Op, std::size_t... I>
-constexpr auto make_path(std::index_sequence<I...>) {
-  return std::array<path_piece, sizeof...(I)>{path_at<Op, I>::info()...};
+constexpr path_piece make_piece(const std::string_view& literal) {
+  return {literal, nullptr, nullptr};
+}
+template <class T>
+const std::string* param_of(const void* op, const void* member) {
+  return &(static_cast<const T*>(op)->*(*static_cast<std::string T::*const*>(member)));
+}
+template <class T>
+constexpr path_piece make_piece(const param_decl<T, std::string>& p) {
+  return {p.name, &p.member, &param_of<T>};
+}
+template <std::size_t... I, class... P>
+constexpr auto make_path(const parts_impl<std::index_sequence<I...>, P...>& p) {
+  return std::array<path_piece, sizeof...(P)>{
+      make_piece(static_cast<const part<I, P>&>(p).value)...};
 }
 template <class Op>
-inline constexpr auto path_of =
-    make_path<Op>(std::make_index_sequence<std::tuple_size_v<decltype(decl_of<Op>.path.parts)>>());
+inline constexpr auto path_of = make_path(decl_of<Op>.path.parts);
 
 // Form bodies and queries hold scalars and arrays of scalars (a repeated
 // name), and no free text.

@@ -343,7 +343,7 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
                                                       prepare_fn prepare) {
   for (std::size_t i = 0; i < info.path_count; ++i)
     if (info.path[i].get != nullptr)
-      if (auto e = check_segment(info.path[i].text, *info.path[i].get(op)))
+      if (auto e = check_segment(info.path[i].text, info.path[i].value(op)))
         return error(std::move(*e));
   if (auto e = check_fields("", info.body, op))
     return error(std::move(*e));
@@ -361,7 +361,7 @@ CLERK_BACKEND_DECL result<http_request> build_request(const operation_info& info
     if (info.path[i].get == nullptr)
       r.url.append(info.path[i].text);
     else
-      append_path_segment(r.url, *info.path[i].get(op));
+      append_path_segment(r.url, info.path[i].value(op));
   }
   if (auto e = prepare(cfg, r))
     return error(std::move(*e));

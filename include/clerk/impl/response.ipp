@@ -485,8 +485,11 @@ class model_handler {
     void* obj;                // model: the object; array, map: the container
     const field_info* field;  // the field this container is the value of
     std::uint64_t seen;       // model: the fields met so far, a bit each
-    std::size_t index;        // array: elements begun so far
-    bool first;               // capture: nothing written at this level yet
+    // array: elements begun so far; model: where the search for the next
+    // member's field starts (after the last one found: answers mostly come in
+    // the declaration's order).
+    std::size_t index;
+    bool first;  // capture: nothing written at this level yet
   };
 
   // The open objects and arrays: the first eight in place (no allocation for
@@ -648,7 +651,11 @@ class model_handler {
     errors_key_ = trace_key_ = false;
     const model_info& info = *top.info;
     const field_info* rest = nullptr;
-    for (std::size_t i = 0; i < info.count; ++i) {
+    // Every field, from top.index round to it: names are distinct, so the
+    // order finds the same one.
+    for (std::size_t step = 0, i = top.index; step < info.count; ++step, ++i) {
+      if (i >= info.count)
+        i = 0;
       const field_info& f = info.fields[i];
       if (f.k == kind::rest) {
         rest = &f;
@@ -665,6 +672,7 @@ class model_handler {
         return;
       }
       top.seen |= std::uint64_t{1} << i;
+      top.index = i + 1;
       current_ = &f;
       return;
     }

@@ -1,8 +1,10 @@
 // Compile-time probe (tests/bench/compile_time.sh): what a user's translation
-// unit pays for the library: the umbrella header, and a create and a revoke
+// unit pays for the library: the headers it uses, and a create and a revoke
 // through a client for sign-in and actor tokens each, so that the builders,
 // the parsers and the client are instantiated and compiled.
-#include <clerk/backend.hpp>
+#include <clerk/backend/actor_tokens.hpp>
+#include <clerk/backend/sign_in_tokens.hpp>
+#include <clerk/client.hpp>
 
 #include <chrono>
 #include <utility>
