@@ -3,8 +3,8 @@
 # It is for users who clone the repository: at most 300 lines, no link that
 # leaves the repository, and a Quick start whose first block is exactly the
 # demo and the test command (.ci/run relies on them). Shell blocks must parse
-# (bash -n); they are not run. README's user-declared operation must be the
-# code tests/unit/test_user_operation.cpp runs.
+# (bash -n); they are not run. Its C++ blocks are compiled by the build
+# (target clerk_readme_blocks).
 cmake_minimum_required(VERSION 3.21)
 include(${CMAKE_CURRENT_LIST_DIR}/blocks.cmake)
 file(READ ${README} text)
@@ -34,27 +34,6 @@ else()
   clerk_readme_blocks("${quick}" sh sh)
   if(sh EQUAL 0 OR NOT sh_0 STREQUAL "bash examples/demo.sh\nbash tests/run.sh\n")
     fail("the first block under Quick start must be exactly 'bash examples/demo.sh' then 'bash tests/run.sh'")
-  endif()
-endif()
-
-# README's user-declared operation is the code that
-# tests/unit/test_user_operation.cpp runs against the fake Clerk, verbatim.
-get_filename_component(root ${README} ABSOLUTE)
-get_filename_component(root ${root} DIRECTORY)
-file(READ ${root}/tests/unit/test_user_operation.cpp user_test)
-set(begin_mark "// README: user-declared operation (begin)\n")
-string(FIND "${user_test}" "${begin_mark}" ub)
-string(FIND "${user_test}" "// README: user-declared operation (end)" ue)
-if(ub EQUAL -1 OR ue EQUAL -1)
-  fail("tests/unit/test_user_operation.cpp lost its README markers")
-else()
-  string(LENGTH "${begin_mark}" ml)
-  math(EXPR ub "${ub} + ${ml}")
-  math(EXPR ul "${ue} - ${ub}")
-  string(SUBSTRING "${user_test}" ${ub} ${ul} user_block)
-  string(FIND "${text}" "${user_block}" found)
-  if(found EQUAL -1)
-    fail("the user-declared operation differs from tests/unit/test_user_operation.cpp's")
   endif()
 endif()
 

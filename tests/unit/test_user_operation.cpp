@@ -1,4 +1,4 @@
-// README's user-declared operation, verbatim between the markers, run against
+// A user-declared operation (README: "An endpoint of your own"), run against
 // the fake Clerk: a user adds an endpoint with public headers only.
 #include <clerk/backend.hpp>
 #include <clerk/fakes/fake_clerk.hpp>
@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-// README: user-declared operation (begin)
 namespace my_app {
 
 struct user {  // the fields this program needs; Clerk sends more
@@ -35,7 +34,6 @@ struct list_users {
 };
 
 }  // namespace my_app
-// README: user-declared operation (end)
 
 TEST_CASE("a user-declared GET /users with an array query runs through clerk::client") {
   clerk::fakes::fake_clerk fake;
