@@ -244,7 +244,8 @@ result<machine_claims> verify_opaque(const Client& client, std::string_view toke
       return machine_api_error(std::move(r).error(), type);
     return machine_claims_of(std::move(*r));
   }
-  auto r = client.send(backend::verify_oauth_access_token{.access_token = secret(std::string(token))});
+  auto r =
+      client.send(backend::verify_oauth_access_token{.access_token = secret(std::string(token))});
   if (!r)
     return machine_api_error(std::move(r).error(), type);
   return machine_claims_of_oauth(*r);
