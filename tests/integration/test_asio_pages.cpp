@@ -21,7 +21,10 @@
 using namespace std::chrono_literals;
 using clerk_test::canned;
 
-namespace {
+// A named namespace, not an anonymous one: the Asio client's coroutine
+// frames hold these types, which g++ refuses (-Wsubobject-linkage) when this
+// file is compiled in a unity batch rather than as the main file.
+namespace asio_pages_test {
 
 struct user {
   std::string id;
@@ -93,7 +96,9 @@ std::vector<std::string> targets(const clerk_test::misbehaving_server& server) {
   return out;
 }
 
-}  // namespace
+}  // namespace asio_pages_test
+
+using namespace asio_pages_test;
 
 TEST_CASE("the Asio client walks a list page by page, by cursor, waiting out a 429") {
   clerk_test::misbehaving_server server;

@@ -282,10 +282,10 @@ struct reviving_waiter {
   double jitter() const { return 0.5; }
 };
 
-constexpr const char* key = "sk_test_integration0dying0server0";
+constexpr const char* dying_key = "sk_test_integration0dying0server0";
 
-clerk::config config_at(const std::string& base_url) {
-  auto c = clerk::config::make({.secret_key = key, .base_url = base_url});
+clerk::config dying_config(const std::string& base_url) {
+  auto c = clerk::config::make({.secret_key = dying_key, .base_url = base_url});
   REQUIRE(c.has_value());
   return *c;
 }
@@ -304,7 +304,7 @@ TEST_CASE("curl: a create written before its server died is 'may have been done'
   dying_server server(die_on_second);
   reviving_waiter waiter{&server};
   // The default policy: a create is retried only when it is known unsent.
-  const clerk::client client(config_at(server.base_url()), clerk::curl_transport{},
+  const clerk::client client(dying_config(server.base_url()), clerk::curl_transport{},
                              clerk::retry_policy{}, waiter);
   auto first = client.send(create_op);
   REQUIRE_MESSAGE(first.has_value(), first.error().message());
@@ -326,7 +326,7 @@ TEST_CASE("curl: a create written before its server died is 'may have been done'
 TEST_CASE("Asio: a create written before its server died is not sent again") {
   dying_server server(die_on_second);
   boost::asio::io_context io;
-  clerk::asio_client client(config_at(server.base_url()),
+  clerk::asio_client client(dying_config(server.base_url()),
                             clerk::asio_transport(io.get_executor(), nullptr),
                             clerk::retry_policy{});
   std::optional<clerk::result<clerk::sign_in_token>> first, second;
@@ -356,7 +356,7 @@ TEST_CASE(
   SUBCASE("curl") {
     dying_server server(die_on_second);
     clerk::curl_transport curl;
-    auto request = clerk::build_request(revoke_op, config_at(server.base_url()));
+    auto request = clerk::build_request(revoke_op, dying_config(server.base_url()));
     REQUIRE(request.has_value());
     REQUIRE(curl(*request).has_value());
     auto r = curl(*request);
@@ -367,7 +367,7 @@ TEST_CASE(
   }
   SUBCASE("Asio") {
     dying_server server(die_on_second);
-    auto request = clerk::build_request(revoke_op, config_at(server.base_url()));
+    auto request = clerk::build_request(revoke_op, dying_config(server.base_url()));
     REQUIRE(request.has_value());
     boost::asio::io_context io;
     clerk::asio_transport transport(io.get_executor(), nullptr);
@@ -398,7 +398,7 @@ TEST_CASE(
                : dying_server::http_answer(200, clerk_test::sample_token_body);
   });
   reviving_waiter waiter{&server};
-  const clerk::client client(config_at(server.base_url()), clerk::curl_transport{},
+  const clerk::client client(dying_config(server.base_url()), clerk::curl_transport{},
                              clerk::retry_policy{}, waiter);
   REQUIRE(client.send(revoke_op).has_value());
   auto r = client.send(revoke_op);

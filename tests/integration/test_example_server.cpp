@@ -35,7 +35,7 @@ namespace {
 
 namespace json = boost::json;
 
-const std::string signing_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const std::string example_signing_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 // The fake Clerk on the system clock (the server checks times with it),
 // signing with a real RSA key, and served over HTTP on 127.0.0.1.
@@ -163,7 +163,7 @@ class example_server {
                                                 std::vector<std::string> env) {
     env.push_back("PATH=/usr/bin:/bin");
     env.push_back("CLERK_SECRET_KEY=" + clerk.fake.secret_key());
-    env.push_back("CLERK_WEBHOOK_SIGNING_SECRET=" + signing_secret);
+    env.push_back("CLERK_WEBHOOK_SIGNING_SECRET=" + example_signing_secret);
     return env;
   }
   clerk_test::background_process process_;
@@ -286,7 +286,7 @@ TEST_CASE("example_server: /machine answers M2M tokens, JWT or opaque, and refus
 
 TEST_CASE("example_server: a signed delivery is taken once, a tampered or unsigned one is a 400") {
   loopback_clerk clerk;
-  auto secret = clerk::webhook_secret::make(signing_secret);
+  auto secret = clerk::webhook_secret::make(example_signing_secret);
   REQUIRE(secret.has_value());
   auto d = clerk.fake.webhook("user.created", R"({"object":"user","id":"user_9"})", *secret,
                               clerk::openssl_hmac{});

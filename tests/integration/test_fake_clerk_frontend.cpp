@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::string_view fapi = "http://127.0.0.1:1/v1";
 
-fake_clerk populated() {
+fake_clerk populated_frontend() {
   fake_clerk fake;
   fake.add_user("user_1");
   fake.add_organization("org_1", {"user_1"});
@@ -70,7 +70,7 @@ json::object body_of(const clerk::http_response& r) {
   return v.as_object();
 }
 
-std::string error_code_of(const clerk::http_response& r) {
+std::string fapi_error_code_of(const clerk::http_response& r) {
   auto b = body_of(r);
   REQUIRE(b.contains("errors"));
   REQUIRE(b.contains("clerk_trace_id"));
@@ -118,7 +118,7 @@ json::object claims_of(std::string_view jwt) {
 }  // namespace
 
 TEST_CASE("fake FAPI: POST /v1/client mints a client token in the Authorization header") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto r = answer(fake, fapi_request(clerk::http_method::post, "/client?_is_native=1"));
   CHECK(r.status == 200);
   auto token = r.headers.find("authorization");
@@ -133,7 +133,7 @@ TEST_CASE("fake FAPI: POST /v1/client mints a client token in the Authorization 
 }
 
 TEST_CASE("fake FAPI: GET /v1/client without a token answers a null client and makes none") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto r = answer(fake, fapi_request(clerk::http_method::get, "/client?_is_native=1"));
   CHECK(r.status == 200);
   CHECK_FALSE(r.headers.find("authorization"));
@@ -144,7 +144,7 @@ TEST_CASE("fake FAPI: GET /v1/client without a token answers a null client and m
 }
 
 TEST_CASE("fake FAPI: a ticket signs in once, rotates the token and accepts the BAPI token") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   std::string token_id;
   auto ticket = ticket_for(fake, "user_1", std::nullopt, &token_id);
   auto token = new_client_token(fake);
@@ -174,7 +174,7 @@ TEST_CASE("fake FAPI: a ticket signs in once, rotates the token and accepts the 
       answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
                                 "strategy=ticket&ticket=" + ticket, std::string(*rotated)));
   CHECK(again.status == 400);
-  CHECK(error_code_of(again) == "sign_in_token_already_used_code");
+  CHECK(fapi_error_code_of(again) == "sign_in_token_already_used_code");
   auto cfg =
       clerk::config::make({.secret_key = fake.secret_key(), .base_url = "http://localhost/v1"});
   auto revoked = clerk::client(*cfg, fake).send(clerk::revoke_sign_in_token{token_id});
@@ -183,7 +183,7 @@ TEST_CASE("fake FAPI: a ticket signs in once, rotates the token and accepts the 
 }
 
 TEST_CASE("fake FAPI: a token-less sign-in makes its own client") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto r = answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
                                      "strategy=ticket&ticket=" + ticket_for(fake)));
   CHECK(r.status == 200);
@@ -192,7 +192,7 @@ TEST_CASE("fake FAPI: a token-less sign-in makes its own client") {
 }
 
 TEST_CASE("fake FAPI: expired, revoked, foreign and missing tickets get Clerk's codes") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto token = new_client_token(fake);
   auto sign_in = [&](std::string body) {
     return answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
@@ -208,25 +208,25 @@ TEST_CASE("fake FAPI: expired, revoked, foreign and missing tickets get Clerk's 
 
   auto r = sign_in("strategy=ticket&ticket=" + expiring);
   CHECK(r.status == 400);
-  CHECK(error_code_of(r) == "ticket_expired_code");
+  CHECK(fapi_error_code_of(r) == "ticket_expired_code");
   r = sign_in("strategy=ticket&ticket=" + revoked);
   CHECK(r.status == 400);
-  CHECK(error_code_of(r) == "sign_in_token_revoked_code");
+  CHECK(fapi_error_code_of(r) == "sign_in_token_revoked_code");
   r = sign_in("strategy=ticket&ticket=not-a-ticket");
   CHECK(r.status == 400);
-  CHECK(error_code_of(r) == "ticket_invalid_code");
+  CHECK(fapi_error_code_of(r) == "ticket_invalid_code");
   r = sign_in("strategy=ticket");
   CHECK(r.status == 422);
-  CHECK(error_code_of(r) == "form_param_missing");
+  CHECK(fapi_error_code_of(r) == "form_param_missing");
   CHECK(body_of(r)["errors"].as_array()[0].as_object()["meta"].as_object()["param_name"] ==
         "ticket");
   r = sign_in("strategy=password&ticket=x");
   CHECK(r.status == 422);
-  CHECK(error_code_of(r) == "form_param_value_invalid");
+  CHECK(fapi_error_code_of(r) == "form_param_value_invalid");
 }
 
 TEST_CASE("fake FAPI: session tokens carry Clerk's v2 claims and live 60 seconds") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto token = new_client_token(fake);
   auto r = answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
                                      "strategy=ticket&ticket=" + ticket_for(fake), token));
@@ -253,7 +253,7 @@ TEST_CASE("fake FAPI: session tokens carry Clerk's v2 claims and live 60 seconds
 }
 
 TEST_CASE("fake FAPI: touch makes a session active and remove signs it out") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto token = new_client_token(fake);
   auto r = answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
                                      "strategy=ticket&ticket=" + ticket_for(fake), token));
@@ -279,7 +279,7 @@ TEST_CASE("fake FAPI: touch makes a session active and remove signs it out") {
       answer(fake, fapi_request(clerk::http_method::post,
                                 "/client/sessions/" + sid + "/tokens?_is_native=1", {}, token));
   CHECK(after.status == 401);
-  CHECK(error_code_of(after) == "signed_out");
+  CHECK(fapi_error_code_of(after) == "signed_out");
   auto unknown =
       answer(fake, fapi_request(clerk::http_method::post,
                                 "/client/sessions/sess_nope/tokens?_is_native=1", {}, token));
@@ -287,34 +287,34 @@ TEST_CASE("fake FAPI: touch makes a session active and remove signs it out") {
 }
 
 TEST_CASE("fake FAPI: unknown tokens, Origin, JSON bodies and the native switch are refused") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto token = new_client_token(fake);
   auto r = answer(fake, fapi_request(clerk::http_method::get, "/client?_is_native=1", {},
                                      "Bearer eyJnope.eyJnope.sig"));
   CHECK(r.status == 401);
-  CHECK(error_code_of(r) == "authentication_invalid");
+  CHECK(fapi_error_code_of(r) == "authentication_invalid");
 
   auto with_origin = fapi_request(clerk::http_method::get, "/client?_is_native=1", {}, token);
   with_origin.headers.add("Origin", "https://app.example.com");
   r = answer(fake, with_origin);
   CHECK(r.status == 400);
-  CHECK(error_code_of(r) == "origin_authorization_headers_conflict");
+  CHECK(fapi_error_code_of(r) == "origin_authorization_headers_conflict");
 
   auto as_json = fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1", {}, token);
   as_json.headers.add("Content-Type", "application/json");
   as_json.body = R"({"strategy":"ticket","ticket":"x"})";
   r = answer(fake, as_json);
   CHECK(r.status == 415);
-  CHECK(error_code_of(r) == "unsupported_content_type");
+  CHECK(fapi_error_code_of(r) == "unsupported_content_type");
 
   fake.set_native_api_enabled(false);
   r = answer(fake, fapi_request(clerk::http_method::post, "/client?_is_native=1"));
   CHECK(r.status == 400);
-  CHECK(error_code_of(r) == "native_api_disabled");
+  CHECK(fapi_error_code_of(r) == "native_api_disabled");
 }
 
 TEST_CASE("fake FAPI: single-session mode refuses a second sign-in and keeps the ticket") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   fake.set_single_session_mode(true);
   auto token = new_client_token(fake);
   auto r = answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
@@ -326,12 +326,12 @@ TEST_CASE("fake FAPI: single-session mode refuses a second sign-in and keeps the
   r = answer(fake, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",
                                 "strategy=ticket&ticket=" + second, token));
   CHECK(r.status == 400);
-  CHECK(error_code_of(r) == "session_exists");
+  CHECK(fapi_error_code_of(r) == "session_exists");
   CHECK(fake.find_token(second_id)->status == clerk::sign_in_token_status::pending);
 }
 
 TEST_CASE("fake FAPI: drop mode carries the request out and loses the answer") {
-  auto fake = populated();
+  auto fake = populated_frontend();
   auto token = new_client_token(fake);
   std::string token_id;
   auto ticket = ticket_for(fake, "user_1", std::nullopt, &token_id);
@@ -396,7 +396,7 @@ TEST_CASE("fake FAPI: with session tasks, a sign-in completes with a pending ses
                                 "/client/sessions/" + sid + "/tokens?_is_native=1", {}, token));
   REQUIRE(t.status == 200);
   CHECK(claims_of(body_of(t)["jwt"].as_string())["sts"] == "pending");
-  auto active = populated();
+  auto active = populated_frontend();
   auto active_token = new_client_token(active);
   auto a =
       answer(active, fapi_request(clerk::http_method::post, "/client/sign_ins?_is_native=1",

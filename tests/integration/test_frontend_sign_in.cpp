@@ -24,7 +24,7 @@ using clerk::fakes::fake_clerk;
 
 namespace {
 
-clerk::frontend::frontend_config fapi() {
+clerk::frontend::frontend_config fapi_config() {
   // The fake answers whatever host a request names.
   auto c =
       clerk::frontend::frontend_config::make({.frontend_api_url = "https://clerk.fake-clerk.test"});
@@ -35,10 +35,10 @@ clerk::frontend::frontend_config fapi() {
 // A client of the Frontend API over `transport`, without retries.
 template <class T>
 auto frontend(const T& transport) {
-  return clerk::client(fapi(), transport);
+  return clerk::client(fapi_config(), transport);
 }
 
-fake_clerk populated() {
+fake_clerk populated_sign_in() {
   fake_clerk fake;
   fake.add_user("user_1");
   fake.add_user("user_2");
@@ -86,7 +86,7 @@ struct watched {
   }
 };
 
-std::string claim(std::string_view jwt, std::string_view name) {
+std::string jwt_claim(std::string_view jwt, std::string_view name) {
   auto first = jwt.find('.');
   auto payload = jwt.substr(first + 1, jwt.find('.', first + 1) - first - 1);
   std::string text;
@@ -125,7 +125,7 @@ static_assert(!sends_with_token<clerk::client<fake_clerk>>);
 }  // namespace
 
 TEST_CASE("consume_ticket: a ticket becomes an active session with a session JWT") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   auto t = mint(fake);
   clerk::frontend::client_token token;
   auto before = fake.request_count();
@@ -136,8 +136,8 @@ TEST_CASE("consume_ticket: a ticket becomes an active session with a session JWT
   CHECK(s->user_id == "user_1");
   CHECK(s->status == clerk::frontend::session_status::active);
   CHECK_FALSE(s->recovered);
-  CHECK(claim(s->jwt.reveal(), "sub") == "user_1");
-  CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
+  CHECK(jwt_claim(s->jwt.reveal(), "sub") == "user_1");
+  CHECK(jwt_claim(s->jwt.reveal(), "sid") == s->session_id);
   CHECK_FALSE(token.empty());
   auto held = fake.find_session(s->session_id);
   REQUIRE(held.has_value());
@@ -157,7 +157,7 @@ TEST_CASE("consume_ticket: a ticket becomes an active session with a session JWT
 }
 
 TEST_CASE("consume_ticket: a used, expired or revoked ticket fails with Clerk's code") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   auto used = mint(fake);
   clerk::frontend::client_token token;
   REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, used.ticket));
@@ -192,7 +192,7 @@ TEST_CASE("consume_ticket: a used, expired or revoked ticket fails with Clerk's 
 }
 
 TEST_CASE("consume_ticket: an empty or malformed ticket is refused before anything is sent") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   clerk::frontend::client_token token;
   for (const char* bad : {"", "a\nb", "\xff"}) {
     CAPTURE(bad);
@@ -206,7 +206,7 @@ TEST_CASE("consume_ticket: an empty or malformed ticket is refused before anythi
 }
 
 TEST_CASE("consume_ticket: a held token is reused; a stale one is replaced by a new client") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   clerk::frontend::client_token token;
   REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket));
   CHECK(fake.client_count() == 1);
@@ -223,7 +223,7 @@ TEST_CASE("consume_ticket: a held token is reused; a stale one is replaced by a 
 }
 
 TEST_CASE("recovery: a lost sign-in answer is recovered from the client, never by a retry") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   const fake_clerk& fake = w.fake;
   w.on_sign_in = [fake](const clerk::http_request&) -> std::optional<clerk::transport_result> {
     fake.drop_next_answers(1);  // Clerk carries the sign-in out; its answer is lost
@@ -239,14 +239,14 @@ TEST_CASE("recovery: a lost sign-in answer is recovered from the client, never b
   CHECK(s->user_id == "user_1");
   CHECK(s->status == clerk::frontend::session_status::active);
   CHECK(fake.find_session(s->session_id)->status == "active");
-  CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
+  CHECK(jwt_claim(s->jwt.reveal(), "sid") == s->session_id);
   CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
   // The caller caught up with the rotated token: it still works.
   CHECK(frontend(fake).send(clerk::frontend::read_client{}, token).has_value());
 }
 
 TEST_CASE("recovery: without a new session of the expected user, the lost answer is an error") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   const fake_clerk& fake = w.fake;
   w.on_sign_in = [fake](const clerk::http_request&) -> std::optional<clerk::transport_result> {
     fake.drop_next_answers(1);
@@ -264,7 +264,7 @@ TEST_CASE("recovery: without a new session of the expected user, the lost answer
 }
 
 TEST_CASE("a sign-in that never left is reported as such and the ticket stays usable") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   w.on_sign_in = [](const clerk::http_request&) -> std::optional<clerk::transport_result> {
     return clerk::transport_result(clerk::transport_error{
         std::make_error_code(std::errc::connection_refused), "connection refused", true});
@@ -283,7 +283,7 @@ TEST_CASE("a sign-in that never left is reported as such and the ticket stays us
 }
 
 TEST_CASE("a sign-in that is not complete is an error naming its status") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   w.on_sign_in = [](const clerk::http_request&) -> std::optional<clerk::transport_result> {
     clerk::http_response r;
     r.status = 200;
@@ -301,7 +301,7 @@ TEST_CASE("a sign-in that is not complete is an error naming its status") {
 }
 
 TEST_CASE("session_exists and native_api_disabled are told apart") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   fake.set_single_session_mode(true);
   clerk::frontend::client_token token;
   REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket));
@@ -321,7 +321,7 @@ TEST_CASE("session_exists and native_api_disabled are told apart") {
 }
 
 TEST_CASE("the session's other operations: template tokens and sign-out") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   clerk::frontend::client_token token;
   auto s = clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket);
   REQUIRE(s.has_value());
@@ -330,11 +330,11 @@ TEST_CASE("the session's other operations: template tokens and sign-out") {
                                                         .template_name = "hasura"},
       token);
   REQUIRE_MESSAGE(tpl.has_value(), tpl.error().message());
-  CHECK(claim(tpl->jwt.reveal(), "tpl") == "hasura");
+  CHECK(jwt_claim(tpl->jwt.reveal(), "tpl") == "hasura");
   auto again =
       frontend(fake).send(clerk::frontend::mint_session_token{.session_id = s->session_id}, token);
   REQUIRE(again.has_value());
-  CHECK(claim(again->jwt.reveal(), "sub") == "user_1");
+  CHECK(jwt_claim(again->jwt.reveal(), "sub") == "user_1");
 
   auto out =
       frontend(fake).send(clerk::frontend::remove_session{.session_id = s->session_id}, token);
@@ -365,7 +365,7 @@ struct instant_waiter {
 // A client of the Frontend API over `transport` that retries by the default policy.
 template <class T>
 auto retrying(const T& transport) {
-  return clerk::client(fapi(), transport, clerk::retry_policy{}, instant_waiter{});
+  return clerk::client(fapi_config(), transport, clerk::retry_policy{}, instant_waiter{});
 }
 
 // A proxy's answer of its own: the sign-in reached Clerk, its answer did not.
@@ -384,7 +384,7 @@ TEST_CASE("recovery: a gateway's 5xx or an unusable 2xx after Clerk signed in is
   for (const auto& answer : {std::pair{504, "text/html"}, std::pair{502, "text/html"},
                              std::pair{200, "text/html"}, std::pair{500, "application/json"}}) {
     CAPTURE(answer.first);
-    watched w{populated()};
+    watched w{populated_sign_in()};
     const fake_clerk& fake = w.fake;
     const int answer_status = answer.first;
     const std::string answer_type = answer.second;
@@ -401,13 +401,13 @@ TEST_CASE("recovery: a gateway's 5xx or an unusable 2xx after Clerk signed in is
     CHECK(s->recovered);
     CHECK(s->user_id == "user_1");
     CHECK(s->status == clerk::frontend::session_status::active);
-    CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
+    CHECK(jwt_claim(s->jwt.reveal(), "sid") == s->session_id);
     CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
   }
 }
 
 TEST_CASE("recovery: a gateway's 5xx when Clerk did nothing says the ticket may be spent") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   w.on_sign_in = [](const clerk::http_request&) -> std::optional<clerk::transport_result> {
     return clerk::transport_result(gateway_page(504, "text/html"));
   };
@@ -424,7 +424,7 @@ TEST_CASE("recovery: a gateway's 5xx when Clerk did nothing says the ticket may 
 }
 
 TEST_CASE("a ClerkErrors 429 to the sign-in is retried by the policy; the ticket is sent once") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   auto limited = std::make_shared<int>(1);
   w.on_sign_in = [limited](const clerk::http_request&) -> std::optional<clerk::transport_result> {
     if ((*limited)-- <= 0)
@@ -461,17 +461,17 @@ struct refusing_touch {
 }  // namespace
 
 TEST_CASE("after the ticket is spent, a touch that failed is retried and the session returned") {
-  refusing_touch flaky{populated(), std::make_shared<int>(1)};
+  refusing_touch flaky{populated_sign_in(), std::make_shared<int>(1)};
   auto t = mint(flaky.fake);
   clerk::frontend::client_token token;
   auto s = clerk::frontend::consume_ticket(retrying(flaky), token, t.ticket);
   REQUIRE_MESSAGE(s.has_value(), s.error().message());
   CHECK(s->status == clerk::frontend::session_status::active);
-  CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
+  CHECK(jwt_claim(s->jwt.reveal(), "sid") == s->session_id);
 }
 
 TEST_CASE("after the ticket is spent, an error of touch or mint names the session") {
-  refusing_touch flaky{populated(), std::make_shared<int>(1000)};
+  refusing_touch flaky{populated_sign_in(), std::make_shared<int>(1000)};
   auto t = mint(flaky.fake);
   clerk::frontend::client_token token;
   auto s = clerk::frontend::consume_ticket(retrying(flaky), token, t.ticket);
@@ -487,7 +487,7 @@ TEST_CASE("after the ticket is spent, an error of touch or mint names the sessio
   CHECK(client->current()->find(s.error().session_id()) != nullptr);
   CHECK(flaky.fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
 
-  watched w{populated()};
+  watched w{populated_sign_in()};
   auto mint_fails = [](const clerk::http_request& r) -> std::optional<clerk::transport_result> {
     if (r.url.find("/tokens") != std::string::npos)
       return clerk::transport_result(gateway_page(503, "text/html"));
@@ -511,7 +511,7 @@ TEST_CASE("after the ticket is spent, an error of touch or mint names the sessio
 }
 
 TEST_CASE("no ticket is sent when the new client's answer carried no client token") {
-  watched w{populated()};
+  watched w{populated_sign_in()};
   struct stripping_proxy {
     const watched& w;
     clerk::transport_result operator()(const clerk::http_request& r) const {
@@ -581,7 +581,7 @@ struct crowded_client {
 }  // namespace
 
 TEST_CASE("recovery adopts the session of the ticket's own user, read from the ticket") {
-  crowded_client crowded{populated()};
+  crowded_client crowded{populated_sign_in()};
   auto t = mint(crowded.fake, "user_1");
   clerk::frontend::client_token token;
   auto s = clerk::frontend::consume_ticket(frontend(crowded), token, t.ticket);
@@ -589,14 +589,15 @@ TEST_CASE("recovery adopts the session of the ticket's own user, read from the t
   CHECK(s->recovered);
   CHECK(s->session_id != "sess_other");
   CHECK(s->user_id == "user_1");
-  CHECK(claim(s->jwt.reveal(), "sub") == "user_1");
+  CHECK(jwt_claim(s->jwt.reveal(), "sub") == "user_1");
 }
 
 TEST_CASE("consume_ticket refuses a policy that would resend a maybe-delivered sign-in") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   clerk::retry_options o;
   o.retry_create_after_possible_delivery = true;
-  const clerk::client c(fapi(), std::cref(fake), *clerk::retry_policy::make(o), instant_waiter{});
+  const clerk::client c(fapi_config(), std::cref(fake), *clerk::retry_policy::make(o),
+                        instant_waiter{});
   clerk::frontend::client_token token;
   auto s = clerk::frontend::consume_ticket(c, token, mint(fake).ticket);
   REQUIRE(s.has_error());
@@ -606,7 +607,7 @@ TEST_CASE("consume_ticket refuses a policy that would resend a maybe-delivered s
 }
 
 TEST_CASE("a client token with CR LF is refused before anything is sent") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   auto t = mint(fake);
   auto before = fake.request_count();
   clerk::frontend::client_token stored("Bearer eyJ.e30.\r\nX-Injected: yes");
@@ -621,7 +622,7 @@ TEST_CASE("a client token with CR LF is refused before anything is sent") {
 }
 
 TEST_CASE("a frontend client retries an idempotent call after a 429") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   clerk::frontend::client_token token;
   REQUIRE(clerk::frontend::consume_ticket(frontend(fake), token, mint(fake).ticket));
   auto limited = std::make_shared<int>(1);
@@ -666,13 +667,13 @@ TEST_CASE("a pending session (an instance with session tasks) is adopted, lost a
   CHECK(s->user_id == "user_1");
   CHECK(s->status == clerk::frontend::session_status::pending);
   CHECK(fake.find_session(s->session_id)->status == "pending");
-  CHECK(claim(s->jwt.reveal(), "sid") == s->session_id);
-  CHECK(claim(s->jwt.reveal(), "sts") == "pending");
+  CHECK(jwt_claim(s->jwt.reveal(), "sid") == s->session_id);
+  CHECK(jwt_claim(s->jwt.reveal(), "sts") == "pending");
   CHECK(fake.find_token(t.id)->status == clerk::sign_in_token_status::accepted);
 }
 
 TEST_CASE("without a user to expect, recovery adopts a lone new session, never one of several") {
-  auto fake = populated();
+  auto fake = populated_sign_in();
   auto t = mint(fake, "user_1");
   const clerk::secret ticket{std::string(crowded_client::opaque_ticket)};
   const std::string real(t.ticket.reveal());

@@ -21,16 +21,16 @@
 
 namespace {
 
-constexpr const char* key = "sk_test_integration0https0key";
+constexpr const char* https_key = "sk_test_integration0https0key";
 
 clerk::fakes::fake_clerk fake_with_user() {
-  clerk::fakes::fake_clerk fake({.secret_key = key});
+  clerk::fakes::fake_clerk fake({.secret_key = https_key});
   fake.add_user("user_1");
   return fake;
 }
 
-clerk::config config_at(std::string url) {
-  auto c = clerk::config::make({.secret_key = key, .base_url = std::move(url)});
+clerk::config https_config(std::string url) {
+  auto c = clerk::config::make({.secret_key = https_key, .base_url = std::move(url)});
   REQUIRE(c.has_value());
   return *c;
 }
@@ -43,7 +43,7 @@ TEST_CASE("https works when the transport trusts the server's certificate") {
   clerk_test::fake_clerk_server server(fake_with_user(), cert.https_server());
   REQUIRE(server.base_url().starts_with("https://127.0.0.1:"));
   auto request = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
-                                       config_at(server.base_url()));
+                                       https_config(server.base_url()));
 
   SUBCASE("curl") {
     clerk::curl_transport curl(clerk::curl_options{.ca_file = cert.pem_path()});
@@ -74,7 +74,7 @@ TEST_CASE("an untrusted certificate fails the handshake, and the request is know
   REQUIRE(cert.valid());
   clerk_test::fake_clerk_server server(fake_with_user(), cert.https_server());
   auto request = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
-                                       config_at(server.base_url()));
+                                       https_config(server.base_url()));
 
   SUBCASE("curl, with the system's CA store") {
     auto r = clerk::curl_transport{}(request);
@@ -109,7 +109,7 @@ TEST_CASE("Asio verifies the peer whatever the caller's context says: a context 
 
   clerk_test::fake_clerk_server evil(fake_with_user(), impostor.https_server());
   auto to_evil = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
-                                       config_at(evil.base_url()));
+                                       https_config(evil.base_url()));
   auto refused = clerk_test::asio_send(to_evil, &trusts_ca);
   REQUIRE(refused.has_error());
   CHECK(refused.error().message.starts_with("TLS handshake"));
@@ -118,7 +118,7 @@ TEST_CASE("Asio verifies the peer whatever the caller's context says: a context 
 
   clerk_test::fake_clerk_server good(fake_with_user(), ca.https_server());
   auto to_good = *clerk::build_request(clerk::create_sign_in_token{.user_id = "user_1"},
-                                       config_at(good.base_url()));
+                                       https_config(good.base_url()));
   auto trusted = clerk_test::asio_send(to_good, &trusts_ca);
   REQUIRE_MESSAGE(trusted.has_value(), trusted.error().message);
   CHECK(trusted->status == 200);

@@ -390,6 +390,10 @@ headers_alone_separate_compilation() { headers_alone -DCLERK_BACKEND_SEPARATE_CO
 
 # The checks done once, and those done for each compiler (NAME:FUNCTION, in
 # order: two-versions and mixed-build-modes use two-translation-units' objects).
+# A check naming a compiler (NAME:FUNCTION:COMPILER) is done by that one only:
+# the three ways of taking the adapters build all three adapter programs, 40
+# to 60 s each way, so each compiler takes some of the ways (both build the
+# adapters without exceptions), which keeps CI within its 35 minutes.
 shared_checks=(
   cmake-install:install_with_cmake
   meson-install:install_with_meson
@@ -411,9 +415,9 @@ suite_checks=(
   no-exceptions-no-rtti:no_exceptions
   two-translation-units:two_translation_units
   two-versions-do-not-link:two_versions
-  adapters-find_package:adapters_find_package
-  adapters-meson-subproject:adapters_meson_subproject
-  adapters-pkg-config:adapters_pkg_config
+  adapters-find_package:adapters_find_package:clang++
+  adapters-meson-subproject:adapters_meson_subproject:g++
+  adapters-pkg-config:adapters_pkg_config:clang++
   adapters-curl-no-exceptions-no-rtti:adapters_curl_no_exceptions
   adapters-openssl-no-exceptions-no-rtti:adapters_openssl_no_exceptions
   mixed-build-modes-do-not-link:mixed_modes_do_not_link
@@ -430,8 +434,12 @@ suite() {
   cxx=$1
   local tag=${1%++} c
   w=$work/$tag
+  local name function only
   for c in "${suite_checks[@]}"; do
-    check "$tag-${c%%:*}" "${c#*:}"
+    IFS=: read -r name function only <<<"$c"
+    if [ -z "$only" ] || [ "$only" = "$cxx" ]; then
+      check "$tag-$name" "$function"
+    fi
   done
 }
 
@@ -462,7 +470,11 @@ done
 
 passed=$(grep -c '^pass ' "$work/results")
 failed=$(grep -c '^FAIL ' "$work/results")
-expected=$((${#shared_checks[@]} + ${#compilers[@]} * ${#suite_checks[@]}))
+expected=${#shared_checks[@]}
+for c in "${suite_checks[@]}"; do
+  IFS=: read -r _ _ only <<<"$c"
+  if [ -n "$only" ]; then expected=$((expected + 1)); else expected=$((expected + ${#compilers[@]})); fi
+done
 if [ $((passed + failed)) -ne "$expected" ]; then
   echo "$((passed + failed)) checks ran; $expected are listed"
   jobs_ok=false
