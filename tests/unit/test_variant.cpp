@@ -189,6 +189,53 @@ TEST_CASE("a problem inside an alternative is named by its path") {
         "duplicate key \"status\" in field \"verification\"");
 }
 
+TEST_CASE("a variant reads the same whether its tag comes first or later") {
+  // Tag first (as Clerk writes it) is read straight into the alternative;
+  // otherwise the object is captured and read again. Both give one answer.
+  const otp want{"verified", 2, {}};
+  for (const char* v : {R"({"object":"verification_otp","status":"verified","attempts":2})",
+                        R"({"status":"verified","object":"verification_otp","attempts":2})",
+                        R"({"status":"verified","attempts":2,"object":"verification_otp"})",
+                        R"({"object":"verification\u005fotp","status":"verified","attempts":2})"}) {
+    CAPTURE(v);
+    auto e = parse(with(v));
+    REQUIRE(e.has_value());
+    CHECK(*e->verification_ == verification(want));
+  }
+  // A tag that is not a string, or names no alternative: the object kept whole.
+  for (const char* v : {R"({"object":null,"status":"v"})", R"({"object":{"a":1}})",
+                        R"({"object":["verification_otp"]})", R"({"object":7,"status":5})",
+                        R"({"object":"verification_new","status":5})", "{}"}) {
+    CAPTURE(v);
+    auto e = parse(with(v));
+    REQUIRE(e.has_value());
+    CHECK(*e->verification_ == verification(clerk::raw_json(v)));
+  }
+}
+
+TEST_CASE("a name repeated anywhere inside a variant is refused, its tag first or not") {
+  for (const char* head : {R"("object":"verification_otp","status":"v")",
+                           R"("status":"v","object":"verification_otp")"}) {
+    CAPTURE(head);
+    const std::string o = std::string("{") + head;
+    CHECK(problem_of(with(o + R"(,"x":1,"x":2})")) ==
+          "duplicate key \"x\" in field \"verification\"");
+    CHECK(problem_of(with(o + R"(,"x":{"a":1,"a":2}})")) ==
+          "duplicate key \"a\" in field \"verification\"");
+    CHECK(problem_of(with(o + R"(,"x":[{"a":[{"b":1,"b":1}]}]})")) ==
+          "duplicate key \"b\" in field \"verification\"");
+    CHECK(problem_of(R"({"id":"i","history":[{"object":"verification_ticket","status":"v"},)" + o +
+                     R"(,"status":"w"}]})") == "duplicate key \"status\" in field \"history[1]\"");
+    CHECK(problem_of(R"({"id":"i","by_channel":{"sms":)" + o + R"(,"y":0,"y":0}}})") ==
+          "duplicate key \"y\" in field \"by_channel.sms\"");
+  }
+  // The same names in two objects, or in the object and one inside it, are no repeat.
+  auto e =
+      parse(with(R"({"object":"verification_otp","status":"v","x":{"status":1},"y":{"x":2}})"));
+  REQUIRE(e.has_value());
+  CHECK(*e->verification_ == verification(otp{"v", std::nullopt, {}}));
+}
+
 TEST_CASE("arrays and maps of variants hold each element's own alternative") {
   auto e = parse(R"({"id":"i","verification":null,"history":[)"
                  R"({"object":"verification_ticket","status":"expired","token":null},)"

@@ -226,8 +226,9 @@ class model_handler {
   bool on_comment(std::string_view, ec_t&) { return true; }
 
   bool on_object_begin(ec_t&) {
+    settle();
     if (frames_.empty()) {
-      frames_.push_back({frame::model, &root_info_, root_, nullptr, 0, 0, true});
+      open(frame::model, &root_info_, root_);
       return true;
     }
     frame& top = frames_.back();
@@ -239,13 +240,16 @@ class model_handler {
       push(frame::capture);
     } else if (const field_info* f = begin_value()) {
       if (f->k == kind::model) {
-        frames_.push_back({frame::model, f->child(), f->value(target_obj_), f, 0, 0, true});
+        open(frame::model, f->child(), f->value(target_obj_), f);
       } else if (f->k == kind::map) {
-        frames_.push_back({frame::map, nullptr, f->value(target_obj_), f, 0, 0, true});
+        open(frame::map, nullptr, f->value(target_obj_), f);
         map_keys_.emplace_back();
+      } else if (f->k == kind::variant && !check_only_) {
+        // Read straight into the alternative its first member names (see
+        // on_key); captured whole when that is not its tag (store_variant).
+        open(frame::variant_head, nullptr, target_obj_, f);
+        head_ = true;
       } else if (f->k == kind::json || f->k == kind::rest || f->k == kind::variant) {
-        // A variant's object is captured whole: the member that says which
-        // alternative it is may come last (see store_variant).
         begin_capture(f);
         cap_ += '{';
         push(frame::capture);
@@ -260,6 +264,7 @@ class model_handler {
   }
 
   bool on_object_end(std::size_t, ec_t&) {
+    settle();
     if (frames_.back().type == frame::model)
       check_required();
     else if (frames_.back().type == frame::map)
@@ -267,6 +272,8 @@ class model_handler {
     forget_keys();
     bool captured = frames_.back().type == frame::capture;
     frames_.pop_back();
+    if (frames_.size() == strict_root_)
+      strict_root_ = no_strict;
     if (captured) {
       cap_ += '}';
       end_capture_if_done();
@@ -275,6 +282,7 @@ class model_handler {
   }
 
   bool on_array_begin(ec_t&) {
+    settle();
     if (frames_.empty()) {
       top_kind_ = "an array";
       push(frame::skip);
@@ -289,7 +297,7 @@ class model_handler {
       push(frame::capture);
     } else if (const field_info* f = begin_value()) {
       if (f->k == kind::array) {
-        frames_.push_back({frame::array, nullptr, f->value(target_obj_), f, 0, 0, true});
+        open(frame::array, nullptr, f->value(target_obj_), f);
       } else if (f->k == kind::json || f->k == kind::rest) {
         begin_capture(f);
         cap_ += '[';
@@ -326,41 +334,44 @@ class model_handler {
       key_.append(s);
       s = key_;
     }
+    if (head_) {
+      if (s == frames_.back().field->variant->tag) {  // its value picks the alternative
+        frames_.back().index = 1;
+        key_.clear();
+        return true;
+      }
+      head_to_capture();
+    }
     frame& top = frames_.back();
     if (top.type == frame::capture) {
-      if (s.size() > lim_.max_string_bytes)
-        note("a member name in field " + in_quotes(capture_path()) +
-             " is longer than the limit of " + std::to_string(lim_.max_string_bytes) + " bytes");
-      else
-        remember_key(s);
-      capture_separator();
-      append_json_string(cap_, s);
-      cap_ += ':';
-      after_key_ = true;
-      // The variant's tag, a member of the captured object itself.
-      tag_next_ = cap_field_->k == kind::variant && frames_.size() == cap_depth_ + 1 &&
-                  s == cap_field_->variant->tag;
+      capture_key(s);
     } else if (top.type == frame::model) {
       select_field(top, s);
     } else if (top.type == frame::map) {
       select_key(top, s);
+    } else if (top.type == frame::skip && top.strict) {
+      remember_key(s);
     }
     key_.clear();
     return true;
   }
 
   bool on_string_part(std::string_view s, std::size_t n, ec_t&) {
+    settle();
     string_piece(s, n, false);
     return true;
   }
   bool on_string(std::string_view s, std::size_t n, ec_t&) {
     if (frames_.empty())
       top_kind_ = "a string";
+    else if (head_ && !head_to_alternative(s, n))
+      head_to_capture();
     string_piece(s, n, true);
     return true;
   }
 
   bool on_number_part(std::string_view s, ec_t&) {
+    settle();
     if (capturing())
       number_text(s, false);
     else
@@ -368,6 +379,7 @@ class model_handler {
     return true;
   }
   bool on_int64(std::int64_t v, std::string_view s, ec_t&) {
+    settle();
     std::string text = std::move(num_);
     num_.clear();
     text.append(s);
@@ -399,6 +411,7 @@ class model_handler {
     return true;
   }
   bool on_uint64(std::uint64_t v, std::string_view s, ec_t&) {
+    settle();
     std::string text = std::move(num_);
     num_.clear();
     text.append(s);
@@ -423,6 +436,7 @@ class model_handler {
     return true;
   }
   bool on_double(double v, std::string_view s, ec_t&) {
+    settle();
     std::string text = std::move(num_);
     num_.clear();
     text.append(s);
@@ -446,6 +460,7 @@ class model_handler {
     return true;
   }
   bool on_bool(bool b, ec_t&) {
+    settle();
     if (frames_.empty())
       top_kind_ = "a boolean";
     else if (capturing())
@@ -461,6 +476,7 @@ class model_handler {
     return true;
   }
   bool on_null(ec_t&) {
+    settle();
     if (frames_.empty())
       top_kind_ = "null";
     else if (capturing())
@@ -480,7 +496,9 @@ class model_handler {
   struct frame {
     // root: the body when it is not a model (its one value is root_field_);
     // map: an object whose member names are keys (map_keys_ holds the current one).
-    enum type_t : unsigned char { model, array, map, skip, capture, root } type;
+    // variant_head: a variant's object before its first member, or between
+    // its tag's name and value (index 1); obj is what holds the variant.
+    enum type_t : unsigned char { model, array, map, skip, capture, root, variant_head } type;
     const model_info* info;   // model: its own
     void* obj;                // model: the object; array, map: the container
     const field_info* field;  // the field this container is the value of
@@ -489,7 +507,8 @@ class model_handler {
     // member's field starts (after the last one found: answers mostly come in
     // the declaration's order).
     std::size_t index;
-    bool first;  // capture: nothing written at this level yet
+    bool first;   // capture: nothing written at this level yet
+    bool strict;  // inside a variant read straight into its alternative: see open()
   };
 
   // The open objects and arrays: the first eight in place (no allocation for
@@ -525,7 +544,16 @@ class model_handler {
     std::size_t n_ = 0;
   };
 
-  void push(frame::type_t t) { frames_.push_back({t, nullptr, nullptr, nullptr, 0, 0, true}); }
+  // Opens a container. Inside a variant read straight into its alternative
+  // (a strict frame, and all it holds) every member name is remembered, as a
+  // captured object's are, so that a repeated name anywhere in the variant's
+  // object is refused as it would be had the object been captured whole.
+  void open(frame::type_t t, const model_info* info = nullptr, void* obj = nullptr,
+            const field_info* field = nullptr) {
+    const bool strict = !frames_.empty() && frames_.back().strict;
+    frames_.push_back({t, info, obj, field, 0, 0, true, strict});
+  }
+  void push(frame::type_t t) { open(t); }
 
   bool capturing() const noexcept {
     return !frames_.empty() && frames_.back().type == frame::capture;
@@ -668,7 +696,10 @@ class model_handler {
         continue;
       if (top.seen >> i & 1u) {
         // Two values for one field: which one the server meant is anyone's guess.
-        note("duplicate field " + in_quotes(path(&f)));
+        if (top.strict)
+          note("duplicate key " + in_quotes(key) + " in field " + in_quotes(strict_path()));
+        else
+          note("duplicate field " + in_quotes(path(&f)));
         return;
       }
       top.seen |= std::uint64_t{1} << i;
@@ -682,6 +713,8 @@ class model_handler {
       else if (key == "clerk_trace_id" && !trace_seen_)
         trace_key_ = true;
     }
+    if (rest == nullptr && top.strict)
+      remember_key(key);
     if (rest != nullptr) {
       rest_key_.assign(key);
       if (key.size() > lim_.max_string_bytes) {
@@ -912,6 +945,9 @@ class model_handler {
         if (top.type == frame::capture) {
           note("duplicate key " + in_quotes(twice->second) + " in field " +
                in_quotes(capture_path()));
+        } else if (top.strict) {
+          note("duplicate key " + in_quotes(twice->second) + " in field " +
+               in_quotes(strict_path()));
         } else {
           const field_info* rest = top.info->fields;
           while (rest->k != kind::rest)
@@ -998,6 +1034,80 @@ class model_handler {
     cap_field_ = nullptr;
   }
 
+  // A member name of a captured object.
+  void capture_key(std::string_view s) {
+    if (s.size() > lim_.max_string_bytes)
+      note("a member name in field " + in_quotes(capture_path()) + " is longer than the limit of " +
+           std::to_string(lim_.max_string_bytes) + " bytes");
+    else
+      remember_key(s);
+    capture_separator();
+    append_json_string(cap_, s);
+    cap_ += ':';
+    after_key_ = true;
+    // The variant's tag, a member of the captured object itself.
+    tag_next_ = cap_field_->k == kind::variant && frames_.size() == cap_depth_ + 1 &&
+                s == cap_field_->variant->tag;
+  }
+
+  // ---- variants read straight into their alternative ----
+  //
+  // Clerk writes a variant's tag first ({"object":"verification_otp",...}):
+  // its value then picks the alternative, which is read as any model is, in
+  // place, with no text captured and read again. When the first member is
+  // not the tag, or its value is not a string naming an alternative, the
+  // object is captured instead, from the member names and values read so far,
+  // as store_variant reads it. Either way the same answer is accepted or
+  // refused; a problem inside an alternative is named by its path either way
+  // ("verification.status").
+
+  // Anything but the tag's name or value while a variant's object is at its
+  // head: it is captured.
+  void settle() {
+    if (head_)
+      head_to_capture();
+  }
+
+  void head_to_capture() {
+    const frame head = frames_.back();
+    frames_.pop_back();
+    head_ = false;
+    target_obj_ = head.obj;
+    begin_capture(head.field);
+    cap_ += '{';
+    push(frame::capture);
+    if (head.index == 1)  // the tag's name was read: its value comes next
+      capture_key(head.field->variant->tag);
+  }
+
+  // The tag's value `tag` (the whole string): the alternative it names is
+  // made and opened, and the tag's name read into it (its value follows, as
+  // any member's). False when it names none, or is beyond the string limit.
+  bool head_to_alternative(std::string_view tag, std::size_t n) {
+    const frame head = frames_.back();
+    const variant_info& v = *head.field->variant;
+    if (head.index != 1 || n > lim_.max_string_bytes || !problem_.empty())
+      return false;
+    std::size_t i = 0;
+    while (i < v.count && v.values[i] != tag)
+      ++i;
+    if (i == v.count)
+      return false;
+    frames_.pop_back();
+    head_ = false;
+    void* alternative = v.emplace(head.field->value(head.obj), i);
+    open(frame::model, v.alternative(i), alternative, head.field);
+    frames_.back().strict = true;
+    if (strict_root_ == no_strict)
+      strict_root_ = frames_.size() - 1;
+    select_field(frames_.back(), v.tag);
+    return true;
+  }
+
+  // The path of the outermost variant read straight into its alternative:
+  // what a repeated member name inside it is reported against.
+  std::string strict_path() const { return path(frames_[strict_root_].field, strict_root_); }
+
   // The captured object of a variant: the alternative whose constant its tag
   // member names, read from the captured text by a handler of its own (the
   // same limits and element budget, problems named from the
@@ -1050,8 +1160,11 @@ class model_handler {
   void* cap_obj_ = nullptr;
   std::size_t cap_depth_ = 0;
   std::size_t elements_ = 0;  // model array elements begun, against max_array_elements
+  static constexpr std::size_t no_strict = std::size_t(-1);
+  std::size_t strict_root_ = no_strict;  // the outermost strict frame's depth
   bool in_string_ = false, in_number_ = false, string_cut_ = false, rest_string_ = false;
   bool after_key_ = false;
+  bool head_ = false;  // a variant_head frame is on top
   bool errors_key_ = false, errors_array_ = false, root_missing_ = false;
   bool trace_key_ = false, trace_seen_ = false;
   bool check_only_ = false;  // see check_only()
