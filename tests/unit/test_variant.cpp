@@ -259,6 +259,22 @@ TEST_CASE("the response limits hold inside a variant") {
   lim.max_string_bytes = 16;
   CHECK(problem_of(with(R"({"status":"v","object":"verification_otp_and_more"})"), lim) ==
         "a string in field \"verification\" is longer than the limit of 16 bytes");
+  // Every string and member name inside a variant, the members no alternative
+  // declares among them, is held to the limit, its tag first or not.
+  for (const char* head : {R"("object":"verification_otp","status":"v")",
+                           R"("status":"v","object":"verification_otp")"}) {
+    CAPTURE(head);
+    const std::string o = std::string("{") + head;
+    CHECK(problem_of(with(o + R"(,"note":"seventeen bytes!!"})"), lim) ==
+          "a string in field \"verification\" is longer than the limit of 16 bytes");
+    CHECK(problem_of(with(o + R"(,"x":{"y":["seventeen bytes!!"]}})"), lim) ==
+          "a string in field \"verification\" is longer than the limit of 16 bytes");
+    CHECK(problem_of(with(o + R"(,"seventeen_bytes!!":1})"), lim) ==
+          "a member name in field \"verification\" is longer than the limit of 16 bytes");
+    CHECK(problem_of(with(o + R"(,"x":{"seventeen_bytes!!":1}})"), lim) ==
+          "a member name in field \"verification\" is longer than the limit of 16 bytes");
+    CHECK(parse(with(o + R"(,"note":"sixteen bytes!!!","sixteen_bytes!!!":1})"), lim).has_value());
+  }
   // The elements inside an alternative count with the rest of the answer's.
   lim = {};
   lim.max_array_elements = 4;

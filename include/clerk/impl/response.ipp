@@ -343,7 +343,12 @@ class model_handler {
       head_to_capture();
     }
     frame& top = frames_.back();
-    if (top.type == frame::capture) {
+    if (top.strict && top.type != frame::capture && s.size() > lim_.max_string_bytes) {
+      // As a captured object's would be: see string_piece.
+      current_ = nullptr;
+      note("a member name in field " + in_quotes(strict_path()) + " is longer than the limit of " +
+           std::to_string(lim_.max_string_bytes) + " bytes");
+    } else if (top.type == frame::capture) {
       capture_key(s);
     } else if (top.type == frame::model) {
       select_field(top, s);
@@ -822,6 +827,14 @@ class model_handler {
     const field_info* f = string_field_;
     bool whole = false;  // `s` is the whole string: stored from it, not copied into buf_ first
     if (f == nullptr || rest_string_) {
+      // A member skipped inside a variant read in place: its strings are
+      // held to the limit as a captured object's are, so that the variant is
+      // refused either way.
+      if (f == nullptr && n > lim_.max_string_bytes && !string_cut_ && frames_.back().strict) {
+        string_cut_ = true;
+        note("a string in field " + in_quotes(strict_path()) + " is longer than the limit of " +
+             std::to_string(lim_.max_string_bytes) + " bytes");
+      }
       if (rest_string_ && n > lim_.max_string_bytes && !string_cut_) {
         string_cut_ = true;
         note("field " + in_quotes(f->k == kind::rest ? path(f) + rest_key_ : path(f)) +
@@ -1058,8 +1071,9 @@ class model_handler {
   // not the tag, or its value is not a string naming an alternative, the
   // object is captured instead, from the member names and values read so far,
   // as store_variant reads it. Either way the same answer is accepted or
-  // refused; a problem inside an alternative is named by its path either way
-  // ("verification.status").
+  // refused, and a problem inside an alternative is named by its path
+  // ("verification.status"), but for a string beyond the limit, which a
+  // captured object reports against the variant ("verification").
 
   // Anything but the tag's name or value while a variant's object is at its
   // head: it is captured.
