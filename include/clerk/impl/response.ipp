@@ -272,8 +272,6 @@ class model_handler {
     forget_keys();
     bool captured = frames_.back().type == frame::capture;
     frames_.pop_back();
-    if (frames_.size() == strict_root_)
-      strict_root_ = no_strict;
     if (captured) {
       cap_ += '}';
       end_capture_if_done();
@@ -1112,15 +1110,19 @@ class model_handler {
     void* alternative = v.emplace(head.field->value(head.obj), i);
     open(frame::model, v.alternative(i), alternative, head.field);
     frames_.back().strict = true;
-    if (strict_root_ == no_strict)
-      strict_root_ = frames_.size() - 1;
     select_field(frames_.back(), v.tag);
     return true;
   }
 
-  // The path of the outermost variant read straight into its alternative:
-  // what a repeated member name inside it is reported against.
-  std::string strict_path() const { return path(frames_[strict_root_].field, strict_root_); }
+  // The path of the outermost variant read straight into its alternative
+  // (the first strict frame, looked for only when a problem is noted): what
+  // a repeated or too long name or string inside it is reported against.
+  std::string strict_path() const {
+    std::size_t root = 0;
+    while (!frames_[root].strict)
+      ++root;
+    return path(frames_[root].field, root);
+  }
 
   // The captured object of a variant: the alternative whose constant its tag
   // member names, read from the captured text by a handler of its own (the
@@ -1174,8 +1176,6 @@ class model_handler {
   void* cap_obj_ = nullptr;
   std::size_t cap_depth_ = 0;
   std::size_t elements_ = 0;  // model array elements begun, against max_array_elements
-  static constexpr std::size_t no_strict = std::size_t(-1);
-  std::size_t strict_root_ = no_strict;  // the outermost strict frame's depth
   bool in_string_ = false, in_number_ = false, string_cut_ = false, rest_string_ = false;
   bool after_key_ = false;
   bool head_ = false;  // a variant_head frame is on top
