@@ -20,7 +20,7 @@ expect_gcc=55       # every CTest test (the unit suite once: CLERK_BACKEND_TEST_
 expect_asan=44      # CTest labels unit, hardening, integration, readme, crosscheck
 expect_tsan=1       # CTest's hardening
 expect_meson=1      # unit_noexcept
-expect_packaging=48 # tests/packaging/run.sh's checks
+expect_packaging=50 # tests/packaging/run.sh's checks
 expect_fuzz=13      # tests/fuzz/run.sh's targets
 
 ci=false

@@ -276,7 +276,7 @@ constexpr detail::model_decl<F...> model(std::string_view name, F... fields) {
 template <detail::declared_model T>
 std::string to_json_revealing_secrets(const T& m) {
   std::string out;
-  detail::write_object(out, detail::info_of<T>, &m);
+  detail::write_object(out, *detail::info_ptr<T>(), &m);
   return out;
 }
 
@@ -284,7 +284,7 @@ std::string to_json_revealing_secrets(const T& m) {
 // redacted of anything token-shaped. Models declare operator<< with it.
 template <detail::declared_model T>
 std::ostream& print(std::ostream& os, const T& m) {
-  detail::print_object(os, detail::info_of<T>, &m);
+  detail::print_object(os, *detail::info_ptr<T>(), &m);
   return os;
 }
 

@@ -10,6 +10,7 @@
 
 #include <clerk/authorization.hpp>
 #include <clerk/backend/all.hpp>
+#include <clerk/backend/impl/models.ipp>
 #include <clerk/client.hpp>
 #include <clerk/frontend/config.hpp>
 #include <clerk/frontend/impl/config.ipp>

@@ -226,7 +226,7 @@ result<std::string> sign_webhook(std::string_view id, std::chrono::sys_seconds t
 template <detail::declared_model M>
 result<M> webhook_event::data_as(const response_limits& limits) const {
   M m{};
-  if (auto e = detail::read_data(detail::info_of<M>, &m, data.text(), limits))
+  if (auto e = detail::read_data(*detail::info_ptr<M>(), &m, data.text(), limits))
     return std::move(*e);
   return m;
 }

@@ -275,6 +275,28 @@ mixed_modes_do_not_link() {
   grep "undefined reference to .*parse_in_second_tu" "$d/mixed.log"
 }
 
+# With separate compilation, a TU that reads a generated model compiles none
+# of its table (tables_once.cpp): the object refers to the user's table,
+# defines no table or accessor, and works linked with src.hpp's object (made
+# by mixed_modes_do_not_link, which runs before).
+tables_compiled_once() {
+  local d=$w/tables_once
+  [ -f "$w/mixed_modes/src.o" ] || return 1
+  mkdir -p "$d"
+  $cxx $std "${warnings[@]}" -DCLERK_BACKEND_SEPARATE_COMPILATION -I"$root/include" \
+    -c "$here/tables_once.cpp" -o "$d/tables_once.o" || return 1
+  nm -C "$d/tables_once.o" >"$d/symbols.txt" || return 1
+  if ! grep -q ' U .*detail::info_ptr<.*backend::user>()' "$d/symbols.txt"; then
+    echo "tables_once.o does not refer to the user's table defined elsewhere"
+    return 1
+  fi
+  if grep -E ' [TtWwVvu] .*(fields_of|member_ops|info_of)<' "$d/symbols.txt"; then
+    echo "tables_once.o compiles model tables (above) that src.hpp's object holds"
+    return 1
+  fi
+  $cxx "$d/tables_once.o" "$w/mixed_modes/src.o" -lboost_json -o "$d/app" && "$d/app"
+}
+
 public_headers() {
   (cd "$root/include" && find clerk -name '*.hpp' | sort)
 }
@@ -284,8 +306,10 @@ public_headers() {
 # minutes rather than ten: it is about what a header includes, which both
 # compilers read from the same libstdc++ and Boost; both still compile all of
 # them together (headers_as_system). The generated Backend API
-# (include/clerk/backend/, 93 headers of 2 to 3 s each) holds no code that
-# separate compilation changes, so it is checked in the header-only mode only.
+# (include/clerk/backend/, 93 headers of 2 to 3 s each) is checked in the
+# header-only mode only: what separate compilation changes in it is one
+# generated `extern template` line per model, which <clerk/src.hpp> compiles
+# for every header (mixed_modes_do_not_link, the *-compiled checks).
 generated() { head -4 "$root/include/$1" | grep -q "tests/codegen/generate.mjs"; }
 mine() { # mine INDEX: whether this compiler takes the INDEX-th header
   case $cxx in g++) [ $(($1 % 2)) -eq 0 ] ;; *) [ $(($1 % 2)) -eq 1 ] ;; esac
@@ -423,6 +447,7 @@ suite_checks=(
   adapters-curl-no-exceptions-no-rtti:adapters_curl_no_exceptions
   adapters-openssl-no-exceptions-no-rtti:adapters_openssl_no_exceptions
   mixed-build-modes-do-not-link:mixed_modes_do_not_link
+  separate-compilation-tables-compiled-once:tables_compiled_once
   add_subdirectory-compiled:use_add_subdirectory_compiled:clang++
   find_package-compiled:use_find_package_compiled:g++
   meson-subproject-compiled:use_meson_subproject_compiled:clang++

@@ -105,6 +105,11 @@ struct revoke_actor_token {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::actor_claims>();
+extern template const detail::model_info* detail::info_ptr<backend::actor_token>();
+#endif
+
 // Reachable in clerk:: too: the library's first names.
 using backend::actor_claims;
 using backend::actor_token;

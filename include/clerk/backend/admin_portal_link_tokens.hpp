@@ -132,6 +132,12 @@ struct revoke_admin_portal_link_token {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::admin_portal_link_token>();
+extern template const detail::model_info*
+detail::info_ptr<backend::admin_portal_link_token_with_secret>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -102,6 +102,12 @@ struct revoke_agent_task {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::agent_task>();
+extern template const detail::model_info*
+detail::info_ptr<backend::create_agent_task_on_behalf_of>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -198,6 +198,12 @@ struct delete_blocklist_identifier {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::allowlist_identifier>();
+extern template const detail::model_info* detail::info_ptr<backend::blocklist_identifier>();
+extern template const detail::model_info* detail::info_ptr<backend::blocklist_identifiers>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -280,6 +280,14 @@ struct get_api_key_secret {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::api_key>();
+extern template const detail::model_info* detail::info_ptr<backend::api_key_secret>();
+extern template const detail::model_info* detail::info_ptr<backend::api_key_with_secret>();
+extern template const detail::model_info* detail::info_ptr<backend::deleted_api_key>();
+extern template const detail::model_info* detail::info_ptr<backend::get_api_keys_response>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -921,6 +921,36 @@ struct create_billing_price_transition {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::billing_payment_attempt>();
+extern template const detail::model_info* detail::info_ptr<backend::billing_price_response>();
+extern template const detail::model_info* detail::info_ptr<backend::billing_statement_groups>();
+extern template const detail::model_info* detail::info_ptr<backend::billing_statement_totals>();
+extern template const detail::model_info* detail::info_ptr<backend::billing_statement>();
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_discount_redemption_response>();
+extern template const detail::model_info* detail::info_ptr<backend::commerce_payer_response_2>();
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_payment_source_response>();
+extern template const detail::model_info* detail::info_ptr<backend::feature_response_2>();
+extern template const detail::model_info* detail::info_ptr<backend::commerce_plan_2>();
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_price_transition_details>();
+extern template const detail::model_info* detail::info_ptr<backend::commerce_subscription_item_2>();
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_price_transition_response>();
+extern template const detail::model_info*
+detail::info_ptr<backend::paginated_billing_payment_attempt_response>();
+extern template const detail::model_info*
+detail::info_ptr<backend::paginated_billing_price_response>();
+extern template const detail::model_info*
+detail::info_ptr<backend::paginated_billing_statement_response>();
+extern template const detail::model_info*
+detail::info_ptr<backend::paginated_commerce_plan_response>();
+extern template const detail::model_info*
+detail::info_ptr<backend::paginated_commerce_subscription_item_response>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -380,6 +380,21 @@ struct rotate_directory_api_key {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::create_directory_group_role_mappings>();
+extern template const detail::model_info* detail::info_ptr<backend::directory_custom_attributes>();
+extern template const detail::model_info* detail::info_ptr<backend::directory>();
+extern template const detail::model_info* detail::info_ptr<backend::directory_group_role_mapping>();
+extern template const detail::model_info*
+detail::info_ptr<backend::directory_group_role_mapping_deleted>();
+extern template const detail::model_info*
+detail::info_ptr<backend::directory_group_role_mapping_list>();
+extern template const detail::model_info* detail::info_ptr<backend::directory_list>();
+extern template const detail::model_info*
+detail::info_ptr<backend::replace_directory_group_role_mappings_mappings>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -134,6 +134,12 @@ struct delete_domain {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::cname_target>();
+extern template const detail::model_info* detail::info_ptr<backend::domain>();
+extern template const detail::model_info* detail::info_ptr<backend::domains>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -752,6 +752,53 @@ struct create_enterprise_connection_test_run {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::create_enterprise_connection_custom_attributes>();
+extern template const detail::model_info*
+detail::info_ptr<backend::create_enterprise_connection_oidc>();
+extern template const detail::model_info*
+detail::info_ptr<backend::create_enterprise_connection_saml_attribute_mapping>();
+extern template const detail::model_info*
+detail::info_ptr<backend::create_enterprise_connection_saml_login_hint>();
+extern template const detail::model_info*
+detail::info_ptr<backend::create_enterprise_connection_saml>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_custom_attributes>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_oauth_config>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_saml_connection_login_hint>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_saml_connection>();
+extern template const detail::model_info* detail::info_ptr<backend::enterprise_connection>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_run_logs>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_run_oauth>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_run_parsed_user_info>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_run_saml>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_run>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_run_response>();
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_connection_test_runs>();
+extern template const detail::model_info* detail::info_ptr<backend::enterprise_connections>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_enterprise_connection_custom_attributes>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_enterprise_connection_oidc>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_enterprise_connection_saml_attribute_mapping>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_enterprise_connection_saml_login_hint>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_enterprise_connection_saml>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -379,6 +379,15 @@ struct update_instance_restrictions {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::instance>();
+extern template const detail::model_info* detail::info_ptr<backend::instance_communication>();
+extern template const detail::model_info* detail::info_ptr<backend::instance_protect>();
+extern template const detail::model_info* detail::info_ptr<backend::instance_restrictions>();
+extern template const detail::model_info* detail::info_ptr<backend::oauth_application_settings>();
+extern template const detail::model_info* detail::info_ptr<backend::organization_settings>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

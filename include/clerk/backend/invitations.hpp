@@ -227,6 +227,12 @@ struct revoke_invitation {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::create_bulk_invitations_item>();
+extern template const detail::model_info* detail::info_ptr<backend::invitation>();
+extern template const detail::model_info* detail::info_ptr<backend::invitation_revoked>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

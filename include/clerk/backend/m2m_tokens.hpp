@@ -181,6 +181,12 @@ struct revoke_m2m_token {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::m2m_token>();
+extern template const detail::model_info* detail::info_ptr<backend::get_m2m_tokens_response>();
+extern template const detail::model_info* detail::info_ptr<backend::m2m_token_with_secret>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -315,6 +315,18 @@ struct rotate_machine_secret_key {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::machine_without_scoped_machines>();
+extern template const detail::model_info* detail::info_ptr<backend::machine>();
+extern template const detail::model_info* detail::info_ptr<backend::machine_created>();
+extern template const detail::model_info* detail::info_ptr<backend::machine_deleted>();
+extern template const detail::model_info* detail::info_ptr<backend::machine_list>();
+extern template const detail::model_info* detail::info_ptr<backend::machine_scope>();
+extern template const detail::model_info* detail::info_ptr<backend::machine_scope_deleted>();
+extern template const detail::model_info* detail::info_ptr<backend::machine_secret_key>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

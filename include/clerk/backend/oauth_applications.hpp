@@ -277,6 +277,13 @@ struct rotate_oauth_application_secret {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::oauth_application>();
+extern template const detail::model_info*
+detail::info_ptr<backend::oauth_application_with_secret>();
+extern template const detail::model_info* detail::info_ptr<backend::oauth_applications>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

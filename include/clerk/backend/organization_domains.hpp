@@ -333,6 +333,19 @@ struct verify_organization_domain_ownership {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::organization_domain_affiliation_verification>();
+extern template const detail::model_info*
+detail::info_ptr<backend::organization_domain_ownership_verification>();
+extern template const detail::model_info*
+detail::info_ptr<backend::organization_domain_public_organization_data>();
+extern template const detail::model_info*
+detail::info_ptr<backend::organization_domain_verification>();
+extern template const detail::model_info* detail::info_ptr<backend::organization_domain>();
+extern template const detail::model_info* detail::info_ptr<backend::organization_domains>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -292,6 +292,13 @@ struct revoke_organization_invitation {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::create_organization_invitation_bulk_item>();
+extern template const detail::model_info* detail::info_ptr<backend::organization_invitation>();
+extern template const detail::model_info* detail::info_ptr<backend::organization_invitations>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

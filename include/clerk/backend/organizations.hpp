@@ -336,6 +336,11 @@ struct merge_organization_metadata {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::organization>();
+extern template const detail::model_info* detail::info_ptr<backend::organizations>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -296,6 +296,13 @@ struct replace_role_in_role_set {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::role_set_item>();
+extern template const detail::model_info* detail::info_ptr<backend::role_set_migration>();
+extern template const detail::model_info* detail::info_ptr<backend::role_set>();
+extern template const detail::model_info* detail::info_ptr<backend::role_sets>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -378,6 +378,22 @@ struct delete_saml_connection {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::create_saml_connection_attribute_mapping>();
+extern template const detail::model_info*
+detail::info_ptr<backend::create_saml_connection_login_hint>();
+extern template const detail::model_info*
+detail::info_ptr<backend::saml_connection_attribute_mapping>();
+extern template const detail::model_info* detail::info_ptr<backend::saml_connection_login_hint>();
+extern template const detail::model_info* detail::info_ptr<backend::saml_connection>();
+extern template const detail::model_info* detail::info_ptr<backend::saml_connections>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_saml_connection_attribute_mapping>();
+extern template const detail::model_info*
+detail::info_ptr<backend::update_saml_connection_login_hint>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

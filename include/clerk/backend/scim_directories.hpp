@@ -372,6 +372,21 @@ struct rotate_scim_directory_api_key {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::create_scim_directory_group_role_mappings>();
+extern template const detail::model_info*
+detail::info_ptr<backend::replace_scim_group_role_mappings_mappings>();
+extern template const detail::model_info*
+detail::info_ptr<backend::scim_directory_custom_attributes>();
+extern template const detail::model_info* detail::info_ptr<backend::scim_directory>();
+extern template const detail::model_info* detail::info_ptr<backend::scim_directory_list>();
+extern template const detail::model_info* detail::info_ptr<backend::scim_group_role_mapping>();
+extern template const detail::model_info*
+detail::info_ptr<backend::scim_group_role_mapping_deleted>();
+extern template const detail::model_info* detail::info_ptr<backend::scim_group_role_mapping_list>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

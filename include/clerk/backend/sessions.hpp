@@ -216,6 +216,12 @@ struct create_session_token_from_template {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::cookies>();
+extern template const detail::model_info* detail::info_ptr<backend::session_token>();
+extern template const detail::model_info* detail::info_ptr<backend::token>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -89,6 +89,10 @@ struct revoke_sign_in_token {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::sign_in_token>();
+#endif
+
 // Reachable in clerk:: too: the library's first names.
 using backend::create_sign_in_token;
 using backend::revoke_sign_in_token;

@@ -156,6 +156,12 @@ struct update_sign_up {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::sign_up_verification>();
+extern template const detail::model_info* detail::info_ptr<backend::sign_up_verifications>();
+extern template const detail::model_info* detail::info_ptr<backend::sign_up>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -1492,6 +1492,31 @@ struct user_web3_wallet_delete {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::enterprise_account_connection>();
+extern template const detail::model_info* detail::info_ptr<backend::verification_oauth>();
+extern template const detail::model_info* detail::info_ptr<backend::enterprise_account>();
+extern template const detail::model_info* detail::info_ptr<backend::verification_google_one_tap>();
+extern template const detail::model_info*
+detail::info_ptr<backend::external_account_with_verification>();
+extern template const detail::model_info* detail::info_ptr<backend::oauth_access_token>();
+extern template const detail::model_info* detail::info_ptr<backend::verification_passkey>();
+extern template const detail::model_info* detail::info_ptr<backend::passkey>();
+extern template const detail::model_info* detail::info_ptr<backend::saml_account_connection>();
+extern template const detail::model_info* detail::info_ptr<backend::saml_account>();
+extern template const detail::model_info* detail::info_ptr<backend::scim_user_metadata>();
+extern template const detail::model_info* detail::info_ptr<backend::total_count>();
+extern template const detail::model_info* detail::info_ptr<backend::trusted_device>();
+extern template const detail::model_info* detail::info_ptr<backend::trusted_device_list>();
+extern template const detail::model_info* detail::info_ptr<backend::verification_web3>();
+extern template const detail::model_info* detail::info_ptr<backend::web3_wallet>();
+extern template const detail::model_info* detail::info_ptr<backend::user>();
+extern template const detail::model_info* detail::info_ptr<backend::user_id_response>();
+extern template const detail::model_info* detail::info_ptr<backend::verify_password_response>();
+extern template const detail::model_info* detail::info_ptr<backend::verify_totp_response>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -233,6 +233,14 @@ struct reject_waitlist_entry {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::create_bulk_waitlist_entries_item>();
+extern template const detail::model_info* detail::info_ptr<backend::waitlist_entry_invitation>();
+extern template const detail::model_info* detail::info_ptr<backend::waitlist_entry>();
+extern template const detail::model_info* detail::info_ptr<backend::waitlist_entries>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

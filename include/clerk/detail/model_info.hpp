@@ -455,8 +455,19 @@ struct model_info {
   std::size_t count;
 };
 
+// A model's table. With separate compilation this is a function template
+// that is not constexpr, so that an explicit instantiation declaration
+// (`extern template`, written by the generator after each Backend API model)
+// keeps its table, the tables it nests and their accessors out of every
+// translation unit but <clerk/src.hpp>'s; a model declared elsewhere is
+// compiled where it is used, in either mode.
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+template <class T>
+const model_info* info_ptr();
+#else
 template <class T>
 constexpr const model_info* info_ptr();
+#endif
 template <class C>
 constexpr const field_info* element_ptr();
 
@@ -768,10 +779,17 @@ template <class T>
 inline constexpr model_info info_of = {decl_of<T>.name, fields_of<model_fields<T>>.data(),
                                        fields_of<model_fields<T>>.size()};
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+template <class T>
+const model_info* info_ptr() {
+  return &info_of<T>;
+}
+#else
 template <class T>
 constexpr const model_info* info_ptr() {
   return &info_of<T>;
 }
+#endif
 
 // ---- the writer (JSON) and the printer, over the type-erased declaration ----
 

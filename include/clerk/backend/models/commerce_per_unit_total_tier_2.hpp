@@ -33,6 +33,11 @@ struct commerce_per_unit_total_tier_2 {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_per_unit_total_tier_2>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -75,6 +75,14 @@ struct commerce_totals_response_2 {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_totals_response_2_discounts_proration>();
+extern template const detail::model_info*
+detail::info_ptr<backend::commerce_totals_response_2_discounts>();
+extern template const detail::model_info* detail::info_ptr<backend::commerce_totals_response_2>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -32,6 +32,11 @@ struct organization_invitations_with_public_organization_data {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::organization_invitations_with_public_organization_data>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

@@ -90,6 +90,12 @@ struct organization_membership {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info*
+detail::info_ptr<backend::organization_membership_organization>();
+extern template const detail::model_info* detail::info_ptr<backend::organization_membership>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 

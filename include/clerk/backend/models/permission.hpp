@@ -37,6 +37,10 @@ struct permission {
 
 }  // namespace backend
 
+#ifdef CLERK_BACKEND_SEPARATE_COMPILATION
+extern template const detail::model_info* detail::info_ptr<backend::permission>();
+#endif
+
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk
 
