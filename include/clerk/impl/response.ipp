@@ -344,8 +344,7 @@ class model_handler {
     if (top.strict && top.type != frame::capture && s.size() > lim_.max_string_bytes) {
       // As a captured object's would be: see string_piece.
       current_ = nullptr;
-      note("a member name in field " + in_quotes(strict_path()) + " is longer than the limit of " +
-           std::to_string(lim_.max_string_bytes) + " bytes");
+      note_too_long("a member name in field " + in_quotes(strict_path()));
     } else if (top.type == frame::capture) {
       capture_key(s);
     } else if (top.type == frame::model) {
@@ -566,6 +565,11 @@ class model_handler {
     if (problem_.empty())
       problem_ = std::move(p);
   }
+  // `what` (a string or member name, and where) is over max_string_bytes.
+  void note_too_long(std::string what) {
+    note(std::move(what) + " is longer than the limit of " + std::to_string(lim_.max_string_bytes) +
+         " bytes");
+  }
 
   // The dotted name of the value that begins in the innermost container: its
   // field `f` in a model ("actor.sub", "sessions[2].id"), its element in an
@@ -659,9 +663,7 @@ class model_handler {
       return;
     map_keys_.back().assign(key);
     if (key.size() > lim_.max_string_bytes)
-      return note("a member name in field " + in_quotes(path(top.field)) +
-                  " is longer than the limit of " + std::to_string(lim_.max_string_bytes) +
-                  " bytes");
+      return note_too_long("a member name in field " + in_quotes(path(top.field)));
     if (top.field->contains(top.obj, key))
       return note("duplicate field " + in_quotes(path(nullptr)));
     current_ = top.field->element();
@@ -724,8 +726,7 @@ class model_handler {
         std::string where = path(rest);  // "actor." for actor's, "" for the top level's
         where =
             where.empty() ? "the body" : "field " + in_quotes(where.substr(0, where.size() - 1));
-        return note("a member name in " + where + " is longer than the limit of " +
-                    std::to_string(lim_.max_string_bytes) + " bytes");
+        return note_too_long("a member name in " + where);
       }
       remember_key(key);
       current_ = rest;
@@ -794,8 +795,7 @@ class model_handler {
       }
       if (n > lim_.max_string_bytes && !string_cut_) {
         string_cut_ = true;
-        note("a string in field " + in_quotes(capture_path()) + " is longer than the limit of " +
-             std::to_string(lim_.max_string_bytes) + " bytes");
+        note_too_long("a string in field " + in_quotes(capture_path()));
       }
       append_json_escaped(cap_, s);
       if (tag_string_ && !string_cut_)
@@ -830,13 +830,11 @@ class model_handler {
       // refused either way.
       if (f == nullptr && n > lim_.max_string_bytes && !string_cut_ && frames_.back().strict) {
         string_cut_ = true;
-        note("a string in field " + in_quotes(strict_path()) + " is longer than the limit of " +
-             std::to_string(lim_.max_string_bytes) + " bytes");
+        note_too_long("a string in field " + in_quotes(strict_path()));
       }
       if (rest_string_ && n > lim_.max_string_bytes && !string_cut_) {
         string_cut_ = true;
-        note("field " + in_quotes(f->k == kind::rest ? path(f) + rest_key_ : path(f)) +
-             " is longer than the limit of " + std::to_string(lim_.max_string_bytes) + " bytes");
+        note_too_long("field " + in_quotes(f->k == kind::rest ? path(f) + rest_key_ : path(f)));
       }
       if (rest_string_ && !check_only_) {  // a check keeps no text
         if (buf_.empty())
@@ -855,8 +853,7 @@ class model_handler {
                f->k == kind::constant) {
       if (n > lim_.max_string_bytes) {
         if (!string_cut_)
-          note(field_at(f) + " is longer than the limit of " +
-               std::to_string(lim_.max_string_bytes) + " bytes");
+          note_too_long(field_at(f));
         string_cut_ = true;
       } else if (last && buf_.empty()) {
         whole = true;
@@ -1048,8 +1045,7 @@ class model_handler {
   // A member name of a captured object.
   void capture_key(std::string_view s) {
     if (s.size() > lim_.max_string_bytes)
-      note("a member name in field " + in_quotes(capture_path()) + " is longer than the limit of " +
-           std::to_string(lim_.max_string_bytes) + " bytes");
+      note_too_long("a member name in field " + in_quotes(capture_path()));
     else
       remember_key(s);
     capture_separator();
