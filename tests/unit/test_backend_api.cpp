@@ -115,6 +115,64 @@ TEST_CASE("a testing token expires in Unix seconds, as the document's example sh
   CHECK(clerk_test::printed(*t).find("c_2J2MvPu9") == std::string::npos);
 }
 
+TEST_CASE("a Unix time beyond a count of milliseconds prints as seconds, as read") {
+  auto t = clerk::parse_response(
+      backend::create_testing_token{},
+      clerk_test::json_response(
+          200, R"({"object":"testing_token","token":"t","expires_at":9223372036854775807})"),
+      make_config());
+  REQUIRE(t.has_value());
+  CHECK(t->expires_at.time_since_epoch().count() == INT64_MAX);
+  CHECK(clerk_test::printed(*t).find("expires_at=9223372036854775807s") != std::string::npos);
+  const backend::testing_token low{
+      .expires_at = std::chrono::sys_seconds(std::chrono::seconds(-(INT64_MAX / 1000) - 1))};
+  CHECK(clerk_test::printed(low).find("expires_at=-9223372036854776s") != std::string::npos);
+  const backend::testing_token last{
+      .expires_at = std::chrono::sys_seconds(std::chrono::seconds(INT64_MAX / 1000))};
+  CHECK(clerk_test::printed(last).find("expires_at=9223372036854775000ms") != std::string::npos);
+}
+
+TEST_CASE("a 2xx that fails shows none of the secrets its answer declares, whatever their shape") {
+  // Neither a JWT nor an sk_ key: only the model says these are secrets.
+  std::string key = api_key_json;
+  key.replace(key.find("\"revoked\":false"), 15, "\"revoked\":\"no\"");
+  const backend::create_api_key create_key{.name = "ci", .subject = "user_1"};
+  for (const auto& r : {clerk_test::json_response(200, key),
+                        clerk_test::response(200, "text/plain", api_key_json)}) {
+    const auto u = clerk_test::unexpected(create_key, r);
+    CAPTURE(u.problem);
+    CHECK(u.body_excerpt.find("SECRET") == std::string::npos);
+    CHECK(u.body_excerpt.find(R"("secret":"[redacted]")") != std::string::npos);
+    CHECK(u.body_excerpt.find(R"("id":"ak_1")") != std::string::npos);  // the rest is shown
+    CHECK(clerk::error(u).message().find("SECRET") == std::string::npos);
+    CHECK(u.raw_body_excerpt.reveal().find("ak_live_0123456789abcdefSECRET") != std::string::npos);
+  }
+  // Spaces around the colon; a secret cut by the excerpt's end; a nested name.
+  auto m2m = clerk_test::unexpected(
+      backend::create_m2m_token{},
+      clerk_test::json_response(
+          200, R"({"object":"machine_to_machine_token","id":"mt_1", "token" : "mt_SECRET0123"})"));
+  CHECK(m2m.problem == "missing field \"subject\"");
+  CHECK(m2m.body_excerpt.find(R"("token" : "[redacted]")") != std::string::npos);
+  const std::string head = R"({"object":"machine_to_machine_token","id":")";
+  const std::string pad(clerk::body_excerpt_limit - head.size() - 20, 'x');
+  auto cut = clerk_test::unexpected(
+      backend::create_m2m_token{},
+      clerk_test::json_response(200, head + pad + R"(","token":"mt_SECRET0123456789ABCDEFGHIJ"})"));
+  CHECK(cut.body_excerpt.find("mt_SEC") == std::string::npos);
+  CHECK(cut.body_excerpt.ends_with(R"("token":"[redacted])"));
+  auto app = clerk_test::unexpected(
+      backend::create_oauth_application{.name = "app"},
+      clerk_test::json_response(
+          200, R"({"object":"oauth_application","client_secret":"SECRETSECRET0123"})"));
+  CHECK(app.body_excerpt == R"({"object":"oauth_application","client_secret":"[redacted]"})");
+  // An answer that declares no secret keeps its excerpt as it came.
+  auto plain = clerk_test::unexpected(
+      backend::get_user{.user_id = "user_1"},
+      clerk_test::json_response(200, R"({"object":"user","secret":"not declared"})"));
+  CHECK(plain.body_excerpt == R"({"object":"user","secret":"not declared"})");
+}
+
 TEST_CASE("a bulk create's body is a bare JSON array of 1 to 10 invitations") {
   backend::create_bulk_invitations op{
       {{.email_address = "a@example.com"}, {.email_address = "b@example.com", .notify = false}}};

@@ -95,6 +95,22 @@ std::string problem_of(std::string windows) {
   return r.error().as_unexpected_response()->problem;
 }
 
+// GET /gauge, answered by a number with no bounds.
+struct gauge {
+  double level = 0;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return model("gauge", field("level", &gauge::level));
+  }
+};
+struct get_gauge {
+  using response_type = gauge;
+  static constexpr auto describe() {
+    using namespace clerk::decl;
+    return endpoint(clerk::http_method::get, path("/gauge"), idempotent);
+  }
+};
+
 // The cases, in the namespace: unity builds batch this file with others.
 
 TEST_CASE(
@@ -149,6 +165,25 @@ TEST_CASE("an answer's value above its maximum is refused naming the field's pat
         "field \"windows[0].share\" is above its maximum of 1");
   CHECK(problem_of(R"([{"limit":0,"ttl":0}])") ==
         "field \"windows[0].limit\" is below its minimum of 1");
+}
+
+TEST_CASE("a number beyond a double's range is refused, not read as infinity") {
+  const auto level = [](std::string_view text) {
+    return clerk::parse_response(
+        get_gauge{}, clerk_test::json_response(200, R"({"level":)" + std::string(text) + "}"),
+        clerk_test::make_config());
+  };
+  for (std::string_view text : {"1e400", "-1e400", "2e308"}) {
+    CAPTURE(text);
+    auto r = level(text);
+    REQUIRE(r.has_error());
+    REQUIRE(r.error().as_unexpected_response() != nullptr);
+    CHECK(r.error().as_unexpected_response()->problem == "field \"level\" is out of range");
+  }
+  CHECK(level("1.7e308").value().level == 1.7e308);
+  CHECK(level("1e-400").value().level == 0);
+  CHECK(problem_of(R"([{"limit":5,"ttl":0,"share":1e999}])") ==
+        "field \"windows[0].share\" is out of range");
 }
 
 }  // namespace bounds

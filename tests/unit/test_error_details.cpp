@@ -84,6 +84,72 @@ TEST_CASE("a 1xx is reported as an interim status, not as an error status") {
   CHECK(u.problem == "an interim (1xx) status, not a final answer");
 }
 
+TEST_CASE("an error body's empty trace id leaves the header's") {
+  auto r = json_response(
+      404, R"({"errors":[{"code":"resource_not_found","message":"m"}],"clerk_trace_id":""})");
+  r.headers.add("Clerk-Trace-Id", "trace_from_header");
+  auto t = clerk::parse_response(create_user_1, r, clerk::response_limits{});
+  REQUIRE(t.has_error());
+  REQUIRE(t.error().as_api() != nullptr);
+  CHECK(t.error().as_api()->clerk_trace_id == "trace_from_header");
+  CHECK(t.error().as_api()->errors.at(0).code == "resource_not_found");
+}
+
+TEST_CASE("commas in an error body's strings do not count against its values") {
+  clerk::response_limits lim;
+  lim.max_array_elements = 100;
+  const std::string commas(500, ',');
+  auto t = clerk::parse_response(
+      create_user_1,
+      json_response(422, R"({"errors":[{"code":"form_param_invalid","long_message":")" + commas +
+                             R"(","message":"a, \"b\", [c]"}]})"),
+      lim);
+  REQUIRE(t.has_error());
+  REQUIRE_MESSAGE(t.error().as_api() != nullptr, t.error().message());
+  CHECK(t.error().as_api()->errors.at(0).code == "form_param_invalid");
+  CHECK(t.error().as_api()->errors.at(0).long_message == commas);
+  // Values themselves still count: 200 of them are over the budget.
+  std::string many = R"({"errors":[{"code":"x"}],"meta":{"v":[)";
+  for (int i = 0; i < 200; ++i)
+    many += i == 0 ? "0" : ",0";
+  many += "]}}";
+  CHECK(unexpected(create_user_1, json_response(422, many), lim).problem ==
+        "error status without a ClerkErrors body");
+}
+
+TEST_CASE("an error body that repeats a member name is not read as Clerk's errors") {
+  for (const char* body : {R"({"errors":[{"code":"resource_not_found"}],"errors":[]})",
+                           R"({"errors":[],"errors":[{"code":"resource_not_found"}]})",
+                           R"({"errors":[{"code":"a","code":"b"}]})"}) {
+    CAPTURE(body);
+    auto r = json_response(404, body);
+    r.headers.add("Clerk-Trace-Id", "trace_1");
+    auto u = unexpected(create_user_1, r);
+    CHECK(u.problem == "error status whose body repeats a member name");
+    CHECK(u.status == 404);
+    CHECK(u.clerk_trace_id == "trace_1");
+  }
+}
+
+TEST_CASE("only a 4xx or 5xx is read as Clerk's errors") {
+  const std::string errors = R"({"errors":[{"code":"x","message":"m"}]})";
+  for (int status : {400, 404, 500, 599}) {
+    CAPTURE(status);
+    auto t = clerk::parse_response(create_user_1, json_response(status, errors),
+                                   clerk::response_limits{});
+    REQUIRE(t.has_error());
+    CHECK(t.error().as_api() != nullptr);
+  }
+  CHECK(unexpected(create_user_1, json_response(302, errors)).problem ==
+        "a redirect, not followed: the request carries the secret key");
+  CHECK(unexpected(create_user_1, json_response(101, errors)).problem ==
+        "an interim (1xx) status, not a final answer");
+  for (int status : {600, 1000, -1}) {
+    CAPTURE(status);
+    CHECK(unexpected(create_user_1, json_response(status, errors)).problem == "not an HTTP status");
+  }
+}
+
 TEST_CASE("a created token whose answer fails validation still gives its id, token and url") {
   std::string body = clerk_test::sample_token_json();
   body.replace(body.find("\"created_at\":1719952616214"), 26, "\"created_at\":\"yesterday\"");

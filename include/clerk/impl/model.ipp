@@ -321,10 +321,15 @@ CLERK_BACKEND_DECL void print_value(std::ostream& os, const field_info& f, const
     case kind::rest:
       os << *static_cast<const raw_json*>(v);
       return;
-    case kind::unix_seconds:
-      os << format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(
-          *static_cast<const std::chrono::sys_seconds*>(v)));
+    case kind::unix_seconds: {
+      const auto t = *static_cast<const std::chrono::sys_seconds*>(v);
+      const std::int64_t n = t.time_since_epoch().count();
+      if (n > INT64_MAX / 1000 || n < -(INT64_MAX / 1000))
+        os << n << 's';  // beyond a count of milliseconds (a JWT's exp may be)
+      else
+        os << format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(t));
       return;
+    }
     case kind::model:
       return print_object(os, *f.child(), v);
     case kind::variant: {

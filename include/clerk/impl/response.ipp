@@ -14,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -101,7 +102,8 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
   }
   if (const json::value* m = o->if_contains("meta"); m && m->is_object())
     a.meta = raw_json(json::serialize(m->get_object()));
-  if (const json::value* t = o->if_contains("clerk_trace_id"); t && t->is_string())
+  if (const json::value* t = o->if_contains("clerk_trace_id");
+      t && t->is_string() && !t->get_string().empty())
     a.clerk_trace_id = truncated(t->get_string(), lim);
   else
     a.clerk_trace_id = std::string(r.headers.find("clerk-trace-id").value_or(""));
@@ -111,12 +113,24 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
 }
 
 // At least the number of values in a JSON text: each one but the first
-// follows a comma or opens its container (a comma, bracket or brace in a
-// string only adds to the bound).
+// follows a comma or opens its container. Commas, brackets and braces inside
+// strings are skipped (a message may hold thousands); in text that is not
+// JSON the count is whatever it is, and the parse refuses the text anyway.
 inline std::size_t json_values_bound(std::string_view text) noexcept {
   std::size_t n = 1;
-  for (char c : text)
-    n += c == ',' || c == '[' || c == '{';
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else {
+      in_string = c == '"';
+      n += c == ',' || c == '[' || c == '{';
+    }
+  }
   return n;
 }
 
@@ -136,28 +150,32 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
   const bool is_json = content_type && http::is_json_media_type(*content_type);
 
   if (r.status < 200 || r.status > 299) {
-    if (is_json && !r.body.empty() && json_values_bound(r.body) <= lim.max_array_elements) {
-      // Error bodies are small and rare: a DOM in a stack arena is simplest.
-      // Its heap grows with the values, hence the bound above: a body of
-      // more values than the element budget (which no ClerkErrors is) is not
-      // built.
-      unsigned char buffer[4096];
-      json::monotonic_resource arena(buffer, sizeof buffer);
-      boost::system::error_code ec;
-      json::value doc = json::parse(r.body, ec, &arena, parse_options_for(lim));
-      if (!ec)
-        if (auto a = read_clerk_errors(r, doc, lim))
-          return error(std::move(*a));
+    std::string problem = "error status without a ClerkErrors body";
+    // Only a 4xx or 5xx is Clerk's answer of an error. Error bodies are small
+    // and rare: a DOM in a stack arena is simplest. Its heap grows with the
+    // values, hence the bound: a body of more values than the element budget
+    // (which no ClerkErrors is) is not built; nor one that repeats a name,
+    // of whose two values the DOM would keep one, silently.
+    if (r.status >= 400 && r.status <= 599 && is_json && !r.body.empty() &&
+        json_values_bound(r.body) <= lim.max_array_elements) {
+      if (auto m = check_members(r.body, nullptr); m && m->reason.starts_with("must not repeat")) {
+        problem = "error status whose body repeats a member name";
+      } else if (!m) {
+        unsigned char buffer[4096];
+        json::monotonic_resource arena(buffer, sizeof buffer);
+        boost::system::error_code ec;
+        json::value doc = json::parse(r.body, ec, &arena, parse_options_for(lim));
+        if (!ec)
+          if (auto a = read_clerk_errors(r, doc, lim))
+            return error(std::move(*a));
+      }
     }
-    std::string problem;
     if (r.status >= 300 && r.status <= 399)
       problem = "a redirect, not followed: the request carries the secret key";
     else if (r.status < 100 || r.status > 599)
       problem = "not an HTTP status";
     else if (r.status < 200)
       problem = "an interim (1xx) status, not a final answer";
-    else
-      problem = "error status without a ClerkErrors body";
     return error(make_unexpected(r, std::move(problem)));
   }
 
@@ -448,7 +466,9 @@ class model_handler {
     else if (capturing())
       number_text(s, true);
     else if (const field_info* f = begin_value()) {
-      if (f->k == kind::number && f->has_min && v < static_cast<double>(f->min))
+      if (f->k == kind::number && !std::isfinite(v))  // 1e400: Boost.JSON gives inf
+        note("field " + in_quotes(path(f)) + " is out of range");
+      else if (f->k == kind::number && f->has_min && v < static_cast<double>(f->min))
         note("field " + in_quotes(path(f)) + " is below its minimum of " + std::to_string(f->min));
       else if (f->k == kind::number && f->has_max && v > static_cast<double>(f->max))
         note("field " + in_quotes(path(f)) + " is above its maximum of " + std::to_string(f->max));
@@ -1284,29 +1304,93 @@ inline void salvage_partial(unexpected_response& u, const model_info& info, void
   fill_partial(u, info, obj);
 }
 
+// Adds the wire name of each secret that field `f` (named `name`) holds, in
+// it or in the models, elements and alternatives under it, `depth` levels down.
+inline void add_secret_names(const field_info& f, std::string_view name,
+                             std::vector<std::string_view>& names, int depth) {
+  const auto model = [&](const model_info& m) {
+    for (std::size_t i = 0; i < m.count; ++i)
+      add_secret_names(m.fields[i], m.fields[i].name, names, depth - 1);
+  };
+  if (depth == 0)
+    return;
+  if (f.k == kind::secret && !name.empty())
+    names.push_back(name);
+  else if (f.k == kind::model)
+    model(*f.child());
+  else if (f.k == kind::array || f.k == kind::map)
+    add_secret_names(*f.element(), name, names, depth - 1);
+  else if (f.k == kind::variant)
+    for (std::size_t i = 0; i < f.variant->count; ++i)
+      model(*f.variant->alternative(i));
+}
+
+// `text` (a body's excerpt) with the string value of each member named in
+// `names` replaced, at any depth and up to a cut at the excerpt's end.
+inline std::string hide_members(std::string_view text, const std::vector<std::string_view>& names) {
+  std::string out;
+  bool named = false, hide = false;  // after a secret's name; after its colon
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c != '"') {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        hide = c == ':' && named;
+        named = false;
+      }
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < text.size() && text[end] != '"')
+      end += text[end] == '\\' ? 2 : 1;
+    end = std::min(end, text.size());
+    const std::string_view content = text.substr(i + 1, end - i - 1);
+    if (hide)
+      out += "\"[redacted]";
+    else
+      out.append(text.substr(i, end - i));
+    if (end < text.size())
+      out += '"';
+    named =
+        !hide && end < text.size() && std::find(names.begin(), names.end(), content) != names.end();
+    hide = false;
+    i = end + 1;
+  }
+  return out;
+}
+
+// The excerpt of a 2xx answer, printed by error::message(), shows no secret
+// the operation's answer declares: the one that failed may still have made
+// it (a created M2M token, an API key's secret), and http::redact knows only
+// the shapes of keys and JWTs. raw_body_excerpt keeps the text.
+inline void hide_declared_secrets(unexpected_response& u, const field_info& root) {
+  std::vector<std::string_view> names;
+  add_secret_names(root, "", names, 16);
+  if (!names.empty())
+    u.body_excerpt = hide_members(u.body_excerpt, names);
+}
+
 CLERK_BACKEND_DECL std::optional<error> parse_into(const field_info& root, void* obj,
                                                    const http_response& r,
                                                    const response_limits& lim) {
-  if (root.k != kind::model) {  // a bare array...: no partial to keep
-    if (auto e = check_response(r, lim))
-      return e;
-    if (auto u = read_body(r, lim, root, obj))
-      return error(std::move(*u));
-    return std::nullopt;
-  }
-  const model_info& info = *root.child();
+  const model_info* info = root.k == kind::model ? root.child() : nullptr;  // else a bare array...
+  std::optional<unexpected_response> u;
   if (auto e = check_response(r, lim)) {
     if (r.status < 200 || r.status > 299 || r.body.empty())
       return e;
-    unexpected_response u = *e->as_unexpected_response();  // a 2xx fails as nothing else
-    salvage_partial(u, info, obj, r, lim);
-    return error(std::move(u));
+    u = *e->as_unexpected_response();  // a 2xx fails as nothing else
+    if (info != nullptr)
+      salvage_partial(*u, *info, obj, r, lim);
+  } else {
+    u = info != nullptr ? parse_model(*info, obj, r, lim) : read_body(r, lim, root, obj);
+    if (!u)
+      return std::nullopt;
+    if (info != nullptr)
+      fill_partial(*u, *info, obj);
   }
-  if (auto u = parse_model(info, obj, r, lim)) {
-    fill_partial(*u, info, obj);
-    return error(std::move(*u));
-  }
-  return std::nullopt;
+  hide_declared_secrets(*u, root);
+  return error(std::move(*u));
 }
 
 }  // namespace detail
