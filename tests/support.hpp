@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -82,6 +83,41 @@ inline clerk::header_list golden_headers(bool json_body) {
   if (json_body)
     h.add("Content-Type", "application/json");
   return h;
+}
+
+// True when `m` is printable ASCII and valid UTF-8 (RFC 3629) with no C1
+// control (U+0080 to U+009F) and no line or paragraph separator (U+2028,
+// U+2029): what a log reader shows on one line. Decoded here, not with the
+// library's own validator.
+inline bool one_clean_line(std::string_view m) {
+  for (std::size_t i = 0; i < m.size();) {
+    auto c = static_cast<unsigned char>(m[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f)
+        return false;
+      ++i;
+      continue;
+    }
+    std::size_t n = c >= 0xf0 && c <= 0xf4   ? 3
+                    : c >= 0xe0 && c <= 0xef ? 2
+                    : c >= 0xc2 && c <= 0xdf ? 1
+                                             : 0;
+    if (n == 0 || m.size() - i <= n)
+      return false;
+    char32_t cp = c & (0x3f >> n);
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto b = static_cast<unsigned char>(m[i + k]);
+      if ((b & 0xc0) != 0x80)
+        return false;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    const char32_t least[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+        (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
+      return false;
+    i += n + 1;
+  }
+  return true;
 }
 
 template <class T>

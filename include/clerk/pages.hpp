@@ -28,12 +28,17 @@
 //   created_at's; else by `offset`, from the caller's;
 // - stops after a page shorter than the limit (an empty one too), or once the
 //   answer's total_count is reached; or after an error, the walk's last
-//   value, which keeps what the client gives (status, Clerk's codes, trace id).
+//   value, which keeps what the client gives (status, Clerk's codes, trace id);
+// - by cursor, ends with an unexpected_response error (that answer's status
+//   and trace id; problem: the page did not advance past "<id>") in place of
+//   a full page whose last id is the starting_after just sent: a server that
+//   ignores the cursor would otherwise be asked the same page for ever.
 #ifndef CLERK_PAGES_HPP
 #define CLERK_PAGES_HPP
 
 #include <clerk/detail/model_info.hpp>
 #include <clerk/detail/operation_info.hpp>
+#include <clerk/http.hpp>
 #include <clerk/operation.hpp>
 #include <clerk/result.hpp>
 #include <clerk/version.hpp>
@@ -261,8 +266,12 @@ class list_walk {
   const Op& request() const noexcept { return op_; }
 
   // The page in `answer` (the result of sending request()), or its error,
-  // which ends the walk; either way request() is then the next page's.
-  result<page_type> read(result<typename Op::response_type>&& answer) {
+  // which ends the walk; either way request() is then the next page's. A
+  // cursor page that did not advance ends the walk with an
+  // unexpected_response holding `status` and `clerk_trace_id`, those of the
+  // HTTP answer when the caller knows them (0 and empty otherwise).
+  result<page_type> read(result<typename Op::response_type>&& answer, int status = 0,
+                         std::string_view clerk_trace_id = {}) {
     if (!answer) {
       done_ = true;
       return std::move(answer).error();
@@ -282,7 +291,16 @@ class list_walk {
         using id_at = detail::model_fields<typename shape::item>;
         constexpr std::size_t id = detail::wire_index<id_at>("id");
         const auto last = detail::text_in(detail::member_at<id_at, id>(p.items.back()));
-        detail::member_at<Q, query::starting_after>(op_) = std::string(last.value_or(""));
+        auto& cursor = detail::member_at<Q, query::starting_after>(op_);
+        if (last && detail::text_in(cursor) == last) {
+          done_ = true;
+          unexpected_response u;
+          u.status = status;
+          u.clerk_trace_id = std::string(clerk_trace_id);
+          u.problem = "the page did not advance past \"" + std::string(*last) + '"';
+          return error(std::move(u));
+        }
+        cursor = std::string(last.value_or(""));
         return p;
       }
     }
@@ -302,6 +320,52 @@ class list_walk {
   bool by_cursor_ = false;
   bool done_ = false;
 };
+
+namespace detail {
+
+// An answer, with the status and trace id of the HTTP response it came in.
+template <class R>
+struct traced_answer {
+  R value;
+  int status = 0;
+  std::string clerk_trace_id;
+};
+
+// A list operation sent as a page of a walk: a client sends it as any
+// operation that is not declared (its build_request and parse_response, by
+// ADL), so with the same request, retries and parse as `*op`, and its answer
+// keeps what list_walk::read puts in the error of a page that did not advance.
+template <list_operation Op>
+struct page_call {
+  const Op* op;
+  using response_type = traced_answer<typename Op::response_type>;
+  static constexpr bool idempotent = operation_info_of<Op>.idempotent;
+  static constexpr std::string_view already_done_code = operation_info_of<Op>.already_done;
+
+  template <class Service>
+  friend result<http_request> build_request(const page_call& c, const Service& service) {
+    return clerk::build_request(*c.op, service);
+  }
+  template <class Service>
+  friend result<response_type> parse_response(const page_call& c, const http_response& r,
+                                              const Service& service) {
+    auto answer = clerk::parse_response(*c.op, r, service);
+    if (!answer)
+      return std::move(answer).error();
+    return response_type{std::move(*answer), r.status,
+                         std::string(r.headers.find("clerk-trace-id").value_or(""))};
+  }
+};
+
+template <class Op>
+result<page_of<Op>> read_page(list_walk<Op>& walk,
+                              result<traced_answer<typename Op::response_type>>&& answer) {
+  if (!answer)
+    return walk.read(std::move(answer).error());
+  return walk.read(std::move(answer->value), answer->status, answer->clerk_trace_id);
+}
+
+}  // namespace detail
 
 // A client whose send(op) answers at once (clerk::client).
 template <class Client, class Op>
@@ -325,7 +389,12 @@ class page_range {
   std::optional<value_type> next() {
     if (walk_.done())
       return std::nullopt;
-    return walk_.read(client_->send(walk_.request()));
+    // A client that sends declared operations only: the walk's error for a
+    // page that did not advance then has no status or trace id.
+    if constexpr (blocking_client<Client, detail::page_call<Op>>)
+      return detail::read_page(walk_, client_->send(detail::page_call<Op>{&walk_.request()}));
+    else
+      return walk_.read(client_->send(walk_.request()));
   }
 
   class iterator {

@@ -130,3 +130,19 @@ TEST_CASE("with the Asio client a limit out of bounds is refused and nothing is 
   CHECK(walked == std::vector<std::vector<std::string>>{
                       {"error: invalid request: limit: must be at most 500"}});
 }
+
+TEST_CASE("with the Asio client a cursor page that did not advance ends the walk") {
+  // A server that ignores starting_after; once the script is spent it answers
+  // an object, which would end a walk that kept asking.
+  clerk_test::misbehaving_server server;
+  server.script(
+      {users({"user_1", "user_2"}), users({"user_1", "user_2"}), users({"user_1", "user_2"})});
+  auto walked = walk_with_asio(server.base_url("script"), get_user_list{.limit = 2});
+  CHECK(walked ==
+        std::vector<std::vector<std::string>>{
+            {"user_1", "user_2"},
+            {R"(error: unexpected response: HTTP 200: the page did not advance past "user_2")"}});
+  CHECK(targets(server) ==
+        std::vector<std::string>{"/script/v1/users?limit=2",
+                                 "/script/v1/users?limit=2&starting_after=user_2"});
+}

@@ -43,7 +43,7 @@ TEST_CASE("each kind of error says what it is in one line") {
   CHECK(un.kind() == clerk::error_kind::unexpected_response);
   CHECK(un.message() ==
         "unexpected response: HTTP 500 (text/html): error status without a ClerkErrors body; body "
-        "starts: <html> <h1>Oops</h1>");
+        "starts: <html>\\n<h1>Oops</h1>");
 }
 
 TEST_CASE("the accessors for other kinds return nullptr") {
@@ -94,4 +94,61 @@ TEST_CASE("a long excerpt is cut on a UTF-8 boundary") {
   body.resize(body.size() - 3);
   CHECK(body.size() % 2 == 0);
   CHECK(body.size() <= 120);
+}
+
+TEST_CASE("a message escapes Unicode line breaks, C1 controls and bytes that are not UTF-8") {
+  // What a hostile server may put in a body or in Clerk's messages to forge
+  // a log line: U+2028, NEL (U+0085), bytes that are not UTF-8.
+  const std::string hostile =
+      "a\xe2\x80\xa8"
+      "FAKE LOG LINE\xc2\x85"
+      "b\xff\xfe\\n\xc3\xa9";
+  clerk::unexpected_response u;
+  u.status = 200;
+  u.body_excerpt = hostile;
+  u.problem = "p\xe2\x80\xa9q";
+  auto m = clerk::error(u).message();
+  CHECK(clerk_test::one_clean_line(m));
+  CHECK(m ==
+        "unexpected response: HTTP 200: p\\u2029q; body starts: "
+        "a\\u2028FAKE LOG LINE\\u0085b\\xff\\xfe\\\\n\xc3\xa9");
+
+  clerk::api_error a;
+  a.status = 400;
+  a.errors.push_back({"c\xc2\x85", "m", hostile, {}});
+  a.clerk_trace_id = "t\xe2\x80\xa8";
+  m = clerk::error(a).message();
+  CHECK(clerk_test::one_clean_line(m));
+  CHECK(m ==
+        "Clerk API error: HTTP 400; c\\u0085: a\\u2028FAKE LOG LINE\\u0085b\\xff\\xfe"
+        "\\\\n\xc3\xa9 (trace id t\\u2028)");
+}
+
+TEST_CASE("a message is cut on the escaped text, never inside an escape or a character") {
+  clerk::unexpected_response u;
+  u.status = 500;
+  u.problem = "p";
+  auto excerpt = [&](std::string body) {
+    u.body_excerpt = std::move(body);
+    auto m = clerk::error(u).message();
+    CHECK(clerk_test::one_clean_line(m));
+    return m.substr(m.find("starts: ") + 8);
+  };
+  auto times = [](int n, std::string_view s) {
+    std::string out;
+    for (int i = 0; i < n; ++i)
+      out += s;
+    return out;
+  };
+  // The excerpt's limit is 120 bytes of the escaped text.
+  CHECK(excerpt(times(100, "\xff")) == times(30, "\\xff") + "...");
+  CHECK(excerpt("a" + times(100, "\xe2\x80\xa8")) == "a" + times(19, "\\u2028") + "...");
+  CHECK(excerpt("a" + times(100, "\\")) == "a" + times(59, "\\\\") + "...");
+  CHECK(excerpt("a" + times(100, "\xe2\x82\xac")) == "a" + times(39, "\xe2\x82\xac") + "...");
+  CHECK(excerpt("ab" + times(100, "\xf0\x9f\x98\x80")) ==
+        "ab" + times(29, "\xf0\x9f\x98\x80") + "...");
+  CHECK(excerpt(std::string(120, 'x')) == std::string(120, 'x'));
+  // Redaction comes first: a key cut by the limit is still a key.
+  CHECK(excerpt(std::string(100, 'x') + " sk_live_abcdefghijklmnop") ==
+        std::string(100, 'x') + " sk_live_[redacted]");
 }

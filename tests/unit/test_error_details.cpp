@@ -72,6 +72,36 @@ TEST_CASE("ClerkError messages keep no secret: they are redacted when stored") {
   CHECK(e.long_message == "key sk_live_[redacted]");
 }
 
+TEST_CASE("an answer's U+2028, NEL and bytes that are not UTF-8 are escaped in the message") {
+  // The reproducer of the review: each would start a line of its own in a
+  // log that splits on Unicode line breaks, or break a UTF-8 log.
+  auto a =
+      unexpected(create_user_1, json_response(200,
+                                              "{\"object\":\"sign_in_token\",\"x\":\"a\xe2\x80\xa8"
+                                              "FAKE LOG LINE\xc2\x85"
+                                              "b\"}"));
+  std::string m = clerk::error(a).message();
+  CHECK(clerk_test::one_clean_line(m));
+  CHECK(m.find("a\\u2028FAKE LOG LINE\\u0085b") != std::string::npos);
+
+  auto b = unexpected(create_user_1, json_response(200, "{\"id\":\"\xff\xfe\"}"));
+  m = clerk::error(b).message();
+  CHECK(clerk_test::one_clean_line(m));
+  CHECK(m.find("{\"id\":\"\\xff\\xfe\"}") != std::string::npos);
+
+  auto c = clerk::parse_response(create_user_1,
+                                 json_response(400,
+                                               "{\"errors\":[{\"code\":\"c\",\"message\":\"m\","
+                                               "\"long_message\":\"a\xe2\x80\xa8"
+                                               "FAKE LOG LINE\xc2\x85\"}]}"),
+                                 clerk::response_limits{});
+  REQUIRE(c.has_error());
+  REQUIRE(c.error().as_api() != nullptr);
+  m = c.error().message();
+  CHECK(clerk_test::one_clean_line(m));
+  CHECK(m == "Clerk API error: HTTP 400; c: a\\u2028FAKE LOG LINE\\u0085");
+}
+
 TEST_CASE("a 2xx whose errors member is null is reported by what it lacks") {
   auto u = unexpected(create_user_1, json_response(200, R"({"errors":null})"));
   CHECK(u.problem == "missing field \"object\"");

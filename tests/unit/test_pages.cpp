@@ -437,4 +437,70 @@ TEST_CASE("list_walk drives a walk without a client: the request, then what its 
   CHECK(w.done());
 }
 
+TEST_CASE(
+    "a cursor page that did not advance ends the walk with that answer's status and trace id") {
+  // A server that ignores starting_after: the same full page every time.
+  list_server s{list_server::shape::bare, 0};
+  std::string items;
+  for (int i = 1; i <= 10; ++i)
+    items += (items.empty() ? "" : ",") + std::string(R"({"object":"user","id":"user_)") +
+             std::to_string(i) + R"(","name":"n"})";
+  auto same = clerk_test::json_response(203, "[" + items + "]");
+  same.headers.add("Clerk-Trace-Id", "trace_same");
+  for (std::size_t i = 0; i < 6; ++i)
+    s.script[i] = same;
+  const clerk::client client(make_config(), std::ref(s));
+  auto users = clerk::pages(client, get_user_list{.limit = 10});
+  std::vector<clerk::result<clerk::page<user>>> values;
+  while (auto page = users.next()) {
+    values.push_back(std::move(*page));
+    if (values.size() == 6)  // before the rule, the walk never ended
+      break;
+  }
+  REQUIRE(values.size() == 2);
+  REQUIRE(values[0].has_value());
+  CHECK(values[0]->size() == 10);
+  REQUIRE(values[1].has_error());
+  const clerk::unexpected_response* u = values[1].error().as_unexpected_response();
+  REQUIRE(u != nullptr);
+  CHECK(u->status == 203);
+  CHECK(u->clerk_trace_id == "trace_same");
+  CHECK(u->problem == R"(the page did not advance past "user_10")");
+  CHECK_FALSE(users.next().has_value());
+  CHECK(queries(s) == std::vector<std::string>{"limit=10", "limit=10&starting_after=user_10"});
+}
+
+TEST_CASE("list_walk ends a cursor walk at a full page whose last id is the cursor it sent") {
+  clerk::list_walk<get_user_list> w(get_user_list{.limit = 2, .starting_after = "user_2"});
+  auto same_page = [] {
+    std::vector<user> v(2);
+    v[0].id = "user_1";
+    v[1].id = "user_2";
+    return v;
+  };
+  std::optional<clerk::result<clerk::page<user>>> last;
+  int reads = 0;
+  while (!w.done() && reads < 5) {  // before the rule, never done
+    ++reads;
+    last.emplace(w.read(same_page()));
+  }
+  CHECK(reads == 1);
+  CHECK(w.done());
+  REQUIRE(last->has_error());
+  REQUIRE(last->error().as_unexpected_response() != nullptr);
+  CHECK(last->error().as_unexpected_response()->problem ==
+        R"(the page did not advance past "user_2")");
+  // A short page ending at the cursor is the last page, as any short page.
+  clerk::list_walk<get_user_list> short_walk(get_user_list{.limit = 3, .starting_after = "user_2"});
+  auto page = short_walk.read(same_page());
+  CHECK(page.has_value());
+  CHECK(short_walk.done());
+  // An offset walk has no cursor to compare: the same page moves the offset on.
+  clerk::list_walk<get_user_list> by_offset(get_user_list{.limit = 2, .order_by = "username"});
+  CHECK(by_offset.read(same_page()).has_value());
+  CHECK(by_offset.read(same_page()).has_value());
+  CHECK_FALSE(by_offset.done());
+  CHECK(by_offset.request().offset == 4);
+}
+
 }  // namespace pages_test

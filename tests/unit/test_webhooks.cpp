@@ -143,7 +143,7 @@ TEST_CASE("invalid_webhook is an error kind of its own, printed on one line") {
   CHECK(e.http_status() == 0);
   CHECK(e.clerk_trace_id().empty());
   CHECK_FALSE(e.retry_after().has_value());
-  CHECK(e.message() == "invalid webhook: missing-headers: svix-id, svix-signature");
+  CHECK(e.message() == "invalid webhook: missing-headers: svix-id,\\nsvix-signature");
   std::ostringstream os;
   os << e;
   CHECK(os.str() == e.message());

@@ -17,17 +17,27 @@ inline namespace CLERK_BACKEND_ABI {
 
 namespace detail {
 
-// Appends `text` on one line: redacted, controls turned to spaces, cut at
-// `limit` bytes on a UTF-8 boundary with "..." when longer.
+// Appends `text` on one line: redacted, then escaped as model printing
+// escapes strings (http::redact_one_line: controls, DEL, C1 controls such as
+// NEL, U+2028 and U+2029, bytes that are not UTF-8, backslashes doubled), so
+// that a server's text cannot start a line of its own in a log. Cut at
+// `limit` bytes of the escaped text, never inside an escape or a UTF-8
+// sequence, with "..." when longer.
 inline void append_one_line(std::string& out, std::string_view text, std::size_t limit) {
-  std::string clean = http::redact(text);
-  bool cut = clean.size() > limit;
-  std::size_t n = cut ? limit : clean.size();
-  while (cut && n > 0 && (static_cast<unsigned char>(clean[n]) & 0xc0) == 0x80)
-    --n;
-  for (std::size_t i = 0; i < n; ++i)
-    out += is_control(clean[i]) ? ' ' : clean[i];
-  if (cut)
+  const std::string clean = http::redact_one_line(text);
+  // The escaped text holds valid UTF-8 and escapes that start with '\':
+  // "\\", "\n", "\r", "\t", "\xff" or "\u2028".
+  auto unit = [&](std::size_t i) -> std::size_t {
+    auto c = static_cast<unsigned char>(clean[i]);
+    if (c == '\\')
+      return clean[i + 1] == 'u' ? 6 : clean[i + 1] == 'x' ? 4 : 2;
+    return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+  };
+  std::size_t n = 0;
+  while (n < clean.size() && n + unit(n) <= limit)
+    n += unit(n);
+  out.append(clean, 0, n);
+  if (n < clean.size())
     out += "...";
 }
 

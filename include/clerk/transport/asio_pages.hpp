@@ -40,8 +40,8 @@ class asio_page_walker {
   boost::asio::awaitable<std::optional<value_type>> next() {
     if (walk_.done())
       co_return std::nullopt;
-    auto answer = co_await client_->send(walk_.request());
-    co_return walk_.read(std::move(answer));
+    auto answer = co_await client_->send(detail::page_call<Op>{&walk_.request()});
+    co_return detail::read_page(walk_, std::move(answer));
   }
 
  private:
