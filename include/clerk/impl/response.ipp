@@ -950,41 +950,61 @@ class model_handler {
     return p;
   }
 
+  // A name remember_key() kept: its object's depth, where it is in key_bytes_.
+  struct key_ref {
+    std::uint32_t depth, offset, size;
+  };
+
   // Records key `k` of the object on top of the stack. Only the other members
   // and captured objects are tracked (declared fields have their bits): two
   // values for one key are ambiguous, and readers of the captured text would
   // disagree on which one counts. Repeats are found when the object closes,
-  // by sorting its keys: a hostile object of many keys costs n log n.
-  void remember_key(std::string_view k) { keys_.emplace_back(frames_.size(), std::string(k)); }
+  // by sorting its keys: a hostile object of many keys costs n log n. A name
+  // costs its bytes in key_bytes_ and a 12-byte key_ref, since 1 MiB of
+  // "":0 is 200,000 names. Past 32 bits (a body or check_members text over
+  // 4 GiB) the object is refused rather than miscounted.
+  void remember_key(std::string_view k) {
+    if (key_bytes_.size() + k.size() > UINT32_MAX || frames_.size() > UINT32_MAX)
+      return note("more than 4 GiB of member names");
+    keys_.push_back({static_cast<std::uint32_t>(frames_.size()),
+                     static_cast<std::uint32_t>(key_bytes_.size()),
+                     static_cast<std::uint32_t>(k.size())});
+    key_bytes_.append(k);
+  }
+
+  std::string_view key_name(key_ref r) const {
+    return std::string_view(key_bytes_).substr(r.offset, r.size);
+  }
 
   // Called with the object about to close on top of the stack: notes a key it
   // repeats, and forgets its keys.
   void forget_keys() {
     auto first = keys_.end();
-    while (first != keys_.begin() && std::prev(first)->first >= frames_.size())
+    while (first != keys_.begin() && std::prev(first)->depth >= frames_.size())
       --first;
-    if (keys_.end() - first > 1) {
-      std::sort(first, keys_.end(),
-                [](const auto& a, const auto& b) { return a.second < b.second; });
-      auto twice = std::adjacent_find(
-          first, keys_.end(), [](const auto& a, const auto& b) { return a.second == b.second; });
-      if (twice != keys_.end()) {
-        const frame& top = frames_.back();
-        if (top.type == frame::capture) {
-          note("duplicate key " + in_quotes(twice->second) + " in field " +
-               in_quotes(capture_path()));
-        } else if (top.strict) {
-          note("duplicate key " + in_quotes(twice->second) + " in field " +
-               in_quotes(strict_path()));
-        } else {
-          const field_info* rest = top.info->fields;
-          while (rest->k != kind::rest)
-            ++rest;
-          note("duplicate field " + in_quotes(path(rest) + twice->second));
-        }
+    if (first == keys_.end())
+      return;
+    const std::size_t bytes = first->offset;  // its names are the arena's last
+    std::sort(first, keys_.end(),
+              [this](key_ref a, key_ref b) { return key_name(a) < key_name(b); });
+    auto twice = std::adjacent_find(
+        first, keys_.end(), [this](key_ref a, key_ref b) { return key_name(a) == key_name(b); });
+    if (twice != keys_.end()) {
+      const std::string_view k = key_name(*twice);
+      const frame& top = frames_.back();
+      if (top.type == frame::capture) {
+        note("duplicate key " + in_quotes(k) + " in field " + in_quotes(capture_path()));
+      } else if (top.strict) {
+        note("duplicate key " + in_quotes(k) + " in field " + in_quotes(strict_path()));
+      } else {
+        const field_info* rest = top.info->fields;
+        while (rest->k != kind::rest)
+          ++rest;
+        note("duplicate field " + in_quotes(path(rest).append(k)));
       }
     }
     keys_.erase(first, keys_.end());
+    key_bytes_.resize(bytes);
   }
 
   void begin_capture(const field_info* f) {
@@ -1204,8 +1224,9 @@ class model_handler {
   std::string tag_;
   std::string prefix_;  // a variant's alternative: the variant's path
   std::string key_, buf_, cap_, num_, rest_key_, trace_, problem_;
-  std::vector<std::pair<std::size_t, std::string>> keys_;  // see remember_key()
-  const model_info* declared_ = nullptr;                   // see check_only()
+  std::vector<key_ref> keys_;             // see remember_key()
+  std::string key_bytes_;                 // their names, end to end
+  const model_info* declared_ = nullptr;  // see check_only()
   std::string declared_name_;
 };
 
