@@ -157,7 +157,8 @@ struct machine_jwt_claims {
     using c = machine_jwt_claims;
     return model("machine_claims", field("sub", &c::sub, absent_in_response), field("jti", &c::jti),
                  field("client_id", &c::client_id), field("exp", &c::exp, absent_in_response),
-                 field("iat", &c::iat), field("nbf", &c::nbf), other_members(&c::others));
+                 field("iat", &c::iat, never_null), field("nbf", &c::nbf, never_null),
+                 other_members(&c::others));
   }
 };
 // A machine JWT read up to its signature (read_token's counterpart).

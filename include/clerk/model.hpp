@@ -73,6 +73,9 @@
 //                     allowed); a request sends an unset one as null
 //   absent_in_response  a member that is not std::optional: an answer may
 //                     leave it out (it keeps its default); a request sends it
+//   never_null        a std::optional: an answer may leave the member out,
+//                     but a null is refused as of the wrong type (a JWT's
+//                     typ or iat, which Clerk's SDKs refuse when null)
 //   printed_as_url    a secret: printed as its origin and path (a ticket URL)
 //   comma_separated, space_separated
 //                     an array in a query or form: one name, its values joined
@@ -128,6 +131,7 @@ struct may_be_empty_t {};
 struct free_text_t {};
 struct present_or_null_t {};
 struct absent_in_response_t {};
+struct never_null_t {};
 struct printed_as_url_t {};
 struct comma_separated_t {};
 struct space_separated_t {};
@@ -145,6 +149,7 @@ inline constexpr may_be_empty_t may_be_empty{};
 inline constexpr free_text_t free_text{};
 inline constexpr present_or_null_t present_or_null{};
 inline constexpr absent_in_response_t absent_in_response{};
+inline constexpr never_null_t never_null{};
 inline constexpr printed_as_url_t printed_as_url{};
 inline constexpr comma_separated_t comma_separated{};
 inline constexpr space_separated_t space_separated{};
@@ -188,6 +193,8 @@ constexpr void option_fits() {
     static_assert(optional,
                   "clerk::decl::present_or_null applies to a std::optional member; a member "
                   "that is not optional is always present");
+  else if constexpr (std::is_same_v<O, never_null_t>)
+    static_assert(optional, "clerk::decl::never_null applies to a std::optional member");
   else if constexpr (std::is_same_v<O, absent_in_response_t>)
     static_assert(!optional,
                   "clerk::decl::absent_in_response applies to a member that is not "
@@ -225,6 +232,8 @@ constexpr detail::field_option bits(const O& o) {
     return {opt_present_or_null};
   else if constexpr (std::is_same_v<O, absent_in_response_t>)
     return {opt_absent_in_response};
+  else if constexpr (std::is_same_v<O, never_null_t>)
+    return {opt_never_null};
   else if constexpr (std::is_same_v<O, printed_as_url_t>)
     return {opt_printed_as_url};
   else if constexpr (std::is_same_v<O, comma_separated_t>)

@@ -239,15 +239,15 @@ struct session_claims {
     using c = session_claims;
     // Presence of sub, sid, iss and exp is checked by the verifier, in its
     // order; the parser checks types.
-    return model("session_claims", field("sub", &c::user_id, absent_in_response),
-                 field("sid", &c::session_id, absent_in_response),
-                 field("iss", &c::issuer, absent_in_response), field("azp", &c::authorized_party),
-                 field("exp", &c::expires_at, absent_in_response), field("iat", &c::issued_at),
-                 field("nbf", &c::not_before), field("v", &c::version, absent_in_response),
-                 field("sts", &c::session_status, absent_in_response),
-                 field("fva", &c::factor_verification_age, absent_in_response),
-                 field("fea", &c::features), field("pla", &c::plans), field("act", &c::actor),
-                 other_members(&c::other_claims));
+    return model(
+        "session_claims", field("sub", &c::user_id, absent_in_response),
+        field("sid", &c::session_id, absent_in_response),
+        field("iss", &c::issuer, absent_in_response), field("azp", &c::authorized_party),
+        field("exp", &c::expires_at, absent_in_response), field("iat", &c::issued_at, never_null),
+        field("nbf", &c::not_before, never_null), field("v", &c::version, absent_in_response),
+        field("sts", &c::session_status, absent_in_response),
+        field("fva", &c::factor_verification_age, absent_in_response), field("fea", &c::features),
+        field("pla", &c::plans), field("act", &c::actor), other_members(&c::other_claims));
   }
   // One line for a log, token-shaped strings redacted.
   friend std::ostream& operator<<(std::ostream& os, const session_claims& c) {

@@ -303,6 +303,24 @@ TEST_CASE("claims of the wrong type are token-verification-failed, naming the cl
   CHECK(failed(clerk_test::signed_jwt(oauth_header, oauth_claims(R"("aud":{})"))) == "aud");
 }
 
+TEST_CASE("an M2M JWT's null typ, cat, iat or nbf is refused, not read as absent") {
+  CHECK(machine_refusal(clerk_test::signed_jwt(
+            R"({"alg":"RS256","kid":"ins_1","typ":null,"cat":"cl_B7d4PD333AAA"})", m2m_claims())) ==
+        token_reason::token_invalid);
+  CHECK(machine_refusal(clerk_test::signed_jwt(R"({"alg":"RS256","kid":"ins_1","cat":null})",
+                                               m2m_claims())) == token_reason::token_type_mismatch);
+  const std::string head =
+      R"({"iss":"https://clerk.example.com","sub":"mch_1","exp":)" + std::to_string(mnow_s + 600);
+  for (std::string claim : {"iat", "nbf"}) {
+    CAPTURE(claim);
+    const auto t = clerk_test::signed_jwt(m2m_header, head + ",\"" + claim + "\":null}");
+    CHECK(machine_refusal(t) == token_reason::token_verification_failed);
+    CHECK(refused_claim(t) == claim);
+  }
+  CHECK(clerk::verify_machine_jwt(clerk_test::signed_jwt(m2m_header, head + "}"), machine_keys{},
+                                  mt_now));
+}
+
 TEST_CASE("sub and exp are required") {
   CHECK(machine_refusal(
             clerk_test::signed_jwt(oauth_header, R"({"sub":"",)" + claim_times() + "}")) ==

@@ -436,10 +436,33 @@ TEST_CASE("authorized_parties requires azp to be one of them") {
         token_reason::token_invalid_authorized_parties);
   CHECK(refusal(token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660})"), o) ==
         token_reason::token_invalid_authorized_parties);
+  // An empty entry (a list split at a trailing comma) lets no empty azp in.
+  o.authorized_parties = {"https://app.example.com", ""};
+  CHECK(refusal(token(std_header, R"({"sub":"u","sid":"s","iss":"i","azp":"","exp":1767225660})"),
+                o) == token_reason::token_invalid_authorized_parties);
   // Not set: azp is not checked, present or not.
   CHECK(clerk::verify_session_token(
       token(std_header, R"({"sub":"u","sid":"s","iss":"i","exp":1767225660})"), test_keys{},
       t_now));
+}
+
+TEST_CASE(
+    "a null typ, cat, iat or nbf is refused as @clerk/backend refuses it, not read as absent") {
+  CHECK(refusal(token(R"({"alg":"RS256","kid":"ins_1","typ":null})", claims_json())) ==
+        token_reason::token_invalid);
+  CHECK(refusal(token(R"({"alg":"RS256","kid":"ins_1","typ":"JWT","cat":null})", claims_json())) ==
+        token_reason::token_type_mismatch);
+  const std::string head =
+      R"({"sub":"user_1","sid":"sess_1","iss":"i","exp":)" + std::to_string(now_s + 60);
+  for (std::string claim : {"iat", "nbf"}) {
+    CAPTURE(claim);
+    const auto t = token(std_header, head + ",\"" + claim + "\":null}");
+    CHECK(refusal(t) == token_reason::token_verification_failed);
+    CHECK(claim_of(t) == claim);
+  }
+  // Left out, each is still accepted.
+  CHECK(clerk::verify_session_token(token(R"({"alg":"RS256","kid":"ins_1"})", head + "}"),
+                                    test_keys{}, t_now));
 }
 
 TEST_CASE("issuer refuses another instance's tokens") {
@@ -843,6 +866,10 @@ TEST_CASE("the suffixed session cookie is chosen as @clerk/backend's usesSuffixe
   dev.key.instance = clerk::instance_type::development;
   CHECK(clerk::session_token_from({{"Cookie", cookies}}, this_instance, t_now) == expired);
   CHECK(pick(cookies, dev) == "ours");
+  // An instance left empty (no publishable key read into it): no issuer is
+  // its own, and nothing throws.
+  CHECK(pick("__session=" + ours, clerk::cookie_instance{}) == "none");
+  CHECK(pick("__session=" + no_iss, clerk::cookie_instance{}) == "no_iss");
   // A header token still wins.
   CHECK(
       clerk::session_token_from({{"Authorization", "Bearer h"}, {"Cookie", "__session=" + theirs}},

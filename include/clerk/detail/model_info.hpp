@@ -50,6 +50,7 @@ enum option_bit : unsigned {
   opt_comma_separated = 256,
   opt_space_separated = 512,
   opt_at_most = 1024,
+  opt_never_null = 2048,
 };
 struct field_option {
   unsigned set = 0;
@@ -427,6 +428,7 @@ struct field_info {
   bool has_max = false;          // a number at most `max`, both ways
   bool free_text = false;        // a JSON body string may hold newlines and tabs
   bool null_when_unset = false;  // a request sends an unset optional as null
+  bool never_null = false;       // an answer may omit the optional, never give null
   char joined = 0;               // an array in a query or form: one value, joined by ',' or ' '
   std::int64_t min = 0;
   std::int64_t max = 0;
@@ -701,6 +703,7 @@ constexpr field_info make_field(const field_decl<T, M>& d) {
       (!optional || (set & opt_present_or_null) != 0) && (set & opt_absent_in_response) == 0;
   f.nullable = optional;
   f.null_when_unset = (set & opt_present_or_null) != 0;
+  f.never_null = (set & opt_never_null) != 0;
   f.non_empty = (set & opt_non_empty) != 0;
   f.allow_empty = (set & opt_may_be_empty) != 0;
   f.as_url = (set & opt_printed_as_url) != 0;

@@ -504,7 +504,7 @@ class model_handler {
     else if (capturing())
       literal("null");
     else if (const field_info* f = begin_value()) {
-      if (f->nullable)
+      if (f->nullable && !f->never_null)
         f->reset(target_obj_);
       else if (f->k == kind::rest || f->k == kind::json)
         scalar_capture(f, "null");

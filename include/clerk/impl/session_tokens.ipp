@@ -85,9 +85,10 @@ struct jose_header {
   static constexpr auto describe() {
     using namespace decl;
     using h = jose_header;
-    return model("header", field("alg", &h::alg, absent_in_response), field("typ", &h::typ),
-                 field("kid", &h::kid), field("cat", &h::cat),
-                 field("crit", &h::crit, absent_in_response), other_members(&h::other));
+    return model("header", field("alg", &h::alg, absent_in_response),
+                 field("typ", &h::typ, never_null), field("kid", &h::kid),
+                 field("cat", &h::cat, never_null), field("crit", &h::crit, absent_in_response),
+                 other_members(&h::other));
   }
 };
 
@@ -498,7 +499,8 @@ CLERK_BACKEND_DECL result<session_claims> check_session_token(
   if (!opt.authorized_parties.empty()) {
     bool listed = false;
     for (const auto& p : opt.authorized_parties)
-      listed = listed || (claims.authorized_party && *claims.authorized_party == p);
+      listed = listed || (claims.authorized_party && !claims.authorized_party->empty() &&
+                          *claims.authorized_party == p);  // "" is no party, listed or not
     if (!listed)
       return token_error(reason::token_invalid_authorized_parties, "azp",
                          claims.authorized_party ? "not one of authorized_parties"
@@ -779,7 +781,10 @@ CLERK_BACKEND_DECL std::string session_token_from(const header_list& headers,
             iss += value[i++];
         }
       }
-      const std::string_view host = std::string_view(instance.key.frontend_api_url).substr(8);
+      // "https://" and the host, in a key parse_publishable_key read; an
+      // instance left empty has no host, which no issuer matches.
+      std::string_view host = instance.key.frontend_api_url;
+      host.remove_prefix(std::min<std::size_t>(host.size(), 8));
       if (text.empty() || text.front() != '"' || iss != host)
         return true;
     }
