@@ -1,6 +1,6 @@
-// JSON text kept as text: what the library stores for a JSON object it does
-// not model (a ClerkError's meta, extra actor claims). <clerk/json_value.hpp> turns
-// it into a Boost.JSON value for those who want one.
+// JSON text kept as text: what the library stores for a JSON value it does
+// not model (a ClerkError's meta, extra actor claims, a user's metadata).
+// <clerk/json_value.hpp> turns it into a Boost.JSON value for those who want one.
 #ifndef CLERK_RAW_JSON_HPP
 #define CLERK_RAW_JSON_HPP
 
@@ -20,8 +20,9 @@ struct enum_access;
 }  // namespace detail
 
 // The text of a JSON value, as it came (or as the user wrote it). The request
-// builder checks that a raw_json it sends is a JSON object; the parser stores
-// only objects here. Empty means "no object".
+// builder checks that a raw_json it sends is one JSON value, valid UTF-8, no
+// member name repeated; the parser stores such a member's value as it came,
+// whatever its JSON type. Empty means "no value".
 class raw_json {
  public:
   raw_json() = default;
