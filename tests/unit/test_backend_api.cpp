@@ -154,6 +154,13 @@ TEST_CASE("a 2xx that fails shows none of the secrets its answer declares, whate
           200, R"({"object":"machine_to_machine_token","id":"mt_1", "token" : "mt_SECRET0123"})"));
   CHECK(m2m.problem == "missing field \"subject\"");
   CHECK(m2m.body_excerpt.find(R"("token" : "[redacted]")") != std::string::npos);
+  // A name spelt with escapes may be a secret's: its value is hidden too.
+  auto escaped = clerk_test::unexpected(
+      backend::create_m2m_token{},
+      clerk_test::json_response(
+          200, R"({"object":"machine_to_machine_token","tok\u0065n":"mt_SECRET0123"})"));
+  CHECK(escaped.body_excerpt ==
+        R"({"object":"machine_to_machine_token","tok\u0065n":"[redacted]"})");
   const std::string head = R"({"object":"machine_to_machine_token","id":")";
   const std::string pad(clerk::body_excerpt_limit - head.size() - 20, 'x');
   auto cut = clerk_test::unexpected(

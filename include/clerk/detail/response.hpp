@@ -45,13 +45,15 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
 // declares `declared` (null: no model), read by the one parser in one pass:
 // {"", why} when it is not the text of a JSON object or repeats a member name
 // at any depth ('duplicate field "scope"'), {name, why} when a member is one
-// of `declared`'s fields; nullopt when nothing is.
+// of `declared`'s fields; nullopt when nothing is. Nested deeper than
+// `max_depth`, it is not JSON here.
 struct members_problem {
   std::string member;
   std::string reason;
 };
-CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view object_text,
-                                                                const model_info* declared);
+CLERK_BACKEND_DECL std::optional<members_problem> check_members(
+    std::string_view object_text, const model_info* declared,
+    std::size_t max_depth = response_limits{}.max_depth);
 
 // The whole parse of an operation's answer: check_response, then the body
 // into `obj`, whose type `root` describes (root_info<T>: a model, or a bare

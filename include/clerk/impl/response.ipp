@@ -158,7 +158,8 @@ CLERK_BACKEND_DECL std::optional<error> check_response(const http_response& r,
     // of whose two values the DOM would keep one, silently.
     if (r.status >= 400 && r.status <= 599 && is_json && !r.body.empty() &&
         json_values_bound(r.body) <= lim.max_array_elements) {
-      if (auto m = check_members(r.body, nullptr); m && m->reason.starts_with("must not repeat")) {
+      auto m = check_members(r.body, nullptr, lim.max_depth);
+      if (m && m->reason.starts_with("must not repeat")) {
         problem = "error status whose body repeats a member name";
       } else if (!m) {
         unsigned char buffer[4096];
@@ -1272,7 +1273,8 @@ CLERK_BACKEND_DECL std::optional<unexpected_response> parse_model(const model_in
 }
 
 CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view object_text,
-                                                                const model_info* declared) {
+                                                                const model_info* declared,
+                                                                std::size_t max_depth) {
   // A model of other members only, checked and not kept (so it has no
   // object): the parser refuses a repeated member name at any depth of what
   // it captures, and notes a declared field's name.
@@ -1281,6 +1283,7 @@ CLERK_BACKEND_DECL std::optional<members_problem> check_members(std::string_view
   const model_info info{"", &rest, 1};
   response_limits lim;
   lim.max_string_bytes = std::size_t(-1);
+  lim.max_depth = max_depth;
   json::basic_parser<model_handler> p(parse_options_for(lim), info, nullptr, lim);
   p.handler().check_only(declared);
   boost::system::error_code ec;
@@ -1373,8 +1376,10 @@ inline std::string hide_members(std::string_view text, const std::vector<std::st
       out.append(text.substr(i, end - i));
     if (end < text.size())
       out += '"';
-    named =
-        !hide && end < text.size() && std::find(names.begin(), names.end(), content) != names.end();
+    // A name spelt with escapes ("tok\u0065n") may be a secret's too.
+    named = !hide && end < text.size() &&
+            (content.find('\\') != std::string_view::npos ||
+             std::find(names.begin(), names.end(), content) != names.end());
     hide = false;
     i = end + 1;
   }
