@@ -161,6 +161,66 @@ inline std::size_t printable_ascii_prefix(std::string_view s) noexcept {
   return i;
 }
 
+constexpr int hex_value(char c) noexcept {
+  if (is_digit(c))
+    return c - '0';
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+// The end of the JSON string whose opening quote is at `i` (past its closing
+// quote): the first quote after it that an odd run of backslashes does not
+// escape. memchr finds the quotes: most of a body is inside strings.
+inline std::size_t skip_json_string(std::string_view json, std::size_t i) {
+  for (++i; i < json.size();) {
+    const void* q = std::memchr(json.data() + i, '"', json.size() - i);
+    if (q == nullptr)
+      return json.size();
+    const std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(q) - json.data());
+    std::size_t backslashes = 0;
+    while (quote - backslashes > i && json[quote - backslashes - 1] == '\\')
+      ++backslashes;
+    if (backslashes % 2 == 0)
+      return quote + 1;
+    i = quote + 1;
+  }
+  return json.size();
+}
+
+// Whether the JSON string's contents `raw` (between its quotes, escapes as
+// sent) spell `name`, an ASCII name.
+inline bool json_string_is(std::string_view raw, std::string_view name) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < raw.size(); ++k) {
+    unsigned code = static_cast<unsigned char>(raw[i]);
+    if (raw[i] == '\\' && i + 1 < raw.size()) {
+      const char e = raw[i + 1];
+      i += 2;
+      if (e == 'u' && i + 4 <= raw.size()) {
+        code = 0;
+        for (int d = 0; d < 4; ++d)
+          code = code * 16 + static_cast<unsigned>(hex_value(raw[i + d]));
+        i += 4;
+      } else {
+        code = e == 'b'   ? '\b'
+               : e == 'f' ? '\f'
+               : e == 'n' ? '\n'
+               : e == 'r' ? '\r'
+               : e == 't' ? '\t'
+                          : static_cast<unsigned char>(e);
+      }
+    } else {
+      ++i;
+    }
+    if (k >= name.size() || code != static_cast<unsigned char>(name[k]))
+      return false;
+  }
+  return k == name.size();
+}
+
 }  // namespace detail
 }  // namespace CLERK_BACKEND_ABI
 }  // namespace clerk

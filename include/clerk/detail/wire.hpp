@@ -37,16 +37,6 @@ inline void append_path_segment(std::string& out, std::string_view s) {
   }
 }
 
-constexpr int hex_value(char c) noexcept {
-  if (is_digit(c))
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
 // The bytes a percent-encoded string stands for, or nullopt when a '%' is not
 // followed by two hex digits.
 inline std::optional<std::string> percent_decode(std::string_view s) {

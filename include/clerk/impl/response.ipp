@@ -4,6 +4,7 @@
 #define CLERK_IMPL_RESPONSE_IPP
 
 #include <clerk/detail/response.hpp>
+#include <clerk/detail/text.hpp>
 #include <clerk/media_type.hpp>
 #include <clerk/retry_after.hpp>
 
@@ -118,17 +119,13 @@ inline std::optional<api_error> read_clerk_errors(const http_response& r, const 
 // JSON the count is whatever it is, and the parse refuses the text anyway.
 inline std::size_t json_values_bound(std::string_view text) noexcept {
   std::size_t n = 1;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
+    if (c == '"') {
+      i = skip_json_string(text, i);
     } else {
-      in_string = c == '"';
       n += c == ',' || c == '[' || c == '{';
+      ++i;
     }
   }
   return n;
@@ -1376,10 +1373,10 @@ inline std::string hide_members(std::string_view text, const std::vector<std::st
       out.append(text.substr(i, end - i));
     if (end < text.size())
       out += '"';
-    // A name spelt with escapes ("tok\u0065n") may be a secret's too.
+    // As sent: a name spelt with escapes ("tok\u0065n") is the secret's too.
     named = !hide && end < text.size() &&
-            (content.find('\\') != std::string_view::npos ||
-             std::find(names.begin(), names.end(), content) != names.end());
+            std::any_of(names.begin(), names.end(),
+                        [&](std::string_view name) { return json_string_is(content, name); });
     hide = false;
     i = end + 1;
   }
